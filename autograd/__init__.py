@@ -1,0 +1,34 @@
+"""chainrule's engine: scalar reverse-mode automatic differentiation you can read.
+
+>>> from autograd import Value
+>>> x = Value(2.0, "x")
+>>> y = x * x + 3 * x
+>>> y.backward()
+>>> x.grad                      # dy/dx = 2x + 3
+7.0
+"""
+
+from .backward import backward, topological_order
+from .errors import DivisionByZeroError, DomainError, NonFiniteGradientError
+from .grad_mode import is_recording, no_grad
+from .gradcheck import GradcheckReport, gradcheck
+from .rules import RULES, Rule
+from .value import Value, zero_grad
+
+__all__ = [
+    "RULES",
+    "DivisionByZeroError",
+    "DomainError",
+    "GradcheckReport",
+    "NonFiniteGradientError",
+    "Rule",
+    "Value",
+    "backward",
+    "gradcheck",
+    "is_recording",
+    "no_grad",
+    "topological_order",
+    "zero_grad",
+]
+
+__version__ = "0.1.0"

@@ -1,0 +1,55 @@
+"""The errors chainrule raises, each naming the op and the operand values that caused it.
+
+>>> from autograd import Value
+>>> Value(0.0).log()
+Traceback (most recent call last):
+...
+autograd.errors.DomainError: log(a) with a=0.0: log(a) is defined only for a > 0
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .rules import Rule
+
+
+class DomainError(ValueError):
+    """An op got operands outside its domain: log of 0, a negative base to a fractional power, ..."""
+
+
+class DivisionByZeroError(DomainError, ZeroDivisionError):
+    """A division by zero inside an op; also a ZeroDivisionError, as Python users expect."""
+
+
+class NonFiniteGradientError(ArithmeticError):
+    """A backward pass produced an inf or NaN gradient; the message names the first such node."""
+
+
+def describe(rule: Rule, operands: tuple[float, ...]) -> str:
+    """``'a / b with a=1.0, b=0.0'``: the op and its operands, for the start of an error message."""
+    names = ("a", "b") if len(rule.formulas) == 2 else ("a", "c")
+    values = ", ".join(f"{name}={x!r}" for name, x in zip(names, operands))
+    return f"{rule.expr} with {values}"
+
+
+def op_error(rule: Rule, operands: tuple[float, ...], why: str) -> DomainError:
+    """The error for operands outside ``rule``'s domain (a DivisionByZeroError for a zero divisor)."""
+    kind = DivisionByZeroError if why.startswith("division by zero") else DomainError
+    return kind(f"{describe(rule, operands)}: {why}")
+
+
+def not_finite_error(rule: Rule, operands: tuple[float, ...], out: float | None,
+                     where: str = "result") -> ArithmeticError:
+    """The error for an op whose result (or local derivative) is not a finite float.
+
+    A non-finite constant operand is a ValueError (it should never have been passed);
+    anything else is an OverflowError, since finite operands can only overflow.
+    """
+    for name, x in zip(("a", "b", "c"), operands):
+        if x - x != 0.0:
+            return ValueError(f"{describe(rule, operands)}: operand {name}={x!r} is not a finite number")
+    shown = "" if out is None else f" ({out!r})"
+    return OverflowError(f"{describe(rule, operands)}: the {where}{shown} overflows the float range "
+                         f"(about ±1.8e308)")

@@ -1,0 +1,221 @@
+"""The table of derivative rules: every op chainrule knows, one row each.
+
+A row's ``forward`` computes the op's output *and* the local derivative of that
+output with respect to each operand that is a ``Value``, all at once, as the
+forward pass runs: ``forward(a, b) -> (out, d_out/da, d_out/db)``. The row also
+writes those derivatives for people (``formulas``) and says where the op is
+defined (``check``). The engine computes with these rows, the stepper and the
+graph renderer print them, and the tests check every row against finite
+differences.
+
+Operand names in ``expr`` and ``formulas``: ``a`` and ``b`` are Values, ``c`` is
+a plain number (a constant such as the 3 in ``x * 3``, or a parameter such as
+leaky ReLU's slope).
+
+>>> RULES["a·b"].forward(2.0, 5.0)     # out = a·b, d/da = b, d/db = a
+(10.0, 5.0, 2.0)
+>>> RULES["a·b"].derivative_text(0)
+'d(a·b)/da = b'
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+Check = Callable[..., "str | None"]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One op: its forward computation and the local derivative on each Value edge.
+
+    >>> RULES["exp(a)"].name, RULES["exp(a)"].formulas, RULES["exp(a)"].forward(0.0)
+    ('exp', ('exp(a)',), (1.0, 1.0))
+    """
+
+    name: str
+    """Short op name recorded on nodes and shown in reprs, e.g. ``'mul'``."""
+    expr: str
+    """The op written with its operands, e.g. ``'a·c'``; also the table's key."""
+    forward: Callable[..., tuple[float, ...]]
+    """From the operands' floats: the output, then d(out)/d(operand) for each Value operand."""
+    formulas: tuple[str, ...]
+    """The same local derivatives written for people, one per Value operand."""
+    check: Check | None = None
+    """Returns why the operands lie outside the op's domain, or None when they are fine."""
+    kinks: tuple[float, ...] = ()
+    """Points where the op is not differentiable; the rule uses PyTorch's one-sided choice there."""
+
+    @property
+    def variables(self) -> tuple[str, ...]:
+        """Names of the Value operands, in edge order: ``('a', 'b')`` or ``('a',)``."""
+        return ("a", "b")[: len(self.formulas)]
+
+    def derivative_text(self, edge: int) -> str:
+        """The local derivative on one edge as a line of maths: ``'d(a·b)/db = a'``.
+
+        >>> RULES["σ(a)"].derivative_text(0)
+        'dσ(a)/da = σ(a)·(1 − σ(a))'
+        """
+        reads_alone = re.fullmatch(r"\w+\(.*\)|√a|\|a\|", self.expr)
+        if not reads_alone:
+            top = f"({self.expr})"
+        else:  # 'd exp(a)/da', but 'dσ(a)/da'
+            top = f" {self.expr}" if self.expr[0].isascii() else self.expr
+        return f"d{top}/d{self.variables[edge]} = {self.formulas[edge]}"
+
+
+# --- numerically stable building blocks -------------------------------------------------------
+
+def stable_sigmoid(x: float) -> float:
+    """1 / (1 + e^-x) without overflow for any finite x: sigmoid(±1000) is 1.0 and 0.0.
+
+    >>> stable_sigmoid(0.0), stable_sigmoid(1000.0), stable_sigmoid(-1000.0)
+    (0.5, 1.0, 0.0)
+    """
+    if x >= 0.0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
+
+
+def sigmoid_slope(x: float) -> float:
+    """σ'(x) = σ(x)·σ(−x), exact to the last digit where 1 − σ(x) would cancel (x ≫ 0).
+
+    >>> sigmoid_slope(0.0)
+    0.25
+    """
+    e = math.exp(-abs(x))
+    return e / ((1.0 + e) * (1.0 + e))
+
+
+def tanh_slope(x: float) -> float:
+    """tanh'(x) = 1 − tanh²(x), computed as 4e/(1 + e)² with e = exp(−2|x|): no cancellation.
+
+    >>> tanh_slope(0.0), tanh_slope(1000.0)
+    (1.0, 0.0)
+    """
+    e = math.exp(-2.0 * abs(x))
+    return 4.0 * e / ((1.0 + e) * (1.0 + e))
+
+
+def stable_softplus(x: float) -> float:
+    """ln(1 + e^x) without overflow: max(x, 0) + ln(1 + e^-|x|).
+
+    >>> stable_softplus(1000.0)
+    1000.0
+    """
+    return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
+
+
+# --- domain checks: each returns why the operands are not allowed, or None --------------------
+
+def _positive(what: str) -> Check:
+    def check(a: float, *rest: float) -> str | None:
+        return None if a > 0.0 else f"{what} is defined only for a > 0"
+    return check
+
+
+def _nonzero_divisor(operand: int) -> Check:
+    def check(*xs: float) -> str | None:
+        return "division by zero" if xs[operand] == 0.0 else None
+    return check
+
+
+def _check_power(a: float, c: float) -> str | None:
+    if a < 0.0 and not c.is_integer():
+        return "a negative base needs a whole-number exponent (the result would be complex)"
+    if a == 0.0 and c < 0.0:
+        return "division by zero: 0 to a negative power"
+    if a == 0.0 and 0.0 < c < 1.0:
+        return "the derivative c·a**(c−1) is infinite at a = 0"
+    return None
+
+
+def _check_positive_base(a: float, b: float) -> str | None:
+    if a > 0.0:
+        return None
+    return "the base must be > 0: d(a**b)/db = a**b·ln(a) needs ln(a)"
+
+
+def _check_rpow(a: float, c: float) -> str | None:
+    return None if c > 0.0 else "the base c must be > 0: d(c**a)/da = c**a·ln(c) needs ln(c)"
+
+
+# --- forward functions that need more than one line -------------------------------------------
+
+def _div(a: float, b: float) -> tuple[float, float, float]:
+    out = a / b
+    return out, 1.0 / b, -out / b
+
+
+def _pow(a: float, b: float) -> tuple[float, float, float]:
+    out = a**b
+    return out, b * a ** (b - 1.0), out * math.log(a)
+
+
+def _power(a: float, c: float) -> tuple[float, float]:
+    """a**c and c·a**(c−1); the slope is 0 when c is 0 (a**0 is constant, even at a = 0)."""
+    return a**c, (c * a ** (c - 1.0) if c != 0.0 else 0.0)
+
+
+def _rpow(a: float, c: float) -> tuple[float, float]:
+    out = c**a
+    return out, out * math.log(c)
+
+
+def _exp(a: float) -> tuple[float, float]:
+    out = math.exp(a)
+    return out, out
+
+
+def _sqrt(a: float) -> tuple[float, float]:
+    out = math.sqrt(a)
+    return out, 0.5 / out
+
+
+def _abs(a: float) -> tuple[float, float]:
+    return abs(a), (1.0 if a > 0.0 else -1.0 if a < 0.0 else 0.0)
+
+
+# --- the table --------------------------------------------------------------------------------
+# Each forward returns (out, d_out/da[, d_out/db]); the formulas say the same derivatives in words.
+
+_ROWS = (
+    # ops of two Values
+    Rule("add", "a + b", lambda a, b: (a + b, 1.0, 1.0), ("1", "1")),
+    Rule("sub", "a − b", lambda a, b: (a - b, 1.0, -1.0), ("1", "−1")),
+    Rule("mul", "a·b", lambda a, b: (a * b, b, a), ("b", "a")),
+    Rule("div", "a / b", _div, ("1/b", "−a/b²"), check=_nonzero_divisor(1)),
+    Rule("pow", "a ** b", _pow, ("b·a**(b−1)", "a**b·ln(a)"), check=_check_positive_base),
+    # ops of one Value and a plain number c
+    Rule("add", "a + c", lambda a, c: (a + c, 1.0), ("1",)),
+    Rule("sub", "a − c", lambda a, c: (a - c, 1.0), ("1",)),
+    Rule("sub", "c − a", lambda a, c: (c - a, -1.0), ("−1",)),
+    Rule("mul", "a·c", lambda a, c: (a * c, c), ("c",)),
+    Rule("div", "a / c", lambda a, c: (a / c, 1.0 / c), ("1/c",), check=_nonzero_divisor(1)),
+    Rule("div", "c / a", lambda a, c: (c / a, -c / a / a), ("−c/a²",), check=_nonzero_divisor(0)),
+    Rule("pow", "a ** c", _power, ("c·a**(c−1)",), check=_check_power),
+    Rule("pow", "c ** a", _rpow, ("c**a·ln(c)",), check=_check_rpow),
+    Rule("leaky_relu", "leaky_relu(a, c)", lambda a, c: (a, 1.0) if a > 0.0 else (c * a, c),
+         ("1 if a > 0 else c",), kinks=(0.0,)),
+    # ops of one Value
+    Rule("neg", "−a", lambda a: (-a, -1.0), ("−1",)),
+    Rule("exp", "exp(a)", _exp, ("exp(a)",)),
+    Rule("log", "log(a)", lambda a: (math.log(a), 1.0 / a), ("1/a",), check=_positive("log(a)")),
+    Rule("sqrt", "√a", _sqrt, ("1/(2·√a)",), check=_positive("√a (with a finite derivative)")),
+    Rule("tanh", "tanh(a)", lambda a: (math.tanh(a), tanh_slope(a)), ("1 − tanh(a)²",)),
+    Rule("sigmoid", "σ(a)", lambda a: (stable_sigmoid(a), sigmoid_slope(a)), ("σ(a)·(1 − σ(a))",)),
+    Rule("relu", "relu(a)", lambda a: (a, 1.0) if a > 0.0 else (0.0, 0.0), ("1 if a > 0 else 0",),
+         kinks=(0.0,)),
+    Rule("abs", "|a|", _abs, ("sign(a)",), kinks=(0.0,)),
+    Rule("softplus", "softplus(a)", lambda a: (stable_softplus(a), stable_sigmoid(a)), ("σ(a)",)),
+)
+
+RULES: dict[str, Rule] = {rule.expr: rule for rule in _ROWS}
+"""Every rule, keyed by its ``expr`` (``'a·b'``, ``'a·c'``, ``'σ(a)'``, ...)."""
+
+assert len(RULES) == len(_ROWS), "two rules share an expr"

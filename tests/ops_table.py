@@ -1,0 +1,61 @@
+"""One table of ops for every test: how to call each row of RULES through the public API.
+
+``OPS[expr]`` gives the chainrule call and the equivalent PyTorch call for the rule with
+that ``expr``. The rule tests, gradcheck tests and the PyTorch differential tests all
+read this table, and ``test_every_rule_has_an_op`` keeps it complete.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Op:
+    """How to apply one rule: to Values (and a constant c) in chainrule, and to tensors in torch."""
+
+    chainrule: Callable[..., Any]
+    torch: Callable[..., Any]
+    constant: bool = False  # the op's last argument is a plain number c
+
+
+def _F():  # torch.nn.functional, imported only by the tests that use torch
+    import torch.nn.functional as functional
+
+    return functional
+
+
+def _torch_softplus(a):
+    import torch
+
+    return torch.clamp(a, min=0) + torch.log1p(torch.exp(-torch.abs(a)))
+
+
+OPS: dict[str, Op] = {
+    "a + b": Op(lambda a, b: a + b, lambda a, b: a + b),
+    "a − b": Op(lambda a, b: a - b, lambda a, b: a - b),
+    "a·b": Op(lambda a, b: a * b, lambda a, b: a * b),
+    "a / b": Op(lambda a, b: a / b, lambda a, b: a / b),
+    "a ** b": Op(lambda a, b: a**b, lambda a, b: a**b),
+    "a + c": Op(lambda a, c: a + c, lambda a, c: a + c, constant=True),
+    "a − c": Op(lambda a, c: a - c, lambda a, c: a - c, constant=True),
+    "c − a": Op(lambda a, c: c - a, lambda a, c: c - a, constant=True),
+    "a·c": Op(lambda a, c: a * c, lambda a, c: a * c, constant=True),
+    "a / c": Op(lambda a, c: a / c, lambda a, c: a / c, constant=True),
+    "c / a": Op(lambda a, c: c / a, lambda a, c: c / a, constant=True),
+    "a ** c": Op(lambda a, c: a**c, lambda a, c: a**c, constant=True),
+    "c ** a": Op(lambda a, c: c**a, lambda a, c: c**a, constant=True),
+    "leaky_relu(a, c)": Op(lambda a, c: a.leaky_relu(c), lambda a, c: _F().leaky_relu(a, c),
+                           constant=True),
+    "−a": Op(lambda a: -a, lambda a: -a),
+    "exp(a)": Op(lambda a: a.exp(), lambda a: a.exp()),
+    "log(a)": Op(lambda a: a.log(), lambda a: a.log()),
+    "√a": Op(lambda a: a.sqrt(), lambda a: a.sqrt()),
+    "tanh(a)": Op(lambda a: a.tanh(), lambda a: a.tanh()),
+    "σ(a)": Op(lambda a: a.sigmoid(), lambda a: a.sigmoid()),
+    "relu(a)": Op(lambda a: a.relu(), lambda a: a.relu()),
+    "|a|": Op(lambda a: abs(a), lambda a: a.abs()),
+    "softplus(a)": Op(lambda a: a.softplus(), _torch_softplus),
+}
