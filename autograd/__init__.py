@@ -10,6 +10,7 @@
 
 from .backward import backward, topological_order
 from .errors import DivisionByZeroError, DomainError, NonFiniteGradientError
+from .fused import dot, total
 from .grad_mode import is_recording, no_grad
 from .gradcheck import GradcheckReport, gradcheck
 from .rules import RULES, Rule
@@ -24,10 +25,12 @@ __all__ = [
     "Rule",
     "Value",
     "backward",
+    "dot",
     "gradcheck",
     "is_recording",
     "no_grad",
     "topological_order",
+    "total",
     "zero_grad",
 ]
 

@@ -21,6 +21,7 @@ leaky ReLU's slope).
 from __future__ import annotations
 
 import math
+import operator
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -48,10 +49,19 @@ class Rule:
     """Returns why the operands lie outside the op's domain, or None when they are fine."""
     kinks: tuple[float, ...] = ()
     """Points where the op is not differentiable; the rule uses PyTorch's one-sided choice there."""
+    variadic: bool = False
+    """True for ops of any number of Values (Σ, w·x + b); ``formulas`` then name each role."""
 
     @property
     def variables(self) -> tuple[str, ...]:
-        """Names of the Value operands, in edge order: ``('a', 'b')`` or ``('a',)``."""
+        """Names of the Value operands, in edge order: ``('a', 'b')``, ``('a',)``.
+
+        A variadic rule names a small example: ``('a0', 'a1', 'a2')`` for Σ.
+        """
+        if self.name == "sum":
+            return ("a0", "a1", "a2")
+        if self.name == "dot":
+            return ("w0", "w1", "b", "x0", "x1")
         return ("a", "b")[: len(self.formulas)]
 
     def derivative_text(self, edge: int) -> str:
@@ -66,6 +76,25 @@ class Rule:
         else:  # 'd exp(a)/da', but 'dσ(a)/da'
             top = f" {self.expr}" if self.expr[0].isascii() else self.expr
         return f"d{top}/d{self.variables[edge]} = {self.formulas[edge]}"
+
+    def edge_text(self, edge: int, n_edges: int, constant_inputs: bool = False) -> str:
+        """``derivative_text`` for any rule, variadic ones included, given the node's edge count.
+
+        >>> RULES["w·x + b"].edge_text(1, 5)      # edges w0, w1, b, x0, x1
+        'd(w·x + b)/dw1 = x1'
+        >>> RULES["Σ aᵢ"].edge_text(7, 10)
+        'd(Σ aᵢ)/da7 = 1'
+        """
+        if not self.variadic:
+            return self.derivative_text(edge)
+        if self.name == "sum":
+            return f"d(Σ aᵢ)/da{edge} = 1"
+        n = n_edges - 1 if constant_inputs else (n_edges - 1) // 2
+        if edge < n:
+            return f"d(w·x + b)/dw{edge} = x{edge}"
+        if edge == n:
+            return "d(w·x + b)/db = 1"
+        return f"d(w·x + b)/dx{edge - n - 1} = w{edge - n - 1}"
 
 
 # --- numerically stable building blocks -------------------------------------------------------
@@ -167,6 +196,17 @@ def _rpow(a: float, c: float) -> tuple[float, float]:
     return out, out * math.log(c)
 
 
+def _total(*xs: float) -> tuple[float, ...]:
+    return (math.fsum(xs), *(1.0 for _ in xs))
+
+
+def _dot(*operands: float) -> tuple[float, ...]:
+    """Operands w0..w(n-1), b, x0..x(n-1): out = Σ wᵢ·xᵢ + b, then d/dwᵢ = xᵢ, d/db = 1, d/dxᵢ = wᵢ."""
+    n = (len(operands) - 1) // 2
+    weights, bias, inputs = operands[:n], operands[n], operands[n + 1:]
+    return (math.fsum(map(operator.mul, weights, inputs)) + bias, *inputs, 1.0, *weights)
+
+
 def _exp(a: float) -> tuple[float, float]:
     out = math.exp(a)
     return out, out
@@ -213,6 +253,9 @@ _ROWS = (
          kinks=(0.0,)),
     Rule("abs", "|a|", _abs, ("sign(a)",), kinks=(0.0,)),
     Rule("softplus", "softplus(a)", lambda a: (stable_softplus(a), stable_sigmoid(a)), ("σ(a)",)),
+    # ops of many Values: one node instead of a chain, for speed (see autograd/fused.py)
+    Rule("sum", "Σ aᵢ", _total, ("1",), variadic=True),
+    Rule("dot", "w·x + b", _dot, ("xᵢ", "1", "wᵢ"), variadic=True),
 )
 
 RULES: dict[str, Rule] = {rule.expr: rule for rule in _ROWS}

@@ -198,10 +198,26 @@ class Value:
         return self._rule is None
 
     @property
-    def const(self) -> float | None:
-        """The op's plain-number operand (the 3 in ``x * 3``, leaky_relu's slope), or None."""
+    def const(self) -> float | tuple[float, ...] | None:
+        """The op's plain-number operand (the 3 in ``x * 3``, leaky_relu's slope), or None.
+
+        For ``total``/``dot`` with plain-number operands, the tuple of those numbers.
+        """
         b = self._b
         return None if b is None or type(b) is Value else b
+
+    @property
+    def formulas(self) -> tuple[str, ...]:
+        """The local derivative on each edge written as maths, in ``edges`` order.
+
+        >>> (Value(2.0) * Value(3.0)).formulas
+        ('d(a·b)/da = b', 'd(a·b)/db = a')
+        """
+        rule = self._rule
+        if rule is None:
+            return ()
+        n = len(self.edges)
+        return tuple(rule.edge_text(i, n, type(self._b) is tuple) for i in range(n))
 
     @property
     def parents(self) -> tuple[Value, ...]:

@@ -33,6 +33,24 @@ def _torch_softplus(a):
     return torch.clamp(a, min=0) + torch.log1p(torch.exp(-torch.abs(a)))
 
 
+def _torch_sum(*xs):
+    import torch
+
+    return torch.stack(xs).sum()
+
+
+def _chainrule_dot(w0, w1, b, x0, x1):
+    from autograd import dot
+
+    return dot([w0, w1], [x0, x1], b)
+
+
+def _chainrule_total(*xs):
+    from autograd import total
+
+    return total(xs)
+
+
 OPS: dict[str, Op] = {
     "a + b": Op(lambda a, b: a + b, lambda a, b: a + b),
     "a − b": Op(lambda a, b: a - b, lambda a, b: a - b),
@@ -58,4 +76,7 @@ OPS: dict[str, Op] = {
     "relu(a)": Op(lambda a: a.relu(), lambda a: a.relu()),
     "|a|": Op(lambda a: abs(a), lambda a: a.abs()),
     "softplus(a)": Op(lambda a: a.softplus(), _torch_softplus),
+    # variadic rules, at the example arity their rule names in ``variables``
+    "Σ aᵢ": Op(_chainrule_total, _torch_sum),
+    "w·x + b": Op(_chainrule_dot, lambda w0, w1, b, x0, x1: w0 * x0 + w1 * x1 + b),
 }
