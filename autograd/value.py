@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Callable, Iterable
-from typing import Union
+from typing import Any, Union
 
 from . import grad_mode
 from .errors import not_finite_error, op_error
@@ -331,6 +331,18 @@ class Value:
         from .backward import backward  # backward.py walks Values, so it imports this module
 
         backward(self)
+
+    def backward_steps(self) -> Any:
+        """The backward pass as an iterator of steps you can walk one at a time (see ``stepper``)."""
+        from .stepper import step_through
+
+        return step_through(self)
+
+    def _repr_svg_(self) -> str:
+        """Jupyter/IPython shows a Value as the SVG of its computation graph."""
+        from .draw import draw
+
+        return draw(self).svg()
 
     def detach(self) -> Value:
         """A new leaf with the same data and label, cut off from this graph.
