@@ -13,7 +13,7 @@ from .errors import DivisionByZeroError, DomainError, NonFiniteGradientError
 from .fused import dot, total
 from .grad_mode import is_recording, no_grad
 from .gradcheck import GradcheckReport, gradcheck
-from .rules import RULES, Rule
+from .rules import RULES, Rule, rules_table
 from .value import Value, zero_grad
 
 __all__ = [
@@ -29,6 +29,7 @@ __all__ = [
     "gradcheck",
     "is_recording",
     "no_grad",
+    "rules_table",
     "topological_order",
     "total",
     "zero_grad",

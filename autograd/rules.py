@@ -50,7 +50,9 @@ class Rule:
     kinks: tuple[float, ...] = ()
     """Points where the op is not differentiable; the rule uses PyTorch's one-sided choice there."""
     variadic: bool = False
-    """True for ops of any number of Values (Σ, w·x + b); ``formulas`` then name each role."""
+    """True for ops of any number of Values (Σ, w·x + b); ``formulas`` then go with ``roles``."""
+    roles: tuple[str, ...] = ()
+    """For a variadic rule, the kind of operand each formula is for: ``('wᵢ', 'b', 'xᵢ')``."""
 
     @property
     def variables(self) -> tuple[str, ...]:
@@ -254,11 +256,31 @@ _ROWS = (
     Rule("abs", "|a|", _abs, ("sign(a)",), kinks=(0.0,)),
     Rule("softplus", "softplus(a)", lambda a: (stable_softplus(a), stable_sigmoid(a)), ("σ(a)",)),
     # ops of many Values: one node instead of a chain, for speed (see autograd/fused.py)
-    Rule("sum", "Σ aᵢ", _total, ("1",), variadic=True),
-    Rule("dot", "w·x + b", _dot, ("xᵢ", "1", "wᵢ"), variadic=True),
+    Rule("sum", "Σ aᵢ", _total, ("1",), variadic=True, roles=("aᵢ",)),
+    Rule("dot", "w·x + b", _dot, ("xᵢ", "1", "wᵢ"), variadic=True, roles=("wᵢ", "b", "xᵢ")),
 )
 
 RULES: dict[str, Rule] = {rule.expr: rule for rule in _ROWS}
 """Every rule, keyed by its ``expr`` (``'a·b'``, ``'a·c'``, ``'σ(a)'``, ...)."""
 
 assert len(RULES) == len(_ROWS), "two rules share an expr"
+
+
+def rules_table() -> str:
+    """Every rule as a text table: the op, and the local derivative on each of its edges.
+
+    >>> print(rules_table().splitlines()[2])
+    add         a + b             d(a + b)/da = 1;  d(a + b)/db = 1
+    >>> print(rules_table().splitlines()[-1])
+    dot         w·x + b           d(w·x + b)/dwᵢ = xᵢ;  d(w·x + b)/db = 1;  d(w·x + b)/dxᵢ = wᵢ
+    """
+    head = f"{'op':<11} {'expression':<17} local derivative on each edge"
+    lines = [head, "-" * 78]
+    for rule in _ROWS:
+        if rule.variadic:
+            pairs = zip(rule.roles, rule.formulas)
+            texts = [f"d({rule.expr})/d{role} = {formula}" for role, formula in pairs]
+        else:
+            texts = [rule.derivative_text(edge) for edge in range(len(rule.formulas))]
+        lines.append(f"{rule.name:<11} {rule.expr:<17} {';  '.join(texts)}")
+    return "\n".join(lines)

@@ -92,7 +92,8 @@ def test_engine_gradients_pass_gradcheck(expr, data):
         assume(all(map(math.isfinite, rule.forward(*values))))
     except OverflowError:
         assume(False)
-    eps = min(step(x) for x in values[:n])
+    # one step for all inputs: small near a singular point, else the usual 1e-6
+    eps = min(step(x) for x in values[:n]) if rule.check is not None else 1e-6
     if op.constant:
         c = values[-1]
         report = gradcheck(lambda *xs: op.chainrule(*xs, c), values[:n], eps=eps, rtol=1e-5, atol=1e-6)
