@@ -1,1 +1,80 @@
-"""chainrule's neural-network layer: modules, losses, optimizers and data, built only from Values."""
+"""chainrule's neural-network layer: modules, losses, optimizers and data, built only from Values.
+
+>>> from nn import MLP, SGD, half_squared_error, fit
+>>> net = MLP(2, [2, 1], activations=["sigmoid", "linear"], weight_scale=1e-4, rng=0)
+>>> [name for name, _ in net.named_parameters()][:3]
+['layers.0.neurons.0.w.0', 'layers.0.neurons.0.w.1', 'layers.0.neurons.0.b']
+"""
+
+from .data import (
+    IrisSplit,
+    IrisTable,
+    batches,
+    bumpy_regression,
+    confusion_matrix,
+    format_confusion,
+    full_batch,
+    iris_book_split,
+    load_iris,
+    minibatches,
+    one_hot,
+    per_sample,
+    two_moons,
+    xor,
+)
+from .layers import ACTIVATIONS, MLP, Layer, Neuron, ShapeError
+from .losses import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    half_mse,
+    half_squared_error,
+    hinge,
+    mean,
+    mse,
+    softmax,
+    softmax_cross_entropy,
+    squared_error,
+)
+from .module import Module, StateError
+from .optim import SGD, Adam
+from .training import History, batch_loss, evaluate, fit
+
+__all__ = [
+    "ACTIVATIONS",
+    "MLP",
+    "SGD",
+    "Adam",
+    "History",
+    "IrisSplit",
+    "IrisTable",
+    "Layer",
+    "Module",
+    "Neuron",
+    "ShapeError",
+    "StateError",
+    "batch_loss",
+    "batches",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "bumpy_regression",
+    "confusion_matrix",
+    "evaluate",
+    "fit",
+    "format_confusion",
+    "full_batch",
+    "half_mse",
+    "half_squared_error",
+    "hinge",
+    "iris_book_split",
+    "load_iris",
+    "mean",
+    "minibatches",
+    "mse",
+    "one_hot",
+    "per_sample",
+    "softmax",
+    "softmax_cross_entropy",
+    "squared_error",
+    "two_moons",
+    "xor",
+]

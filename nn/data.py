@@ -1,0 +1,268 @@
+"""Data: the packaged iris table, the book's split, seeded toy sets, batching and confusion matrices.
+
+Everything here is plain Python lists of floats (numpy is only used where it makes data
+handling clearer); the networks turn them into ``Value`` graphs.
+
+>>> split = iris_book_split()
+>>> len(split.train_x), len(split.test_x), split.train_rows[:2], split.test_rows[:2]
+(70, 30, [0, 1], [35, 36])
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import random
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from importlib import resources
+
+IRIS_SPECIES = ("setosa", "versicolor", "virginica")
+
+
+@dataclass(frozen=True)
+class IrisTable:
+    """Fisher's iris data: 150 rows of four measurements (cm), the class index and species name."""
+
+    features: list[list[float]]
+    labels: list[int]
+    species: list[str]
+    columns: tuple[str, ...]
+
+
+def load_iris() -> IrisTable:
+    """The 150-row iris table shipped inside the package (``nn/data/iris.csv``, corrected values).
+
+    >>> iris = load_iris()
+    >>> len(iris.features), iris.features[34], iris.labels[50], iris.species[149]
+    (150, [4.9, 3.1, 1.5, 0.2], 1, 'virginica')
+    """
+    text = resources.files("nn").joinpath("data/iris.csv").read_text(encoding="utf-8")
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader)
+    features, labels, species = [], [], []
+    for row in reader:
+        if not row:
+            continue
+        features.append([float(x) for x in row[:4]])
+        species.append(row[4])
+        labels.append(IRIS_SPECIES.index(row[4]))
+    return IrisTable(features, labels, species, tuple(header[:4]))
+
+
+@dataclass(frozen=True)
+class IrisSplit:
+    """The book's two-class iris data: standardised inputs, 0/1 targets and the original row numbers."""
+
+    train_x: list[list[float]]
+    train_y: list[int]
+    test_x: list[list[float]]
+    test_y: list[int]
+    train_rows: list[int]
+    """Row numbers (0-149) in the iris table of each training sample."""
+    test_rows: list[int]
+    mean: list[float]
+    std: list[float]
+    raw: list[list[float]]
+    """Every row's two measurements before standardising (sepal length, sepal width; cm)."""
+
+    def measurements(self, row: int) -> list[float]:
+        """The unstandardised measurements (cm) of iris row ``row``.
+
+        >>> iris_book_split().measurements(41)
+        [4.5, 2.3]
+        """
+        return self.raw[row]
+
+
+def iris_book_split() -> IrisSplit:
+    """Kneusel's recipe: sepal length and width, standardised over all 150 rows (population std),
+    classes 0 and 1 only; train rows 0-34 and 50-84, test rows 35-49 and 85-99 (unshuffled).
+
+    >>> s = iris_book_split()
+    >>> [round(m, 6) for m in s.mean], [round(d, 6) for d in s.std]
+    ([5.843333, 3.057333], [0.825301, 0.434411])
+    """
+    iris = load_iris()
+    raw = [row[:2] for row in iris.features]
+    n = len(raw)
+    mean = [math.fsum(row[j] for row in raw) / n for j in range(2)]
+    std = [math.sqrt(math.fsum((row[j] - mean[j]) ** 2 for row in raw) / n) for j in range(2)]
+    scaled = [[(row[j] - mean[j]) / std[j] for j in range(2)] for row in raw]
+    train_rows = [*range(0, 35), *range(50, 85)]
+    test_rows = [*range(35, 50), *range(85, 100)]
+    return IrisSplit(
+        train_x=[scaled[r] for r in train_rows], train_y=[iris.labels[r] for r in train_rows],
+        test_x=[scaled[r] for r in test_rows], test_y=[iris.labels[r] for r in test_rows],
+        train_rows=train_rows, test_rows=test_rows, mean=mean, std=std, raw=raw)
+
+
+def one_hot(label: int, n_classes: int) -> list[float]:
+    """[0, …, 1, …, 0] with the 1 at ``label``.
+
+    >>> one_hot(1, 3)
+    [0.0, 1.0, 0.0]
+    """
+    if isinstance(label, bool) or not isinstance(label, int) or not 0 <= label < n_classes:
+        raise ValueError(f"one_hot: label must be an int in 0..{n_classes - 1}, got {label!r}")
+    return [1.0 if k == label else 0.0 for k in range(n_classes)]
+
+
+# --- generated sets ---------------------------------------------------------------------------
+
+def _rng(seed: int | random.Random) -> random.Random:
+    return seed if isinstance(seed, random.Random) else random.Random(seed)
+
+
+def xor(n: int = 100, noise: float = 0.1,
+        seed: int | random.Random = 0) -> tuple[list[list[float]], list[int]]:
+    """``n`` points around the four corners (±1, ±1); label 1 where the signs differ (XOR).
+
+    >>> x, y = xor(4, noise=0.0, seed=1)
+    >>> all((a * b < 0) == bool(label) for (a, b), label in zip(x, y))
+    True
+    """
+    _check_count(n, "xor")
+    rng = _rng(seed)
+    xs, ys = [], []
+    for _ in range(n):
+        a, b = rng.choice((-1.0, 1.0)), rng.choice((-1.0, 1.0))
+        xs.append([a + rng.gauss(0.0, noise), b + rng.gauss(0.0, noise)])
+        ys.append(int(a != b))
+    return xs, ys
+
+
+def two_moons(n: int = 100, noise: float = 0.1,
+              seed: int | random.Random = 0) -> tuple[list[list[float]], list[int]]:
+    """Two interleaving half circles: class 0 the upper arc, class 1 the lower one, shifted.
+
+    >>> x, y = two_moons(10, seed=0)
+    >>> len(x), sum(y)
+    (10, 5)
+    """
+    _check_count(n, "two_moons")
+    rng = _rng(seed)
+    xs, ys = [], []
+    n_upper = (n + 1) // 2
+    for i in range(n):
+        upper = i < n_upper
+        count = n_upper if upper else n - n_upper
+        k = i if upper else i - n_upper
+        t = math.pi * (k / (count - 1) if count > 1 else 0.5)
+        if upper:
+            x0, x1 = math.cos(t), math.sin(t)
+        else:
+            x0, x1 = 1.0 - math.cos(t), 0.5 - math.sin(t)
+        xs.append([x0 + rng.gauss(0.0, noise), x1 + rng.gauss(0.0, noise)])
+        ys.append(0 if upper else 1)
+    return xs, ys
+
+
+def bumpy_regression(n: int = 40, noise: float = 0.05,
+                     seed: int | random.Random = 0) -> tuple[list[list[float]], list[float]]:
+    """``n`` points x in [−1, 1] with y = 0.6 + 0.4·sin(3x)·x + noise: a small 1-D regression set.
+
+    The targets stay positive, so a network whose output unit is a leaky ReLU can fit them.
+
+    >>> x, y = bumpy_regression(5, noise=0.0)
+    >>> x[0], round(y[0], 6)
+    ([-1.0], 0.656448)
+    """
+    _check_count(n, "bumpy_regression")
+    rng = _rng(seed)
+    xs = [[-1.0 + 2.0 * i / (n - 1)] if n > 1 else [0.0] for i in range(n)]
+    ys = [0.6 + 0.4 * math.sin(3.0 * x[0]) * x[0] + rng.gauss(0.0, noise) for x in xs]
+    return xs, ys
+
+
+def _check_count(n: int, where: str) -> None:
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"{where}: n must be a positive int, got {n!r}")
+
+
+# --- batching ---------------------------------------------------------------------------------
+
+def batches(n_samples: int, batch_size: int | None = None,
+            shuffle: int | random.Random | None = None) -> Iterator[list[int]]:
+    """Index lists covering 0..n_samples−1 once: ``batch_size=None`` is one full batch, 1 is
+    per-sample, anything else minibatches (the last one may be smaller). ``shuffle`` seeds an order.
+
+    >>> list(batches(5, 2))
+    [[0, 1], [2, 3], [4]]
+    >>> list(batches(3)), list(batches(3, 1))
+    ([[0, 1, 2]], [[0], [1], [2]])
+    """
+    _check_count(n_samples, "batches")
+    if batch_size is not None and (isinstance(batch_size, bool) or not isinstance(batch_size, int)
+                                   or batch_size < 1):
+        raise ValueError(f"batches: batch_size must be a positive int or None (full batch), "
+                         f"got {batch_size!r}")
+    order = list(range(n_samples))
+    if shuffle is not None:
+        _rng(shuffle).shuffle(order)
+    size = n_samples if batch_size is None else batch_size
+    for start in range(0, n_samples, size):
+        yield order[start:start + size]
+
+
+def full_batch(n_samples: int) -> Iterator[list[int]]:
+    """One batch of every sample (full-batch gradient descent).
+
+    >>> list(full_batch(3))
+    [[0, 1, 2]]
+    """
+    return batches(n_samples, None)
+
+
+def minibatches(n_samples: int, batch_size: int,
+                shuffle: int | random.Random | None = None) -> Iterator[list[int]]:
+    """Consecutive batches of ``batch_size`` indices, optionally in a seeded shuffled order.
+
+    >>> list(minibatches(4, 3))
+    [[0, 1, 2], [3]]
+    """
+    return batches(n_samples, batch_size, shuffle)
+
+
+def per_sample(n_samples: int, shuffle: int | random.Random | None = None) -> Iterator[list[int]]:
+    """Batches of one sample each (stochastic gradient descent).
+
+    >>> list(per_sample(2))
+    [[0], [1]]
+    """
+    return batches(n_samples, 1, shuffle)
+
+
+# --- evaluation -------------------------------------------------------------------------------
+
+def confusion_matrix(actual: Sequence[int], predicted: Sequence[int],
+                     n_classes: int = 2) -> list[list[int]]:
+    """Counts ``[actual][predicted]``; for two classes that is [[TN, FP], [FN, TP]].
+
+    >>> confusion_matrix([0, 0, 1, 1], [0, 1, 1, 1])
+    [[1, 1], [0, 2]]
+    """
+    if len(actual) != len(predicted):
+        raise ValueError(f"confusion_matrix: {len(actual)} actual labels but {len(predicted)} "
+                         f"predictions")
+    matrix = [[0] * n_classes for _ in range(n_classes)]
+    for i, (a, p) in enumerate(zip(actual, predicted)):
+        for what, k in (("actual", a), ("predicted", p)):
+            if isinstance(k, bool) or not isinstance(k, int) or not 0 <= k < n_classes:
+                raise ValueError(f"confusion_matrix: {what} label {k!r} at position {i} is not a "
+                                 f"class in 0..{n_classes - 1}")
+        matrix[a][p] += 1
+    return matrix
+
+
+def format_confusion(matrix: list[list[int]]) -> str:
+    """A 2×2 matrix as the book prints it: ``TN 14  FP 1 / FN 1  TP 14``.
+
+    >>> format_confusion([[14, 1], [1, 14]])
+    'TN 14  FP 1 / FN 1  TP 14'
+    """
+    if len(matrix) != 2 or any(len(row) != 2 for row in matrix):
+        raise ValueError(f"format_confusion: needs a 2×2 matrix, got {matrix!r}")
+    (tn, fp), (fn, tp) = matrix
+    return f"TN {tn}  FP {fp} / FN {fn}  TP {tp}"

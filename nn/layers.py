@@ -1,0 +1,280 @@
+"""``Neuron``, ``Layer`` and ``MLP``: fully connected networks of ``Value`` parameters.
+
+Each neuron computes activation(w·x + b). With ``fused=True`` (the default) the pre-activation
+w·x + b is one ``autograd.dot`` node, which is what makes training fast; with ``fused=False`` it
+is the fine-grained graph of multiplications and additions, the one to draw and step through
+when teaching. Both give the same gradients.
+
+Initialisation: weights are ``weight_scale·(U[0,1) − 0.5)`` and biases ``bias_scale·(U[0,1) − 0.5)``
+(the book's formulas: scale 1e-4 for its 2-2-1 network, 1 for its layer toolkit), drawn from a
+seedable ``random.Random`` in construction order; or pass explicit ``weights`` and ``biases`` to
+type a network in exactly.
+
+>>> net = MLP(3, [2, 1], activations="sigmoid",
+...           weights=[[[0.2, -0.5, 0.1], [-0.3, 0.4, 0.2]], [[0.5, 0.2]]], biases=[[0.3, -0.1], [0.1]])
+>>> round(net([2.0, 3.0, -1.0])[0].data, 6)
+0.588899
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from typing import Literal
+
+from autograd import Value, dot
+
+from .module import Module
+
+Activation = Literal["sigmoid", "tanh", "relu", "leaky_relu", "linear"]
+ACTIVATIONS: tuple[str, ...] = ("sigmoid", "tanh", "relu", "leaky_relu", "linear")
+"""The activations a layer can use; ``linear`` means none."""
+
+Number = int | float
+Input = Value | int | float
+Seed = random.Random | int | None
+
+
+class ShapeError(ValueError):
+    """An input or an explicit weight list whose size does not fit the layer; names both sizes."""
+
+
+def make_rng(rng: Seed) -> random.Random:
+    """A ``random.Random`` from a seed, or the one given (shared, so draws continue), or a fresh one.
+
+    >>> make_rng(0).random() == make_rng(0).random()
+    True
+    """
+    if isinstance(rng, random.Random):
+        return rng
+    if rng is None:
+        return random.Random()
+    if isinstance(rng, bool) or not isinstance(rng, int):
+        raise TypeError(f"rng must be a random.Random, an int seed or None, got {type(rng).__name__} {rng!r}")
+    return random.Random(rng)
+
+
+def _check_activation(activation: str, where: str) -> str:
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"{where}: unknown activation {activation!r}; choose one of "
+                         f"{', '.join(ACTIVATIONS)}")
+    return activation
+
+
+def _parameter(x: Value | Number | None, scale: float, rng: random.Random, where: str) -> Value:
+    """An explicit value (a Value is kept as it is, so it can be shared), or a uniform draw."""
+    if isinstance(x, Value):
+        return x
+    if x is None:
+        return Value(scale * (rng.random() - 0.5))
+    if isinstance(x, bool) or not isinstance(x, (int, float)):
+        raise TypeError(f"{where} must be a number or a Value, got {type(x).__name__} {x!r}")
+    return Value(x)
+
+
+def _activate(z: Value, activation: str, slope: float) -> Value:
+    if activation == "sigmoid":
+        return z.sigmoid()
+    if activation == "tanh":
+        return z.tanh()
+    if activation == "relu":
+        return z.relu()
+    if activation == "leaky_relu":
+        return z.leaky_relu(slope)
+    return z
+
+
+def _pre_activation(w: list[Value], x: Sequence[Input], b: Value, fused: bool, where: str) -> Value:
+    """w·x + b: one ``dot`` node, or the fine-grained chain w0·x0 + w1·x1 + ... + b."""
+    if fused:
+        try:
+            return dot(w, x, b)
+        except (TypeError, ValueError) as error:
+            raise type(error)(f"{where}: {error}") from None
+    z = w[0] * x[0]
+    for wi, xi in zip(w[1:], x[1:]):
+        z = z + wi * xi
+    return z + b
+
+
+class Neuron(Module):
+    """activation(w·x + b) for ``n_inputs`` inputs; parameters ``w`` (a list) and ``b``.
+
+    >>> n = Neuron(2, "relu", weights=[1.0, -1.0], bias=0.5)
+    >>> n([3.0, 1.0]).data
+    2.5
+    """
+
+    def __init__(self, n_inputs: int, activation: Activation = "linear", *,
+                 weights: Sequence[Value | Number] | None = None, bias: Value | Number | None = None,
+                 weight_scale: float = 1.0, bias_scale: float = 0.0, rng: Seed = None,
+                 fused: bool = True, leaky_slope: float = 0.01, name: str = "Neuron") -> None:
+        _check_size(n_inputs, f"{name}: n_inputs")
+        self._name = name
+        self._activation = _check_activation(activation, name)
+        self._fused = bool(fused)
+        self._slope = float(leaky_slope)
+        generator = make_rng(rng)
+        if weights is None:
+            weights = [None] * n_inputs  # type: ignore[list-item]
+        elif len(weights) != n_inputs:
+            raise ShapeError(f"{name}: {len(weights)} explicit weights for {n_inputs} inputs")
+        self.w = [_parameter(x, weight_scale, generator, f"{name}: weight {i}")
+                  for i, x in enumerate(weights)]
+        self.b = _parameter(bias, bias_scale, generator, f"{name}: bias")
+
+    @property
+    def activation(self) -> str:
+        """This neuron's activation name."""
+        return self._activation
+
+    @property
+    def n_inputs(self) -> int:
+        """How many inputs (and weights) this neuron has."""
+        return len(self.w)
+
+    def __call__(self, x: Sequence[Input]) -> Value:
+        """The neuron's output for one input vector ``x`` (numbers or Values)."""
+        if len(x) != len(self.w):
+            raise ShapeError(f"{self._name}: expects {len(self.w)} inputs, got {len(x)}")
+        z = _pre_activation(self.w, x, self.b, self._fused, self._name)
+        return _activate(z, self._activation, self._slope)
+
+    def __repr__(self) -> str:
+        return f"Neuron({self.n_inputs} inputs, {self._activation}{', fused' if self._fused else ''})"
+
+
+class Layer(Module):
+    """``n_outputs`` neurons sharing one input vector; calling it always returns a list of Values.
+
+    ``weights`` is one row per neuron (``n_outputs`` rows of ``n_inputs``), ``biases`` one per neuron.
+
+    >>> layer = Layer(2, 1, "linear", weights=[[2.0, 3.0]], biases=[1.0])
+    >>> [v.data for v in layer([1.0, 1.0])]      # a list even for one output
+    [6.0]
+    """
+
+    def __init__(self, n_inputs: int, n_outputs: int, activation: Activation = "linear", *,
+                 weights: Sequence[Sequence[Value | Number]] | None = None,
+                 biases: Sequence[Value | Number] | None = None, weight_scale: float = 1.0,
+                 bias_scale: float = 0.0, rng: Seed = None, fused: bool = True,
+                 leaky_slope: float = 0.01, name: str = "Layer") -> None:
+        _check_size(n_inputs, f"{name}: n_inputs")
+        _check_size(n_outputs, f"{name}: n_outputs")
+        self._name = name
+        self._activation = _check_activation(activation, name)
+        self._fused = bool(fused)
+        self._slope = float(leaky_slope)
+        if weights is not None:
+            if len(weights) != n_outputs:
+                raise ShapeError(f"{name}: weights has {len(weights)} rows, but the layer has "
+                                 f"{n_outputs} neurons (one row per neuron)")
+            for i, row in enumerate(weights):
+                if len(row) != n_inputs:
+                    raise ShapeError(f"{name}: weights row {i} has {len(row)} numbers, but the layer "
+                                     f"has {n_inputs} inputs")
+        if biases is not None and len(biases) != n_outputs:
+            raise ShapeError(f"{name}: {len(biases)} biases for {n_outputs} neurons")
+        generator = make_rng(rng)
+        self.neurons = [
+            Neuron(n_inputs, activation, weights=None if weights is None else weights[i],
+                   bias=None if biases is None else biases[i], weight_scale=weight_scale,
+                   bias_scale=bias_scale, rng=generator, fused=fused, leaky_slope=leaky_slope,
+                   name=f"{name} neuron {i}")
+            for i in range(n_outputs)]
+        self._n_inputs = n_inputs
+
+    @property
+    def activation(self) -> str:
+        """This layer's activation name."""
+        return self._activation
+
+    @property
+    def n_inputs(self) -> int:
+        """The size of the input vector."""
+        return self._n_inputs
+
+    @property
+    def n_outputs(self) -> int:
+        """The number of neurons, which is the size of the output list."""
+        return len(self.neurons)
+
+    def __call__(self, x: Sequence[Input]) -> list[Value]:
+        """One output Value per neuron, for one input vector ``x``."""
+        if len(x) != self._n_inputs:
+            raise ShapeError(f"{self._name} ({self._n_inputs} inputs → {len(self.neurons)} "
+                             f"{self._activation}): got an input of size {len(x)}, expected "
+                             f"{self._n_inputs}")
+        fused, activation, slope, name = self._fused, self._activation, self._slope, self._name
+        if fused and activation == "sigmoid":  # the common case, without per-neuron calls
+            try:
+                return [dot(n.w, x, n.b).sigmoid() for n in self.neurons]
+            except (TypeError, ValueError) as error:
+                raise type(error)(f"{name}: {error}") from None
+        return [_activate(_pre_activation(n.w, x, n.b, fused, name), activation, slope)
+                for n in self.neurons]
+
+    def __repr__(self) -> str:
+        return (f"Layer({self._n_inputs} → {len(self.neurons)}, {self._activation}"
+                f"{', fused' if self._fused else ''})")
+
+
+class MLP(Module):
+    """Layers in a row: ``MLP(2, [16, 1, 1], activations=...)`` has sizes 2→16→1→1.
+
+    ``activations`` is one name for every layer or one per layer. ``weights[k]`` and ``biases[k]``
+    are layer k's explicit rows and biases (see ``Layer``). Every parameter is labelled with its
+    name (``layers.1.neurons.0.w.0``), so graphs and tables show where each one lives.
+
+    >>> net = MLP(2, [16, 1, 1], activations=["tanh", "tanh", "linear"], rng=0)
+    >>> out = net([0.5, -0.5]); type(out).__name__, len(out)     # micrograd's bug: not here
+    ('list', 1)
+    """
+
+    def __init__(self, n_inputs: int, sizes: Sequence[int], activations: Activation | Sequence[Activation],
+                 *, weights: Sequence[Sequence[Sequence[Value | Number]]] | None = None,
+                 biases: Sequence[Sequence[Value | Number]] | None = None, weight_scale: float = 1.0,
+                 bias_scale: float = 0.0, rng: Seed = None, fused: bool = True,
+                 leaky_slope: float = 0.01) -> None:
+        _check_size(n_inputs, "MLP: n_inputs")
+        sizes = list(sizes)
+        if not sizes:
+            raise ValueError("MLP: sizes must name at least one layer, got []")
+        if isinstance(activations, str):
+            activations = [activations] * len(sizes)  # type: ignore[list-item]
+        elif len(activations) != len(sizes):
+            raise ValueError(f"MLP: {len(activations)} activations for {len(sizes)} layers {sizes}")
+        for what, given in (("weights", weights), ("biases", biases)):
+            if given is not None and len(given) != len(sizes):
+                raise ShapeError(f"MLP: {what} is given for {len(given)} layers, but sizes {sizes} "
+                                 f"has {len(sizes)}")
+        generator = make_rng(rng)
+        fan_in = [n_inputs, *sizes[:-1]]
+        self.layers = [
+            Layer(fan_in[k], sizes[k], activations[k], weights=None if weights is None else weights[k],
+                  biases=None if biases is None else biases[k], weight_scale=weight_scale,
+                  bias_scale=bias_scale, rng=generator, fused=fused, leaky_slope=leaky_slope,
+                  name=f"MLP layer {k}")
+            for k in range(len(sizes))]
+        self.label_parameters()
+
+    @property
+    def sizes(self) -> list[int]:
+        """Input size, then each layer's output size: ``[3, 2, 1]``."""
+        return [self.layers[0].n_inputs, *(layer.n_outputs for layer in self.layers)]
+
+    def __call__(self, x: Sequence[Input]) -> list[Value]:
+        """The last layer's outputs (always a list) for one input vector ``x``."""
+        out: Sequence[Input] = x
+        for layer in self.layers:
+            out = layer(out)
+        return out  # type: ignore[return-value]
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{layer.n_outputs} {layer.activation}" for layer in self.layers)
+        return f"MLP({self.layers[0].n_inputs} → [{inner}]{', fused' if self.layers[0]._fused else ''})"
+
+
+def _check_size(n: int, where: str) -> None:
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"{where} must be a positive int, got {n!r}")

@@ -1,0 +1,194 @@
+"""Loss functions built from ``Value`` ops, so every one of them can be stepped through backward.
+
+The squared errors come in two spellings on purpose, because tutorials use both and the
+difference is exactly a factor of 2 in every gradient:
+
+- ``squared_error(p, y) = (p − y)²``, gradient 2(p − y);
+- ``half_squared_error(p, y) = ½(p − y)²``, gradient (p − y).
+
+``mse`` is the mean of the first over a batch, ``half_mse`` the mean of the second (the
+1/(2n) convention). Targets are plain numbers.
+
+>>> from autograd import Value
+>>> p = Value(0.75)
+>>> squared_error(p, 1.0).data, half_squared_error(p, 1.0).data
+(0.0625, 0.03125)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from autograd import Value, total
+
+Target = float | int
+
+
+def _target(y: object, where: str) -> float:
+    if isinstance(y, bool) or not isinstance(y, (int, float)) or not math.isfinite(y):
+        raise ValueError(f"{where}: the target must be a finite number, got {y!r}")
+    return float(y)
+
+
+def _value(p: object, where: str) -> Value:
+    if not isinstance(p, Value):
+        raise TypeError(f"{where}: the prediction must be a Value, got {type(p).__name__} {p!r}")
+    return p
+
+
+def squared_error(prediction: Value, target: Target) -> Value:
+    """(prediction − target)², with no ½: d/dprediction = 2(prediction − target).
+
+    >>> from autograd import Value
+    >>> p = Value(3.0); loss = squared_error(p, 1.0); loss.backward(); loss.data, p.grad
+    (4.0, 4.0)
+    """
+    d = _value(prediction, "squared_error") - _target(target, "squared_error")
+    return d * d
+
+
+def half_squared_error(prediction: Value, target: Target) -> Value:
+    """½(prediction − target)²: d/dprediction = prediction − target (no factor 2).
+
+    >>> from autograd import Value
+    >>> p = Value(3.0); loss = half_squared_error(p, 1.0); loss.backward(); loss.data, p.grad
+    (2.0, 2.0)
+    """
+    d = _value(prediction, "half_squared_error") - _target(target, "half_squared_error")
+    return d * d * 0.5
+
+
+def mean(values: Sequence[Value]) -> Value:
+    """The average of ``values`` as one Σ node divided by n: a batch's mean loss.
+
+    >>> from autograd import Value
+    >>> mean([Value(1.0), Value(2.0), Value(6.0)]).data
+    3.0
+    """
+    if len(values) == 0:
+        raise ValueError("mean(values): no values to average")
+    return total(values) / len(values)
+
+
+def _check_pairs(predictions: Sequence[Value], targets: Sequence[Target], where: str) -> None:
+    if len(predictions) != len(targets):
+        raise ValueError(f"{where}: {len(predictions)} predictions but {len(targets)} targets")
+    if len(predictions) == 0:
+        raise ValueError(f"{where}: no predictions")
+
+
+def mse(predictions: Sequence[Value], targets: Sequence[Target]) -> Value:
+    """Mean squared error (1/n)·Σ (pᵢ − yᵢ)², as in PyTorch's ``MSELoss``.
+
+    >>> from autograd import Value
+    >>> mse([Value(1.0), Value(3.0)], [0.0, 0.0]).data
+    5.0
+    """
+    _check_pairs(predictions, targets, "mse")
+    return mean([squared_error(p, y) for p, y in zip(predictions, targets)])
+
+
+def half_mse(predictions: Sequence[Value], targets: Sequence[Target]) -> Value:
+    """(1/(2n))·Σ (pᵢ − yᵢ)², the convention that makes dloss/dpᵢ = (pᵢ − yᵢ)/n.
+
+    >>> from autograd import Value
+    >>> half_mse([Value(1.0), Value(3.0)], [0.0, 0.0]).data
+    2.5
+    """
+    _check_pairs(predictions, targets, "half_mse")
+    diffs = [_value(p, "half_mse") - _target(y, "half_mse") for p, y in zip(predictions, targets)]
+    return total([d * d for d in diffs]) / (2 * len(diffs))
+
+
+def binary_cross_entropy(probability: Value, target: Target) -> Value:
+    """−[y·log p + (1 − y)·log(1 − p)] for a probability p in (0, 1) and a target y in [0, 1].
+
+    A term whose weight (y or 1 − y) is 0 is left out, so p = 1 with y = 1 gives 0. Near 0 and 1
+    probabilities lose digits; prefer ``binary_cross_entropy_with_logits`` when you have the logit.
+
+    >>> from autograd import Value
+    >>> round(binary_cross_entropy(Value(0.8), 1).data, 6)       # −log 0.8
+    0.223144
+    """
+    p = _value(probability, "binary_cross_entropy")
+    y = _target(target, "binary_cross_entropy")
+    if not 0.0 <= y <= 1.0:
+        raise ValueError(f"binary_cross_entropy: the target must be in [0, 1], got {y!r}")
+    for weight, q, side in ((y, p.data, "p"), (1.0 - y, 1.0 - p.data, "1 − p")):
+        if weight > 0.0 and q <= 0.0:
+            raise ValueError(f"binary_cross_entropy: p={p.data!r} with target {y!r} makes log({side}) "
+                             f"infinite; use binary_cross_entropy_with_logits on the logit instead")
+    terms = []
+    if y > 0.0:
+        terms.append(p.log() * y)
+    if y < 1.0:
+        terms.append((1.0 - p).log() * (1.0 - y))
+    return -total(terms)
+
+
+def binary_cross_entropy_with_logits(logit: Value, target: Target) -> Value:
+    """Binary cross-entropy of σ(logit), computed stably as softplus(logit) − y·logit.
+
+    Its gradient is σ(logit) − y; it stays finite for any finite logit.
+
+    >>> from autograd import Value
+    >>> z = Value(0.0); loss = binary_cross_entropy_with_logits(z, 1); loss.backward()
+    >>> round(loss.data, 6), z.grad
+    (0.693147, -0.5)
+    """
+    z = _value(logit, "binary_cross_entropy_with_logits")
+    y = _target(target, "binary_cross_entropy_with_logits")
+    if not 0.0 <= y <= 1.0:
+        raise ValueError(f"binary_cross_entropy_with_logits: the target must be in [0, 1], got {y!r}")
+    return z.softplus() - z * y if y != 0.0 else z.softplus()
+
+
+def hinge(score: Value, target: Target) -> Value:
+    """max(0, 1 − y·score) for a label y of −1 or +1 (the SVM loss).
+
+    >>> from autograd import Value
+    >>> hinge(Value(0.25), 1).data, hinge(Value(2.0), 1).data
+    (0.75, 0.0)
+    """
+    s = _value(score, "hinge")
+    y = _target(target, "hinge")
+    if y not in (-1.0, 1.0):
+        raise ValueError(f"hinge: the label must be -1 or +1, got {target!r}")
+    return (1.0 - s * y).relu()
+
+
+def softmax_cross_entropy(logits: Sequence[Value], target: int) -> Value:
+    """−log softmax(logits)[target] = logsumexp(logits) − logits[target], stable for any logits.
+
+    The largest logit is subtracted (as a constant) before exponentiating, which changes
+    neither the value nor the gradient, softmax(logits) − onehot(target).
+
+    >>> from autograd import Value
+    >>> round(softmax_cross_entropy([Value(1000.0), Value(0.0)], 1).data, 6)
+    1000.0
+    """
+    if len(logits) == 0:
+        raise ValueError("softmax_cross_entropy: no logits")
+    zs = [_value(z, "softmax_cross_entropy") for z in logits]
+    if isinstance(target, bool) or not isinstance(target, int) or not 0 <= target < len(zs):
+        raise ValueError(f"softmax_cross_entropy: target must be a class index in 0..{len(zs) - 1}, "
+                         f"got {target!r}")
+    shift = max(z.data for z in zs)
+    log_sum = total([(z - shift).exp() for z in zs]).log() + shift
+    return log_sum - zs[target]
+
+
+def softmax(logits: Sequence[Value]) -> list[Value]:
+    """exp(zᵢ) / Σ exp(zⱼ), shifted by the largest logit so it never overflows.
+
+    >>> from autograd import Value
+    >>> [round(p.data, 4) for p in softmax([Value(0.0), Value(0.0)])]
+    [0.5, 0.5]
+    """
+    if len(logits) == 0:
+        raise ValueError("softmax: no logits")
+    shift = max(_value(z, "softmax").data for z in logits)
+    exps = [(z - shift).exp() for z in logits]
+    norm = total(exps)
+    return [e / norm for e in exps]

@@ -1,0 +1,161 @@
+"""``fit``: the training loop every tutorial writes by hand, with their stop conditions.
+
+Each epoch goes once through the data in batches; for every batch: forward, the mean of the
+per-sample losses, ``zero_grad``, backward, optimizer step. Training stops after ``epochs``,
+or when the epoch's loss falls below ``loss_below``, or when it changes by less than
+``change_below`` from the previous epoch. The returned ``History`` is the list of epoch losses.
+
+>>> from nn import MLP, SGD, half_squared_error
+>>> net = MLP(1, [1], activations="linear", weights=[[[0.0]]], biases=[[0.0]])
+>>> history = fit(net, half_squared_error, [[1.0], [2.0]], [2.0, 4.0], SGD(net.parameters(), lr=0.4),
+...               epochs=1000, loss_below=1e-8)
+>>> history.stop_reason, len(history), round(net.layers[0].neurons[0].w[0].data, 3)
+('loss below 1e-08', 258, 2.0)
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import sys
+import time
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol, TextIO
+
+from autograd import Value, no_grad
+
+from .data import batches
+from .losses import mean
+
+
+class Optimizer(Protocol):
+    """What ``fit`` needs from an optimizer: ``zero_grad()`` and ``step()``."""
+
+    def zero_grad(self) -> None: ...
+
+    def step(self) -> None: ...
+
+
+Model = Callable[[Sequence[Any]], Any]
+SampleLoss = Callable[[Any, Any], Value]
+
+
+class History(list):  # type: ignore[type-arg]
+    """The loss of each epoch (a list of floats), plus why and after how long training stopped."""
+
+    stop_reason: str = ""
+    seconds: float = 0.0
+
+
+def _single(outputs: Any) -> Any:
+    """A model's output list of one Value is handed to the loss as that Value."""
+    if isinstance(outputs, list) and len(outputs) == 1:
+        return outputs[0]
+    return outputs
+
+
+def batch_loss(model: Model, loss: SampleLoss, x: Sequence[Any], y: Sequence[Any],
+               indices: Sequence[int] | None = None) -> Value:
+    """The mean of ``loss(model(x[i]), y[i])`` over the samples in ``indices`` (all by default).
+
+    A model output of one Value reaches ``loss`` as that Value; longer outputs as the list.
+
+    >>> from nn import MLP, squared_error
+    >>> net = MLP(1, [1], activations="linear", weights=[[[1.0]]], biases=[[0.0]])
+    >>> batch_loss(net, squared_error, [[1.0], [3.0]], [0.0, 0.0]).data
+    5.0
+    """
+    chosen = range(len(x)) if indices is None else indices
+    return mean([loss(_single(model(x[i])), y[i]) for i in chosen])
+
+
+def evaluate(model: Model, loss: SampleLoss, x: Sequence[Any], y: Sequence[Any]) -> float:
+    """The mean loss over all samples, computed without building a graph.
+
+    >>> from nn import MLP, squared_error
+    >>> net = MLP(1, [1], activations="linear", weights=[[[1.0]]], biases=[[0.0]])
+    >>> evaluate(net, squared_error, [[1.0], [3.0]], [0.0, 0.0])
+    5.0
+    """
+    with no_grad():
+        return batch_loss(model, loss, x, y).data
+
+
+def fit(model: Model, loss: SampleLoss, x: Sequence[Any], y: Sequence[Any], optimizer: Optimizer,
+        epochs: int, *, batch_size: int | None = None, shuffle: int | random.Random | None = None,
+        loss_below: float | None = None, change_below: float | None = None,
+        progress: bool | None = None, stream: TextIO | None = None) -> History:
+    """Train ``model`` on samples ``x`` with targets ``y``; returns the loss of each epoch.
+
+    ``loss(output, target)`` is the loss of one sample (``output`` is the model's single Value,
+    or its list of Values); each batch's gradient is the mean over its samples.
+    ``batch_size=None`` trains full-batch, 1 per sample; ``shuffle`` seeds a new order per epoch.
+    An epoch's loss is the mean of its batches' losses, each taken before that batch's update.
+    ``progress=None`` shows a one-line progress display only when ``stream`` (stdout) is a
+    terminal and the run has taken more than half a second.
+
+    >>> from nn import MLP, SGD, squared_error
+    >>> net = MLP(1, [1], activations="linear", weights=[[[0.0]]], biases=[[0.0]])
+    >>> h = fit(net, squared_error, [[1.0]], [1.0], SGD(net.parameters(), lr=0.1), epochs=3)
+    >>> [round(v, 4) for v in h], h.stop_reason
+    ([1.0, 0.36, 0.1296], 'max epochs (3)')
+    """
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
+        raise ValueError(f"fit: epochs must be a positive int, got {epochs!r}")
+    if len(x) != len(y):
+        raise ValueError(f"fit: {len(x)} samples but {len(y)} targets")
+    if len(x) == 0:
+        raise ValueError("fit: no samples")
+    for name, threshold in (("loss_below", loss_below), ("change_below", change_below)):
+        if threshold is not None and (isinstance(threshold, bool) or not isinstance(threshold, (int, float))
+                                      or not math.isfinite(threshold) or threshold < 0):
+            raise ValueError(f"fit: {name} must be a finite number >= 0 or None, got {threshold!r}")
+    out = sys.stdout if stream is None else stream
+    show = _is_terminal(out) if progress is None else bool(progress)
+    wait = 0.5 if progress is None else 0.0
+    rng = None if shuffle is None else (shuffle if isinstance(shuffle, random.Random)
+                                        else random.Random(shuffle))
+    n = len(x)
+    whole = list(range(n))
+    history = History()
+    start = last_shown = time.perf_counter()
+    shown = False
+    history.stop_reason = f"max epochs ({epochs})"
+    for epoch in range(1, epochs + 1):
+        if batch_size is None:
+            groups: Any = (whole,)
+        else:
+            groups = batches(n, batch_size, rng)
+        losses = []
+        for indices in groups:
+            batch = batch_loss(model, loss, x, y, indices)
+            optimizer.zero_grad()
+            batch.backward()
+            optimizer.step()
+            losses.append(batch.data)
+        epoch_loss = losses[0] if len(losses) == 1 else math.fsum(losses) / len(losses)
+        history.append(epoch_loss)
+        if show:
+            now = time.perf_counter()
+            if now - start >= wait and (now - last_shown >= 0.1 or epoch == epochs):
+                out.write(f"\repoch {epoch}/{epochs}  loss {epoch_loss:.6g}   ")
+                out.flush()
+                last_shown, shown = now, True
+        if loss_below is not None and epoch_loss < loss_below:
+            history.stop_reason = f"loss below {loss_below:g}"
+            break
+        if change_below is not None and epoch > 1 and abs(epoch_loss - history[-2]) < change_below:
+            history.stop_reason = f"loss change below {change_below:g}"
+            break
+    history.seconds = time.perf_counter() - start
+    if shown:
+        out.write(f"\repoch {len(history)}/{epochs}  loss {history[-1]:.6g}  ({history.stop_reason})\n")
+        out.flush()
+    return history
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False

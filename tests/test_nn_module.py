@@ -1,0 +1,186 @@
+"""Module: parameter names, state dicts, and JSON files: round trips and every malformed-file error."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from nn import MLP, Layer, Neuron, StateError
+
+
+def small_net(seed: int = 0) -> MLP:
+    return MLP(2, [2, 1], activations=["sigmoid", "linear"], rng=seed)
+
+
+def test_names_are_stable_and_readable():
+    names = [name for name, _ in small_net().named_parameters()]
+    assert names == [
+        "layers.0.neurons.0.w.0", "layers.0.neurons.0.w.1", "layers.0.neurons.0.b",
+        "layers.0.neurons.1.w.0", "layers.0.neurons.1.w.1", "layers.0.neurons.1.b",
+        "layers.1.neurons.0.w.0", "layers.1.neurons.0.w.1", "layers.1.neurons.0.b",
+    ]
+    assert names == [name for name, _ in small_net(seed=5).named_parameters()]
+
+
+def test_parameters_are_labelled_with_their_names():
+    net = small_net()
+    assert all(value.label == name for name, value in net.named_parameters())
+
+
+def test_parameters_and_zero_grad():
+    net = small_net()
+    params = net.parameters()
+    assert len(params) == 9 and len({id(p) for p in params}) == 9
+    net([1.0, 2.0])[0].backward()
+    assert any(p.grad != 0.0 for p in params)
+    net.zero_grad()
+    assert all(p.grad == 0.0 for p in params)
+
+
+def test_state_dict_round_trip():
+    a, b = small_net(0), small_net(1)
+    assert a.state_dict() != b.state_dict()
+    b.load_state_dict(a.state_dict())
+    assert a.state_dict() == b.state_dict()
+
+
+def test_save_and_load_round_trip_exactly(tmp_path):
+    a, b = small_net(0), small_net(1)
+    path = tmp_path / "net.json"
+    a.save(path)
+    document = json.loads(path.read_text())
+    assert document["format"] == "chainrule.nn state" and document["parameter_count"] == 9
+    b.load(path)
+    assert b.state_dict() == a.state_dict()  # bit for bit: JSON floats round-trip exactly
+    assert [p.name for p in tmp_path.iterdir()] == ["net.json"]  # no temporary file left behind
+
+
+def test_save_replaces_an_existing_file(tmp_path):
+    path = tmp_path / "net.json"
+    small_net(0).save(path)
+    small_net(1).save(path)
+    c = small_net(2)
+    c.load(path)
+    assert c.state_dict() == small_net(1).state_dict()
+
+
+def test_load_state_dict_errors_name_the_key_and_change_nothing():
+    net = small_net()
+    before = net.state_dict()
+    good = dict(before)
+    cases = {
+        "missing key 'layers.1.neurons.0.b'": {k: v for k, v in good.items() if k != "layers.1.neurons.0.b"},
+        "unexpected key 'layers.2.neurons.0.b'": {**good, "layers.2.neurons.0.b": 1.0},
+        "key 'layers.0.neurons.1.w.0' must be finite": {**good, "layers.0.neurons.1.w.0": math.nan},
+        "key 'layers.0.neurons.0.b' must be finite": {**good, "layers.0.neurons.0.b": math.inf},
+        "key 'layers.1.neurons.0.w.1' must be a number, got a string": {**good,
+                                                                         "layers.1.neurons.0.w.1": "1"},
+        "key 'layers.0.neurons.0.w.0' must be a number, got a boolean": {**good,
+                                                                          "layers.0.neurons.0.w.0": True},
+        "key 'layers.0.neurons.0.w.1' must be a number, got null": {**good, "layers.0.neurons.0.w.1": None},
+    }
+    for message, state in cases.items():
+        # the good keys before the bad one must not have been applied either
+        state = {k: (v + 1.0 if isinstance(v, float) and math.isfinite(v) else v) for k, v in state.items()}
+        with pytest.raises(StateError, match=message.replace("(", r"\(")):
+            net.load_state_dict(state)
+        assert net.state_dict() == before
+    with pytest.raises(StateError, match="expected a mapping"):
+        net.load_state_dict([1.0] * 9)  # type: ignore[arg-type]
+
+
+def write(path, document) -> None:
+    path.write_text(document if isinstance(document, str) else json.dumps(document))
+
+
+@pytest.fixture
+def saved(tmp_path):
+    net = small_net()
+    path = tmp_path / "net.json"
+    net.save(path)
+    return path, json.loads(path.read_text())
+
+
+def malformed_files(document):
+    """(what the error must say, file contents) for each way a state file can be wrong."""
+    params = document["parameters"]
+    first = next(iter(params))
+    return [
+        ("not valid JSON (line 1", '{"format": "chainrule.nn state", '),
+        ("not valid JSON", ""),
+        ("expected a JSON object at the top, got an array", [1, 2, 3]),
+        ("missing key 'parameters'", {k: v for k, v in document.items() if k != "parameters"}),
+        ("missing key 'format'", {k: v for k, v in document.items() if k != "format"}),
+        ("unexpected key 'optimizer'", {**document, "optimizer": {}}),
+        ("key 'format' is 'pickle'", {**document, "format": "pickle"}),
+        ("key 'version' is 2", {**document, "version": 2}),
+        ("key 'model' is 'Layer'", {**document, "model": "Layer"}),
+        ("key 'parameters' must be an object", {**document, "parameters": list(params.values())}),
+        ("key 'parameter_count' is 10, but 'parameters' holds 9", {**document, "parameter_count": 10}),
+        ("key 'parameter_count' is 8, but 'parameters' holds 9", {**document, "parameter_count": 8}),
+        ("key 'parameter_count' is 8, but this MLP has 9",
+         {**document, "parameter_count": 8, "parameters": dict(list(params.items())[:8])}),
+        (f"missing key '{first}'", {**document, "parameters": {**{k: v for k, v in params.items()
+                                                                   if k != first}, "layers.9.b": 0.0}}),
+        (f"key '{first}' must be finite, got nan", json.dumps(document).replace(
+            json.dumps(params[first]), "NaN", 1)),
+        (f"key '{first}' must be finite, got inf", json.dumps(document).replace(
+            json.dumps(params[first]), "1e999", 1)),
+        (f"key '{first}' must be finite, got -inf", json.dumps(document).replace(
+            json.dumps(params[first]), "-Infinity", 1)),
+        (f"key '{first}' must be a number, got a string",
+         {**document, "parameters": {**params, first: "0.1"}}),
+        (f"key '{first}' must be a number, got an array",
+         {**document, "parameters": {**params, first: [0.1]}}),
+    ]
+
+
+def test_every_malformed_file_is_refused_and_changes_nothing(saved, tmp_path):
+    _, document = saved
+    net = small_net(seed=3)
+    before = net.state_dict()
+    bad = tmp_path / "bad.json"
+    for message, contents in malformed_files(document):
+        write(bad, contents)
+        with pytest.raises(StateError, match=message.replace("(", r"\(")) as error:
+            net.load(bad)
+        assert "bad.json" in str(error.value)
+        assert net.state_dict() == before, message
+
+
+def test_missing_file_is_a_file_not_found_error(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        small_net().load(tmp_path / "nope.json")
+
+
+def test_non_utf8_file(tmp_path):
+    path = tmp_path / "binary.json"
+    path.write_bytes(b"\xff\xfe\x00")
+    with pytest.raises(StateError, match="not a UTF-8 text file"):
+        small_net().load(path)
+
+
+def test_save_refuses_nothing_valid_and_writes_plain_json(tmp_path):
+    path = tmp_path / "n.json"
+    Neuron(2, weights=[1.5, -2.0], bias=0.25).save(path)
+    assert json.loads(path.read_text())["parameters"] == {"w.0": 1.5, "w.1": -2.0, "b": 0.25}
+
+
+def test_layer_names():
+    assert [n for n, _ in Layer(1, 2).named_parameters()] == ["neurons.0.w.0", "neurons.0.b",
+                                                              "neurons.1.w.0", "neurons.1.b"]
+
+
+@given(st.lists(st.floats(allow_nan=False, allow_infinity=False), min_size=9, max_size=9))
+def test_any_finite_floats_round_trip_through_a_file(tmp_path_factory, numbers):
+    net = small_net()
+    net.load_state_dict(dict(zip(net.state_dict(), numbers)))
+    path = tmp_path_factory.mktemp("rt") / "net.json"
+    net.save(path)
+    other = small_net(1)
+    other.load(path)
+    assert list(other.state_dict().values()) == numbers
