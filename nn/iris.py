@@ -52,7 +52,7 @@ def outputs_221(net: MLP, x: list[list[float]]) -> list[float]:
     """The network's output a2 for each sample (no graph is built).
 
     >>> [round(a, 6) for a in outputs_221(iris_221_network(0), [[0.0, 0.0]])]
-    [4e-06]
+    [-4e-06]
     """
     with no_grad():
         return [net(sample)[0].data for sample in x]

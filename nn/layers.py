@@ -7,8 +7,8 @@ when teaching. Both give the same gradients.
 
 Initialisation: weights are ``weight_scale·(U[0,1) − 0.5)`` and biases ``bias_scale·(U[0,1) − 0.5)``
 (the book's formulas: scale 1e-4 for its 2-2-1 network, 1 for its layer toolkit), drawn from a
-seedable ``random.Random`` in construction order; or pass explicit ``weights`` and ``biases`` to
-type a network in exactly.
+seedable ``random.Random`` in construction order (a scale of 0 gives exactly 0 and draws nothing);
+or pass explicit ``weights`` and ``biases`` to type a network in exactly.
 
 >>> net = MLP(3, [2, 1], activations="sigmoid",
 ...           weights=[[[0.2, -0.5, 0.1], [-0.3, 0.4, 0.2]], [[0.5, 0.2]]], biases=[[0.3, -0.1], [0.1]])
@@ -65,8 +65,8 @@ def _parameter(x: Value | Number | None, scale: float, rng: random.Random, where
     """An explicit value (a Value is kept as it is, so it can be shared), or a uniform draw."""
     if isinstance(x, Value):
         return x
-    if x is None:
-        return Value(scale * (rng.random() - 0.5))
+    if x is None:  # a scale of 0 draws nothing: exactly 0.0 (never -0.0)
+        return Value(scale * (rng.random() - 0.5)) if scale != 0.0 else Value(0.0)
     if isinstance(x, bool) or not isinstance(x, (int, float)):
         raise TypeError(f"{where} must be a number or a Value, got {type(x).__name__} {x!r}")
     return Value(x)

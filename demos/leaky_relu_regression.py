@@ -1,0 +1,78 @@
+"""Tutorial 1's three-layer leaky-ReLU network, and tutorial 3's per-sample vs minibatch training.
+
+The network: x1 = W1·x + b1, leaky ReLU; x2 = W2·x1 + b2, leaky ReLU; y = W3·x2 + b3, leaky ReLU
+(alpha = 0.01 everywhere, output included, as in the tutorial). The loss is the tutorial's MSE with
+the 1/(2n) convention, (1/2n)·Σ (y − ŷ)², so dloss/dŷ is (ŷ − y)/n. The data: 40 points of a smooth
+bump, y = 0.6 + 0.4·x·sin(3x) plus a little noise.
+
+The same network (same initial weights) is then trained three ways for the same number of epochs:
+full batch (one update per epoch), minibatches of 8 (5 updates per epoch) and per sample (40
+updates per epoch), and the loss curves are printed side by side.
+
+Run:  python demos/leaky_relu_regression.py
+"""
+
+from __future__ import annotations
+
+import math
+
+from nn import MLP, SGD, History, bumpy_regression, evaluate, fit, half_squared_error
+
+EPOCHS = 100
+LR = 0.05
+MODES = {"full batch": None, "minibatch of 8": 8, "per sample": 1}
+
+
+def network(seed: int = 3) -> MLP:
+    """1 → 8 → 8 → 1, leaky ReLU after every layer; weights U[−1, 1), biases U[−0.1, 0.1)."""
+    return MLP(1, [8, 8, 1], activations="leaky_relu", weight_scale=2.0, bias_scale=0.2, rng=seed,
+               leaky_slope=0.01)
+
+
+def train(batch_size: int | None, epochs: int = EPOCHS, seed: int = 3) -> tuple[MLP, History]:
+    """Train a fresh copy of the network with the given batch size (None: full batch)."""
+    x, y = bumpy_regression(40, seed=0)
+    net = network(seed)
+    history = fit(net, half_squared_error, x, y, SGD(net.parameters(), lr=LR), epochs=epochs,
+                  batch_size=batch_size, shuffle=seed)
+    return net, history
+
+
+def sparkline(values: list[float], low: float, high: float, width: int = 50) -> str:
+    """The curve as one line of blocks (taller = higher loss), log scale from ``low`` to ``high``."""
+    blocks = "▁▂▃▄▅▆▇█"
+    step = max(1, len(values) // width)
+    span = math.log10(high / low) or 1.0
+    return "".join(blocks[round(math.log10(v / low) / span * (len(blocks) - 1))] for v in values[::step])
+
+
+def main() -> None:
+    x, y = bumpy_regression(40, seed=0)
+    print("tutorial 1's network: 1 → 8 → 8 → 1, leaky ReLU (alpha 0.01) after every layer")
+    print(f"loss (1/2n)·Σ (y − ŷ)² on 40 points of y = 0.6 + 0.4·x·sin(3x) + noise; SGD, lr {LR}\n")
+    results = {name: train(size) for name, size in MODES.items()}
+    checkpoints = [1, 2, 5, 10, 25, 50, EPOCHS]
+    print(f"{'epoch':>6}" + "".join(f"{name:>18}" for name in results))
+    for epoch in checkpoints:
+        print(f"{epoch:>6}" + "".join(f"{h[epoch - 1]:>18.6f}" for _, h in results.values()))
+    print(f"\n{'updates':>6}" + "".join(f"{EPOCHS * (40 // (size or 40)):>18}" for size in MODES.values()))
+    print(f"{'final':>6}" + "".join(f"{evaluate(net, half_squared_error, x, y):>18.6f}"
+                                    for net, _ in results.values()))
+    print("(an epoch's loss is the mean of its batches' losses, each measured before that batch's update;")
+    print(" 'final' is the loss over all 40 points with the final weights)\n")
+    low = min(min(h) for _, h in results.values())
+    high = max(max(h) for _, h in results.values())
+    print(f"loss curves, one block per 2 epochs, log scale from {low:.4f} (▁) to {high:.4f} (█):")
+    for name, (_, history) in results.items():
+        print(f"{name:>15}  {sparkline(history, low, high)}")
+    print("\nMore updates per epoch make faster progress per pass over the data; averaging over a")
+    print("minibatch gives a smoother path than single samples for less work per update.")
+    net = network()
+    h = fit(net, half_squared_error, x, y, SGD(net.parameters(), lr=LR), epochs=1000, batch_size=8,
+            shuffle=3, loss_below=0.002, change_below=1e-6)
+    print(f"\nstop conditions (max 1000 epochs, loss below 0.002, loss change below 1e-6): minibatch "
+          f"training stopped after {len(h)} epochs because of '{h.stop_reason}', loss {h[-1]:.6f}")
+
+
+if __name__ == "__main__":
+    main()
