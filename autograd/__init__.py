@@ -9,11 +9,14 @@
 """
 
 from .backward import backward, topological_order
+from .draw import Graph, GraphTooLargeError, draw
 from .errors import DivisionByZeroError, DomainError, NonFiniteGradientError
 from .fused import dot, total
 from .grad_mode import is_recording, no_grad
 from .gradcheck import GradcheckReport, gradcheck
+from .player import player
 from .rules import RULES, Rule, rules_table
+from .stepper import Step, Stepper, step_through
 from .value import Value, zero_grad
 
 __all__ = [
@@ -21,15 +24,22 @@ __all__ = [
     "DivisionByZeroError",
     "DomainError",
     "GradcheckReport",
+    "Graph",
+    "GraphTooLargeError",
     "NonFiniteGradientError",
     "Rule",
+    "Step",
+    "Stepper",
     "Value",
     "backward",
     "dot",
+    "draw",
     "gradcheck",
     "is_recording",
     "no_grad",
+    "player",
     "rules_table",
+    "step_through",
     "topological_order",
     "total",
     "zero_grad",

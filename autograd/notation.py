@@ -1,0 +1,171 @@
+"""Writing a graph's nodes the way a hand calculation does: names, expressions, local derivatives.
+
+The stepper's lines, the chain-rule table and the drawn graph all name nodes through
+this module, so a node is called the same thing everywhere: the name given in
+``names`` (e.g. from an nn model's ``named_parameters()``), else its ``label``, else
+an invented one (``t1, t2, ...`` for unlabelled results of ops, ``v1, v2, ...`` for
+unlabelled leaves).
+
+>>> from autograd import Value, topological_order
+>>> x = Value(0.5, "x"); y = (x * 3).sigmoid(); y.label = "y"
+>>> names = node_names(topological_order(y))
+>>> [names[v] for v in topological_order(y)]
+['x', 't1', 'y']
+>>> expression(y, names), local_symbol(y, 0, names)
+('sigmoid(t1)', "sigma'(t1)")
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+
+from .value import Value
+
+Names = (Mapping[Value, str] | Mapping[str, Value] | Iterable[tuple[str, Value]]
+         | Iterable[tuple[Value, str]])
+"""Names for Values: ``{value: name}``, ``{name: value}``, or pairs such as ``named_parameters()``."""
+
+__all__ = ["Names", "expression", "format_number", "local_symbol", "node_names", "normalise_names"]
+
+_FUNCTIONS = {"exp", "log", "sqrt", "tanh", "sigmoid", "relu", "abs", "softplus", "leaky_relu"}
+"""Rules written as a function of their Value, ``sigmoid(z)``; their slope reads ``sigma'(z)``."""
+_PRIME_NAMES = {"sigmoid": "sigma"}
+_OPERAND = re.compile(r"(?<![A-Za-z_])([abc]|[wx]\d+)(?![A-Za-z_0-9(])")
+_SIMPLE_NAME = re.compile(r"[\w\[\].']+")
+_MAX_TERMS = 4
+"""Longer sums and dot products are shortened to their first and last terms."""
+
+
+def normalise_names(names: Names | None) -> dict[Value, str]:
+    """``names`` in any accepted form as ``{value: name}``; anything else is a TypeError.
+
+    >>> w = Value(1.0)
+    >>> normalise_names([("layers.0.w", w)]) == {w: "layers.0.w"}
+    True
+    """
+    if names is None:
+        return {}
+    pairs = names.items() if isinstance(names, Mapping) else names
+    result: dict[Value, str] = {}
+    for pair in pairs:
+        try:
+            first, second = pair
+        except (TypeError, ValueError):
+            raise TypeError(f"names: expected (name, Value) or (Value, name) pairs, got {pair!r}") from None
+        if isinstance(first, Value) and isinstance(second, str):
+            result[first] = second
+        elif isinstance(first, str) and isinstance(second, Value):
+            result[second] = first
+        else:
+            raise TypeError(f"names: expected (name, Value) or (Value, name) pairs, got "
+                            f"({type(first).__name__}, {type(second).__name__})")
+    return result
+
+
+def node_names(order: Sequence[Value], names: Names | None = None) -> dict[Value, str]:
+    """A readable name for every Value of ``order`` (a topological order, root last).
+
+    Invented names are numbered in the order the backward pass meets the nodes (root first).
+
+    >>> a = Value(1.0); b = a + 1
+    >>> list(node_names([a, b]).values())
+    ['v1', 't1']
+    """
+    given = normalise_names(names)
+    taken = {given.get(v) or v.label for v in order}
+    result: dict[Value, str] = {}
+    counters = {"t": 0, "v": 0}
+    for v in reversed(order):
+        name = given.get(v) or v.label
+        if not name:
+            prefix = "v" if v.is_leaf else "t"
+            while True:
+                counters[prefix] += 1
+                name = f"{prefix}{counters[prefix]}"
+                if name not in taken:
+                    break
+        result[v] = name
+    return {v: result[v] for v in order}
+
+
+def format_number(x: float) -> str:
+    """Six significant digits, as a hand calculation writes them (``-0.0`` reads ``0``).
+
+    >>> format_number(0.28905), format_number(-0.822203), format_number(2.0), format_number(-0.0)
+    ('0.28905', '-0.822203', '2', '0')
+    """
+    return "0" if x == 0.0 else f"{x:.6g}"
+
+
+def _operand(name: str) -> str:
+    """A name as an operand: compound names and negative numbers go in parentheses."""
+    return name if _SIMPLE_NAME.fullmatch(name) else f"({name})"
+
+
+def _constants(node: Value) -> tuple[float, ...]:
+    const = node.const
+    if const is None:
+        return ()
+    return const if isinstance(const, tuple) else (const,)
+
+
+def _shorten(terms: list[str], joiner: str) -> str:
+    if len(terms) > _MAX_TERMS + 1:
+        terms = [*terms[:2], "…", terms[-1]]
+    return joiner.join(terms)
+
+
+def expression(node: Value, names: Mapping[Value, str]) -> str:
+    """What ``node`` was computed from, in its parents' names: ``'sigmoid(z2)'``, ``'W2[0]·a1[0]'``.
+
+    >>> a, b = Value(2.0, "a"), Value(3.0, "b"); y = a * b - 1
+    >>> expression(y.parents[0], {a: "a", b: "b"}), expression(y, {y.parents[0]: "t"})
+    ('a·b', 't − 1')
+    """
+    rule = node.rule
+    if rule is None:
+        return names.get(node, node.label)
+    parents = [_operand(names[p]) for p in node.parents]
+    constants = [_operand(format_number(c)) for c in _constants(node)]
+    if rule.name == "sum":
+        return _shorten(parents + constants, " + ")
+    if rule.name == "dot":
+        n = (len(parents) - 1) // 2 if not constants else len(parents) - 1
+        weights, bias = parents[:n], parents[n]
+        inputs = constants or parents[n + 1:]
+        return _shorten([f"{w}·{x}" for w, x in zip(weights, inputs)] + [bias], " + ")
+    if rule.name in _FUNCTIONS:
+        return f"{rule.name}({', '.join(parents + constants)})"
+    operands = {"a": parents[0], "b": parents[1] if len(parents) > 1 else "",
+                "c": constants[0] if constants else ""}
+    return _OPERAND.sub(lambda m: operands[m.group(1)], rule.expr)
+
+
+def local_symbol(node: Value, edge: int, names: Mapping[Value, str]) -> str:
+    """The local derivative on edge ``edge`` of ``node`` as written in a hand calculation.
+
+    Functions read ``sigma'(z2)``; other rules give their formula in the operands' names.
+
+    >>> a, b = Value(2.0, "a"), Value(3.0, "b"); y = a * b
+    >>> local_symbol(y, 0, {a: "a", b: "W"}), local_symbol(y.sigmoid(), 0, {y: "z"})
+    ('W', "sigma'(z)")
+    """
+    rule = node.rule
+    if rule is None:
+        raise ValueError("local_symbol: a leaf has no parent edges")
+    parents = node.parents
+    if rule.name in _FUNCTIONS:
+        return f"{_PRIME_NAMES.get(rule.name, rule.name)}'({_operand(names[parents[0]])})"
+    formula = node.formulas[edge].rsplit(" = ", 1)[1]
+    constants = [_operand(format_number(c)) for c in _constants(node)]
+    if rule.name == "dot":
+        n = len(parents) - 1 if constants else (len(parents) - 1) // 2
+        inputs = constants or [_operand(names[p]) for p in parents[n + 1:]]
+        operands = {f"w{i}": _operand(names[w]) for i, w in enumerate(parents[:n])}
+        operands.update({f"x{i}": x for i, x in enumerate(inputs)})
+    else:
+        operands = {"a": _operand(names[parents[0]]), "c": constants[0] if constants else "c"}
+        if len(parents) > 1:
+            operands["b"] = _operand(names[parents[1]])
+    return _OPERAND.sub(lambda m: operands.get(m.group(1), m.group(1)), formula)

@@ -1,0 +1,225 @@
+"""The step-by-step backward pass: same grads as backward(), lines that read like a hand calculation."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from autograd import NonFiniteGradientError, Value, dot, step_through, total
+from autograd.examples import three_two_one
+from autograd.stepper import Stepper
+
+# --- the hand-worked 3-2-1 example: every number typed in from hand_worked_321.md --------------
+
+REFERENCE_GRADS = {
+    "W1[0][0]": -0.0409054, "W1[0][1]": -0.0613582, "W1[0][2]": 0.0204527,
+    "W1[1][0]": -0.0194641, "W1[1][1]": -0.0291961, "W1[1][2]": 0.00973203,
+    "b1[0]": -0.0204527, "b1[1]": -0.00973203,
+    "W2[0]": -0.0575363, "W2[1]": -0.114344, "b2": -0.199053,
+    "x0": -0.00117094, "x1": 0.00633355, "x2": -0.00399168,
+    "a2": -0.822203, "z2": -0.199053, "a1[0]": -0.0995265, "a1[1]": -0.0398106,
+    "z1[0]": -0.0204527, "z1[1]": -0.00973203,
+}
+
+
+def test_the_issue_line_for_the_output_sigmoid():
+    steps = list(step_through(three_two_one().C))
+    assert repr(steps[2]) == ("step 3/21  a2 = sigmoid(z2): dC/dz2 += sigma'(z2) × dC/da2 = "
+                              "0.242097 × -0.822203 = -0.199053")
+
+
+def test_321_step_lines_match_the_reference():
+    steps = list(step_through(three_two_one().C))
+    assert len(steps) == 21
+    assert repr(steps[1]) == "step 2/21  err = a2 − 1: dC/da2 += 1 × dC/derr = 1 × -0.822203 = -0.822203"
+    by_name = {step.name: step for step in steps}
+    hidden = repr(by_name["a1[0]"]).split(": ", 1)[1]
+    assert hidden == "dC/dz1[0] += sigma'(z1[0]) × dC/da1[0] = 0.2055 × -0.0995265 = -0.0204527"
+    hidden = repr(by_name["a1[1]"]).split(": ", 1)[1]
+    assert hidden == "dC/dz1[1] += sigma'(z1[1]) × dC/da1[1] = 0.244458 × -0.0398106 = -0.00973203"
+    # the products feeding z2: dC/dW2 and dC/da1, one line per edge
+    w2_lines = [step.edge_line(e) for step in steps for e in step.edges if e.parent_name.startswith("W2")]
+    assert w2_lines == ["dC/dW2[0] += a1[0] × dC/dt2 = 0.28905 × -0.199053 = -0.0575363",
+                        "dC/dW2[1] += a1[1] × dC/dt8 = 0.574443 × -0.199053 = -0.114344"]
+
+
+def test_321_every_gradient_matches_the_reference_to_1e6():
+    net = three_two_one()
+    stepper = step_through(net.C).run()
+    names = stepper.names
+    for v in stepper.order:
+        if names[v] in REFERENCE_GRADS:
+            assert v.grad == pytest.approx(REFERENCE_GRADS[names[v]], abs=1e-6, rel=1e-5), names[v]
+    assert {names[v] for v in stepper.order} >= set(REFERENCE_GRADS)
+
+
+def test_321_fused_has_eight_steps_and_the_same_gradients():
+    net = three_two_one(fused=True)
+    stepper = step_through(net.C).run()
+    assert stepper.total == 8
+    assert net.W1[0][1].grad == pytest.approx(-0.0613582, abs=1e-7)
+    assert net.x[1].grad == pytest.approx(0.00633355, abs=1e-8)
+    z2 = next(s for s in stepper.steps if s.name == "z2")
+    assert z2.expression == "W2[0]·a1[0] + W2[1]·a1[1] + b2"
+    assert [e.local_symbol for e in z2.edges] == ["a1[0]", "a1[1]", "1", "W2[0]", "W2[1]"]
+
+
+def test_table_has_one_row_per_edge_and_the_leaf_gradients():
+    net = three_two_one()
+    stepper = step_through(net.C)
+    table = stepper.table()
+    head, rule, *rest = table.splitlines()
+    assert head.split()[:3] == ["step", "node", "chain"]
+    assert set(rule.replace(" ", "")) == {"-"}
+    rows = rest[: rest.index("")]
+    assert len(rows) == sum(len(v.edges) for v in stepper.order)
+    assert rows[2].startswith("3/21") and "dC/dz2 += sigma'(z2) × dC/da2" in rows[2]
+    assert "-0.199053" in rows[2]
+    leaves = rest[rest.index("") + 2:]
+    assert leaves[0] == "  dC/dW1[0][0] = -0.0409054"
+    assert "  dC/dx1 = 0.00633355" in leaves and len(leaves) == 14
+    assert stepper.table() == table  # stable: asking again gives the same text
+
+
+# --- the same policy and numbers as backward(), on random graphs --------------------------------
+
+finite = st.floats(min_value=-2.0, max_value=2.0, allow_nan=False, allow_infinity=False)
+
+
+@st.composite
+def graphs(draw):
+    """A random graph: leaves, then ops on earlier nodes (Values shared freely), one root."""
+    nodes = [Value(draw(finite), f"x{i}") for i in range(draw(st.integers(1, 4)))]
+    for _ in range(draw(st.integers(1, 14))):
+        op = draw(st.sampled_from(["add", "sub", "mul", "rmul", "tanh", "sigmoid", "square", "total",
+                                   "dot", "neg", "leaky"]))
+        pick = st.sampled_from(nodes)
+        a, b = draw(pick), draw(pick)
+        if op == "add":
+            out = a + b
+        elif op == "sub":
+            out = a - b
+        elif op == "mul":
+            out = a * b
+        elif op == "rmul":
+            out = draw(finite) * a
+        elif op == "tanh":
+            out = a.tanh()
+        elif op == "sigmoid":
+            out = a.sigmoid()
+        elif op == "square":
+            out = a**2
+        elif op == "neg":
+            out = -a
+        elif op == "leaky":
+            out = a.leaky_relu(0.1)
+        elif op == "total":
+            out = total([a, b, draw(pick), 1.5])
+        else:
+            out = dot([a, b], [draw(pick), draw(pick)], draw(pick))
+        nodes.append(out)
+    return nodes
+
+
+@given(graphs(), st.lists(finite, min_size=4, max_size=4))
+def test_stepper_equals_backward(nodes, leaf_start):
+    root = nodes[-1]
+    leaves = [v for v in nodes if v.is_leaf]
+    # leaves start from some earlier grads (they accumulate), inner nodes from stale ones (reset)
+    for v, g in zip(leaves, leaf_start * 2):
+        v.grad = g
+    for v in nodes:
+        if not v.is_leaf:
+            v.grad = 123.0
+    start = {v: v.grad for v in nodes}
+    root.backward()
+    expected = {v: v.grad for v in nodes}
+    for v in nodes:
+        v.grad = start[v]
+    stepper = step_through(root)
+    steps = list(stepper)
+    assert len(steps) == stepper.total == len([v for v in stepper.order if not v.is_leaf])
+    for v in nodes:
+        if v in stepper.initial:
+            assert v.grad == expected[v], v  # bit for bit: same order of the same additions
+    for step in steps:
+        assert step.upstream == expected[step.node] or step.node is root
+        for e in step.edges:
+            assert e.contribution == e.local * step.upstream
+            assert e.after == e.before + e.contribution
+
+
+@given(graphs())
+def test_not_live_walks_a_fresh_pass_and_leaves_values_alone(nodes):
+    root = nodes[-1]
+    for v in nodes:
+        v.grad = 7.0
+    stepper = step_through(root, live=False).run()
+    assert all(v.grad == 7.0 for v in nodes)
+    for v in nodes:
+        v.grad = 0.0
+    root.backward()
+    final = stepper.grads_at(stepper.total)
+    assert all(final[v] == v.grad for v in stepper.order)
+
+
+def test_grads_at_each_step_and_range_errors():
+    x = Value(3.0, "x")
+    y = x * x
+    y.label = "y"
+    s = step_through(y, live=False)
+    assert s.grads_at(0) == {x: 0.0, y: 1.0}
+    assert s.grads_at(1)[x] == 6.0
+    with pytest.raises(IndexError, match="has 1 steps"):
+        s.grads_at(2)
+
+
+def test_iterator_protocol_backward_steps_and_repr():
+    a, b = Value(2.0, "a"), Value(-3.0, "b")
+    c = a * b + a
+    c.label = "c"
+    stepper = c.backward_steps()
+    assert isinstance(stepper, Stepper) and len(stepper) == 2 and c.grad == 1.0
+    assert "0 of 2 steps" in repr(stepper)
+    first = next(stepper)
+    assert first.index == 1 and first.total == 2 and first.equation == "c = t1 + a"
+    stepper.run()
+    with pytest.raises(StopIteration):
+        next(stepper)
+    assert (a.grad, b.grad) == (-2.0, 2.0)
+    second = repr(stepper.steps[1]).splitlines()
+    assert second[0] == "step 2/2  t1 = a·b: dc/da += b × dc/dt1 = -3 × 1 = -3"
+    assert second[1].strip() == "dc/db += a × dc/dt1 = 2 × 1 = 2"
+    assert second[1].index("dc/db") == second[0].index("dc/da")
+
+
+def test_names_from_named_parameters_pairs():
+    w, b = Value(0.5), Value(0.1)
+    out = (w * 2.0 + b).tanh()
+    steps = list(step_through(out, names=[("layer.w", w), ("layer.b", b)]))
+    assert steps[-1].edges[0].parent_name == "layer.w"
+    assert "dt1/dlayer.w" in repr(steps[-1])
+    with pytest.raises(TypeError, match="pairs"):
+        step_through(out, names=[(1, 2)])
+
+
+def test_non_finite_gradient_stops_like_backward():
+    x = Value(1e-300, "x")
+    y = x.sqrt().sqrt() * 1e300  # finite going forward; dy/dx = 1e300 · 5e74 · 5e149 overflows
+    y.label = "y"
+    stepper = step_through(y)
+    with pytest.raises(NonFiniteGradientError):
+        stepper.run()
+
+
+def test_a_deep_chain_steps_without_recursion():
+    x = Value(1.0, "x")
+    y = x
+    for _ in range(20_000):
+        y = y * 1.0
+    stepper = step_through(y).run()
+    assert stepper.total == 20_000 and x.grad == 1.0
+    assert math.isclose(sum(1 for _ in stepper.steps), 20_000)
