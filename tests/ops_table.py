@@ -27,12 +27,6 @@ def _F():  # torch.nn.functional, imported only by the tests that use torch
     return functional
 
 
-def _torch_softplus(a):
-    import torch
-
-    return torch.clamp(a, min=0) + torch.log1p(torch.exp(-torch.abs(a)))
-
-
 def _torch_sum(*xs):
     import torch
 
@@ -75,7 +69,8 @@ OPS: dict[str, Op] = {
     "σ(a)": Op(lambda a: a.sigmoid(), lambda a: a.sigmoid()),
     "relu(a)": Op(lambda a: a.relu(), lambda a: a.relu()),
     "|a|": Op(lambda a: abs(a), lambda a: a.abs()),
-    "softplus(a)": Op(lambda a: a.softplus(), _torch_softplus),
+    # torch's softplus returns x itself above x = 20; the tests keep values well below that
+    "softplus(a)": Op(lambda a: a.softplus(), lambda a: _F().softplus(a)),
     # variadic rules, at the example arity their rule names in ``variables``
     "Σ aᵢ": Op(_chainrule_total, _torch_sum),
     "w·x + b": Op(_chainrule_dot, lambda w0, w1, b, x0, x1: w0 * x0 + w1 * x1 + b),
