@@ -309,7 +309,7 @@ def _draw(root: Value, direction: str, grads: bool, formulas: bool, constants: b
         kind = "active" if state["active"] else "changed" if state["changed"] else \
             "highlight" if state["marked"] else "group"
         dot.node(f"g{g}", label=record_label(fields), shape="record", style="rounded,filled,bold",
-                 fillcolor=_FILL[kind], **{"class": f"group {kind}"})
+                 fillcolor=_FILL[kind], **{"class": "group" if kind == "group" else f"group {kind}", "id": f"g{g}"})
         n_nodes += 1
 
     for v in order:
@@ -320,7 +320,8 @@ def _draw(root: Value, direction: str, grads: bool, formulas: bool, constants: b
             kind = "active" if v is active else "changed" if v in changed else \
                 "highlight" if v in marked else "value"
             fields = [label_of[v], f"data {format_number(v.data)}", *grad_field(v)]
-            attrs = {"class": f"value {kind}", "tooltip": label_of[v]}
+            attrs = {"class": "value" if kind == "value" else f"value {kind}", "id": f"v{i}",
+                     "tooltip": label_of[v]}
             if kind != "value":
                 attrs["penwidth"] = "2"
             dot.node(f"v{i}", label=record_label(fields), shape="record", style="filled",
@@ -337,28 +338,29 @@ def _draw(root: Value, direction: str, grads: bool, formulas: bool, constants: b
         op_active = v is active
         dot.node(f"op{i}", label=_dot_text(_op_label(v, constants)), shape="ellipse", style="filled",
                  fillcolor=_FILL["active"] if op_active else _FILL["op"], fontsize="11",
-                 margin="0.04,0.02", height="0.3", **{"class": "op active" if op_active else "op"})
-        dot.edge(f"op{i}", f"v{i}", **{"class": "edge out", "id": f"out{i}"})
+                 margin="0.04,0.02", height="0.3",
+                 **{"class": "op active" if op_active else "op", "id": f"op{i}"})
+        dot.edge(f"op{i}", f"v{i}", **{"class": "out", "id": f"out{i}"})
         n_nodes += 1
         n_edges += 1
         for k, (parent, local) in enumerate(v.edges):
             text = format_number(local)
             if formulas:
                 text = f"{v.formulas[k]}\n= {text}"
-            attrs = {"class": "edge local", "id": f"e{i}_{k}"}
+            attrs = {"class": "local", "id": f"e{i}_{k}"}
             if op_active and shown is not None:
                 e = shown.edges[k]
                 text += f"\n× {format_number(shown.upstream)} = {format_number(e.contribution)}"
-                attrs.update({"class": "edge local active", "color": _ACTIVE_EDGE, "fontcolor": _ACTIVE_EDGE,
+                attrs.update({"class": "local active", "color": _ACTIVE_EDGE, "fontcolor": _ACTIVE_EDGE,
                               "penwidth": "2"})
             elif (parent, v) in marked_edges:
-                attrs.update({"class": "edge local highlight", "color": _ACTIVE_EDGE, "penwidth": "2"})
+                attrs.update({"class": "local highlight", "color": _ACTIVE_EDGE, "penwidth": "2"})
             dot.edge(box_id(parent), f"op{i}", label=_dot_text(text), **attrs)
             n_edges += 1
         if constants and v.const is not None:
             dot.node(f"c{i}", label=_dot_text(_const_label(v)), shape="plaintext", fontsize="10",
-                     **{"class": "constant"})
-            dot.edge(f"c{i}", f"op{i}", style="dashed", arrowhead="none", **{"class": "edge constant"})
+                     **{"class": "constant", "id": f"c{i}"})
+            dot.edge(f"c{i}", f"op{i}", style="dashed", arrowhead="none", **{"class": "constant"})
             n_nodes += 1
             n_edges += 1
         if n_nodes > max_nodes:
@@ -366,7 +368,7 @@ def _draw(root: Value, direction: str, grads: bool, formulas: bool, constants: b
     for (source, group), locals_ in into_groups.items():
         # one arrow per source; its local derivative when it stands for a single edge
         dot.edge(source, f"g{group}", label=format_number(locals_[0]) if len(locals_) == 1 else "",
-                 **{"class": "edge into-group", "id": f"{source}_g{group}"})
+                 **{"class": "into-group", "id": f"{source}_g{group}"})
         n_edges += 1
     if n_nodes > QUICK_LAYOUT_ABOVE:  # a 3,000-value graph: about 3 s instead of 40
         dot.graph_attr.update(_QUICK_LAYOUT)

@@ -133,7 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         graph = draw(net.C, direction=args.direction, formulas=args.formulas, step=args.step)
         graph.save(args.output)
-    except (RendererNotFoundError, RenderError, IndexError) as error:
+    except (RendererNotFoundError, RenderError, ValueError) as error:
         print(f"chainrule-render: {error}", file=sys.stderr)
         return 1
     print(f"wrote {args.output}: the 3-2-1 network, {len(stepper.order)} values, "

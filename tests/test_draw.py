@@ -1,0 +1,246 @@
+"""Drawing graphs: the SVG parses, holds every node and edge, and shows names, data, grads, derivatives."""
+
+from __future__ import annotations
+
+import os
+import random
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from autograd import GraphTooLargeError, Value, draw, topological_order
+from autograd import render as render_module
+from autograd.examples import three_two_one
+from autograd.render import RendererNotFoundError, find_renderer, render_svg
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def parse(svg: str) -> ET.Element:
+    return ET.fromstring(svg.encode("utf-8"))
+
+
+def groups(root: ET.Element, kind: str) -> list[ET.Element]:
+    return [g for g in root.iter(f"{SVG}g") if g.get("class", "").split()[:1] == [kind]]
+
+
+def texts(element: ET.Element) -> list[str]:
+    return [t.text or "" for t in element.iter(f"{SVG}text")]
+
+
+def title(element: ET.Element) -> str:
+    return element.find(f"{SVG}title").text  # type: ignore[union-attr]
+
+
+@pytest.fixture
+def net():
+    net = three_two_one()
+    net.C.backward()
+    return net
+
+
+def test_svg_parses_and_counts_match_the_graph(net):
+    graph = draw(net.C)
+    svg = parse(graph.svg())
+    order = topological_order(net.C)
+    inner = [v for v in order if not v.is_leaf]
+    with_constants = [v for v in inner if v.const is not None]
+    assert len(groups(svg, "node")) == graph.node_count == len(order) + len(inner) + len(with_constants)
+    edges = sum(len(v.edges) for v in inner) + len(inner) + len(with_constants)
+    assert len(groups(svg, "edge")) == graph.edge_count == edges
+
+
+def test_labels_data_grads_and_local_derivatives_appear(net):
+    svg = parse(draw(net.C).svg())
+    shown = texts(svg)
+    for label in ("C", "a2", "z2", "W1[0][1]", "b2", "x0", "a1[1]", "err"):
+        assert label in shown
+    assert "data 0.588899" in shown and "data 0.169004" in shown  # a2 and C
+    for grad in ("grad -0.0613582", "grad -0.114344", "grad -0.199053", "grad 0.00633355"):
+        assert grad in shown
+    edge_labels = [t for g in groups(svg, "edge") for t in texts(g)]
+    assert "0.242097" in edge_labels  # sigma'(z2) on the edge z2 -> sigmoid
+    assert "0.28905" in edge_labels   # d(W2[0]·a1[0])/dW2[0] = a1[0]
+    assert "-0.822203" in edge_labels  # d(err²)/derr = 2·err
+
+
+def test_every_value_of_the_321_example_shows_its_gradient(net):
+    graph = draw(net.C)
+    svg = parse(graph.svg())
+    by_id = {g.get("id"): " ".join(texts(g)) for g in groups(svg, "node")}
+    for v, node_id in graph.ids.items():
+        assert f"grad {v.grad:.6g}" in by_id[node_id]
+
+
+def test_options_formulas_grads_constants_direction(net):
+    plain = draw(net.C)
+    assert "rankdir=LR" in plain.source and "Courier" in plain.source
+    formulas = parse(draw(net.C, formulas=True).svg())
+    edge_text = " ".join(t for g in groups(formulas, "edge") for t in texts(g))
+    assert "d(a·b)/da = b" in edge_text and "dσ(a)/da = σ(a)·(1 − σ(a))" in edge_text
+    no_grads = draw(net.C, grads=False, constants=False, direction="TB")
+    assert "rankdir=TB" in no_grads.source and "grad " not in no_grads.source
+    assert "c = 2" not in no_grads.source and "a ** 2" in no_grads.source
+    assert no_grads.node_count == plain.node_count - 2  # the constants 1 and 2 are gone
+    with pytest.raises(ValueError, match="'LR'"):
+        draw(net.C, direction="sideways")
+    with pytest.raises(TypeError, match="must be a Value"):
+        draw(3.0)  # type: ignore[arg-type]
+
+
+def test_highlight_nodes_and_edges(net):
+    graph = draw(net.C, highlight=[net.a2, (net.z2, net.a2)])
+    svg = parse(graph.svg())
+    marked = [g for g in groups(svg, "node") if "highlight" in g.get("class", "")]
+    assert [title(g) for g in marked] == [graph.ids[net.a2]]
+    assert len([g for g in groups(svg, "edge") if "highlight" in g.get("class", "")]) == 1
+
+
+def test_step_k_highlights_the_active_node_and_changed_grads_without_touching_values(net):
+    before = {v: v.grad for v in topological_order(net.C)}
+    graph = draw(net.C, step=3)
+    assert all(v.grad == before[v] for v in before)
+    assert graph.step is not None and graph.step.name == "a2"
+    svg = parse(graph.svg())
+    active = [g for g in groups(svg, "node") if "active" in g.get("class", "").split()]
+    assert {title(g) for g in active if "value" in g.get("class", "")} == {graph.ids[net.a2]}
+    changed = [g for g in groups(svg, "node") if "changed" in g.get("class", "").split()]
+    assert [title(g) for g in changed] == [graph.ids[net.z2]]
+    assert "grad 0 → -0.199053" in texts(changed[0])
+    hot = [g for g in groups(svg, "edge") if "active" in g.get("class", "").split()]
+    assert len(hot) == 1 and "× -0.822203 = -0.199053" in " ".join(texts(hot[0]))
+    # not yet reached at step 3: the hidden layer's grads are still 0 in the picture
+    hidden = [g for g in groups(svg, "node") if title(g) == graph.ids[net.a1[0]]][0]
+    assert "grad 0" in texts(hidden)
+    assert draw(net.C, step=0).step is None
+    with pytest.raises(ValueError, match="21 steps"):
+        draw(net.C, step=22)
+
+
+def test_names_from_a_mapping_or_pairs(net):
+    by_value = draw(net.C, names={net.b2: "output.bias"})
+    by_pairs = draw(net.C, names=[("output.bias", net.b2)])
+    assert "output.bias" in by_value.source and by_value.source == by_pairs.source
+
+
+def test_collapse_draws_each_neuron_as_one_box(net):
+    neurons = {"hidden 0": net.a1[0], "hidden 1": net.a1[1], "output": net.a2}
+    graph = draw(net.C, collapse=neurons)
+    svg = parse(graph.svg())
+    boxes = [g for g in groups(svg, "node") if "group" in g.get("class", "")]
+    assert sorted(" ".join(texts(b)).split()[0] for b in boxes) == ["hidden", "hidden", "output"]
+    # left: the 3 inputs, 3 boxes, err and C with their 2 ops and 2 constants
+    assert graph.node_count == 3 + 3 + 2 + 2 + 2
+    output = next(" ".join(texts(b)) for b in boxes if "output" in texts(b))
+    assert "data 0.588899" in output and "grad -0.822203" in output
+    assert len(groups(svg, "node")) == graph.node_count
+    assert len(groups(svg, "edge")) == graph.edge_count
+    # an explicit member list works too, and bad specs are named
+    explicit = draw(net.C, collapse=[("loss", [net.C, net.C.parents[0]])])
+    assert explicit.node_count < draw(net.C).node_count
+    with pytest.raises(TypeError, match="collapse"):
+        draw(net.C, collapse=[("bad", 3)])  # type: ignore[list-item]
+
+
+def test_a_100000_deep_chain_is_refused_cleanly():
+    x = Value(1.0, "x")
+    y = x
+    for _ in range(100_000):
+        y = y + 1.0
+    start = time.perf_counter()
+    with pytest.raises(GraphTooLargeError, match="too large to draw: 100001 values"):
+        draw(y)
+    assert time.perf_counter() - start < 5.0
+
+
+def test_a_3000_value_graph_renders_in_seconds():
+    rng = random.Random(0)
+    layer = [Value(rng.uniform(-1, 1)) for _ in range(20)]
+    out = None
+    while out is None or len(topological_order(out)) < 3000:
+        layer = [sum((Value(rng.uniform(-1, 1)) * x for x in layer), Value(0.0)).tanh() for _ in range(10)]
+        out = sum(layer, Value(0.0))
+    out.backward()
+    start = time.perf_counter()
+    svg = draw(out).svg()
+    elapsed = time.perf_counter() - start
+    assert svg.count('class="node ') > 3000
+    assert elapsed < 30.0, f"took {elapsed:.1f} s"
+
+
+def test_save_writes_svg_or_dot_source(net, tmp_path):
+    graph = draw(net.C)
+    assert parse(graph.save(tmp_path / "g.svg").read_text(encoding="utf-8")).tag == f"{SVG}svg"
+    assert graph.save(tmp_path / "g.dot").read_text(encoding="utf-8") == graph.source
+    assert graph._repr_svg_().lstrip().startswith("<?xml")
+    assert "<svg" in net.C._repr_svg_()
+    assert list(graph._repr_mimebundle_()) == ["image/svg+xml"]
+
+
+# --- finding a renderer -------------------------------------------------------------------------
+
+def fake_program(folder: Path, name: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text("#!/bin/sh\nexit 0\n")
+    path.chmod(0o755)
+    return path
+
+
+def test_graphviz_pure_renders_with_no_dot_on_path(monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))  # nothing at all on PATH
+    program = find_renderer()
+    assert program.name.startswith("graphviz-pure")
+    assert program.parent == Path(sys.executable).parent or "graphviz-pure" in str(program)
+    svg = parse(render_svg("digraph { a -> b }"))
+    assert len(groups(svg, "node")) == 2
+
+
+@pytest.mark.skipif(os.name == "nt", reason="fake programs are shell scripts")
+def test_lookup_order_beside_python_then_path(monkeypatch, tmp_path):
+    beside = tmp_path / "venv-bin"
+    on_path = tmp_path / "path"
+    monkeypatch.setattr(render_module, "_beside_python", lambda: [beside])
+    monkeypatch.setenv("PATH", str(on_path))
+    dot = fake_program(on_path, "dot")
+    assert find_renderer() == dot
+    pure_on_path = fake_program(on_path, "graphviz-pure")
+    assert find_renderer() == pure_on_path
+    pure_beside = fake_program(beside, "graphviz-pure")
+    assert find_renderer() == pure_beside
+
+
+def test_with_neither_renderer_the_error_says_what_to_install(monkeypatch, tmp_path):
+    monkeypatch.setattr(render_module, "_beside_python", lambda: [tmp_path / "nothing-here"])
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(RendererNotFoundError) as caught:
+        draw(Value(1.0, "x")).svg()
+    message = str(caught.value)
+    assert "no Graphviz renderer found" in message
+    assert "pip install graphviz-pure" in message and "'dot'" in message
+    assert "apt-get install graphviz" in message
+
+
+def test_render_errors_carry_the_renderers_message():
+    with pytest.raises(render_module.RenderError, match="failed to render"):
+        render_svg("digraph { this is not dot")
+
+
+def test_command_line_writes_the_321_graph(tmp_path):
+    out = tmp_path / "321.svg"
+    html = tmp_path / "321.html"
+    done = subprocess.run([sys.executable, "-m", "autograd.render", "-o", str(out), "--player", str(html),
+                           "--table"], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "warning" not in done.stderr.lower()
+    assert "dC/dz2 += sigma'(z2) × dC/da2" in done.stdout
+    shown = texts(parse(out.read_text(encoding="utf-8")))
+    assert sum(1 for t in shown if t.startswith("grad ")) == 35 and "grad -0.0409054" in shown
+    assert html.stat().st_size > 0
+    bad = subprocess.run([sys.executable, "-m", "autograd.render", "-o", str(out), "--step", "99"],
+                         capture_output=True, text=True, check=False)
+    assert bad.returncode == 1 and "21 steps" in bad.stderr
