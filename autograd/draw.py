@@ -309,7 +309,8 @@ def _draw(root: Value, direction: str, grads: bool, formulas: bool, constants: b
         kind = "active" if state["active"] else "changed" if state["changed"] else \
             "highlight" if state["marked"] else "group"
         dot.node(f"g{g}", label=record_label(fields), shape="record", style="rounded,filled,bold",
-                 fillcolor=_FILL[kind], **{"class": "group" if kind == "group" else f"group {kind}", "id": f"g{g}"})
+                 fillcolor=_FILL[kind],
+                 **{"class": "group" if kind == "group" else f"group {kind}", "id": f"g{g}"})
         n_nodes += 1
 
     for v in order:

@@ -114,7 +114,7 @@ def test_step_k_highlights_the_active_node_and_changed_grads_without_touching_va
     hot = [g for g in groups(svg, "edge") if "active" in g.get("class", "").split()]
     assert len(hot) == 1 and "× -0.822203 = -0.199053" in " ".join(texts(hot[0]))
     # not yet reached at step 3: the hidden layer's grads are still 0 in the picture
-    hidden = [g for g in groups(svg, "node") if title(g) == graph.ids[net.a1[0]]][0]
+    hidden = next(g for g in groups(svg, "node") if title(g) == graph.ids[net.a1[0]])
     assert "grad 0" in texts(hidden)
     assert draw(net.C, step=0).step is None
     with pytest.raises(ValueError, match="21 steps"):
