@@ -21,11 +21,12 @@ def html_321(tmp_path_factory):
 
 
 def test_one_file_with_a_frame_per_step_and_no_network(html_321):
-    net, _, html = html_321
+    _, _, html = html_321
     frames = re.findall(r'<div class="frame" data-step="(\d+)"', html)
     assert frames == [str(k) for k in range(22)]  # the seed, then 21 steps
     assert "<script src" not in html and "<link" not in html and "@import" not in html
-    without_namespaces = re.sub(r'xmlns(:xlink)?="[^"]*"|"-//W3C//[^"]*"|"http://www\.w3\.org/[^"]*"', "", html)
+    namespaces = r'xmlns(:xlink)?="[^"]*"|"-//W3C//[^"]*"|"http://www\.w3\.org/[^"]*"'
+    without_namespaces = re.sub(namespaces, "", html)
     assert "http://" not in without_namespaces and "https://" not in without_namespaces
     for svg in re.findall(r"<svg\b.*?</svg>", html, re.DOTALL):  # each frame is well-formed SVG
         ET.fromstring(svg)
@@ -34,7 +35,7 @@ def test_one_file_with_a_frame_per_step_and_no_network(html_321):
 
 
 def test_the_lines_are_the_steppers_lines(html_321):
-    net, _, html = html_321
+    _, _, html = html_321
     lines = json.loads(re.search(r'<script type="application/json" id="lines">(.*?)</script>', html,
                                  re.DOTALL).group(1))
     expected = [repr(step) for step in step_through(three_two_one().C, live=False).run().steps]
@@ -77,7 +78,7 @@ def _browser():
 
 
 def test_clicking_next_moves_the_highlight_and_the_line(html_321):
-    net, path, _ = html_321
+    _, path, _ = html_321
     stepper = step_through(three_two_one().C, live=False).run()
     browser = _browser()
     try:
