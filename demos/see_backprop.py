@@ -1,0 +1,35 @@
+"""See backprop: the 3-2-1 network's graph with all its gradients, and the backward player.
+
+Writes three files into the folder given (default: the current one):
+  321_graph.svg   the graph after backward(): every value's data and grad, every edge's local derivative
+  321_step3.svg   the same graph at step 3 of the backward pass (a2 = sigmoid(z2))
+  321_player.html the backward pass step by step in a browser (one file, works offline)
+and prints the chain-rule table.
+
+Run:  python demos/see_backprop.py [folder]
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from autograd import draw, player, step_through
+from autograd.examples import three_two_one
+
+
+def main(folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    net = three_two_one()
+    stepper = step_through(net.C).run()  # the same grads as net.C.backward(), one step at a time
+    print(stepper.table())
+    graph = draw(net.C, direction="TB")
+    print(f"\n{graph.save(folder / '321_graph.svg')}: {len(net.leaves)} inputs and parameters, "
+          f"{len(stepper.order)} values, each with its gradient")
+    print(f"{draw(net.C, direction='TB', step=3).save(folder / '321_step3.svg')}: step 3 highlighted")
+    print(f"{player(net.C, folder / '321_player.html', direction='TB')}: open it in a browser, "
+          f"then Next / Play")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path("."))
