@@ -36,12 +36,13 @@ def total(values: Sequence[Value | Number]) -> Value:
     >>> s.data, xs[0].grad
     (6.0, 1.0)
     """
-    parents = tuple(v for v in values if type(v) is Value)
-    numbers = [as_float(v, "total(values): item") for v in values if type(v) is not Value]
+    parents = tuple([v for v in values if type(v) is Value])
     if not parents:
         raise ValueError("total(values) needs at least one Value")
-    out, *local = _SUM.forward(*(p.data for p in parents), *numbers)
-    return _record(_SUM, out, parents, tuple(local[: len(parents)]), tuple(numbers) or None)
+    numbers = [] if len(parents) == len(values) else [
+        as_float(v, "total(values): item") for v in values if type(v) is not Value]
+    result = _SUM.forward(*[p.data for p in parents], *numbers)
+    return _record(_SUM, result[0], parents, result[1: len(parents) + 1], tuple(numbers) or None)
 
 
 def dot(weights: Sequence[Value], inputs: Sequence[Value | Number], bias: Value) -> Value:
@@ -56,32 +57,44 @@ def dot(weights: Sequence[Value], inputs: Sequence[Value | Number], bias: Value)
     >>> z.data, w[0].grad, x[0].grad, b.grad
     (7.0, 3.0, 2.0, 1.0)
     """
+    # A network calls this for every neuron and sample, so the checks are list comprehensions
+    # that keep the operands of the expected type: a shorter list means a mistake.
     n = len(weights)
     if len(inputs) != n:
         raise ValueError(f"dot(weights, inputs, bias): {n} weights but {len(inputs)} inputs")
     if n == 0:
         raise ValueError("dot(weights, inputs, bias) needs at least one weight")
-    if not all(type(w) is Value for w in weights) or type(bias) is not Value:
+    ws = [w.data for w in weights if type(w) is Value]
+    if len(ws) != n or type(bias) is not Value:
         raise TypeError("dot(weights, inputs, bias): weights and bias must be Values")
-    value_inputs = type(inputs[0]) is Value
-    if any((type(x) is Value) != value_inputs for x in inputs):
-        raise TypeError("dot(weights, inputs, bias): inputs must be all Values or all numbers")
-    if value_inputs:
-        xs = [x.data for x in inputs]
+    if type(inputs[0]) is Value:
+        xs = [x.data for x in inputs if type(x) is Value]
+        if len(xs) != n:
+            raise TypeError("dot(weights, inputs, bias): inputs must be all Values or all numbers")
         parents: tuple[Value, ...] = (*weights, bias, *inputs)
+        constants = None
     else:
-        xs = [as_float(x, "dot(weights, inputs, bias): input") for x in inputs]
+        xs = [x for x in inputs if type(x) is float]
+        if len(xs) != n:  # ints, or a mistake: convert one by one, with a clear error
+            xs = [_number_input(x) for x in inputs]
         parents = (*weights, bias)
-    out, *local = _DOT.forward(*(w.data for w in weights), bias.data, *xs)
-    return _record(_DOT, out, parents, tuple(local[: len(parents)]), None if value_inputs else tuple(xs))
+        constants = tuple(xs)
+    result = _DOT.forward(*ws, bias.data, *xs)  # (out, d/dw..., d/db, d/dx...)
+    return _record(_DOT, result[0], parents, result[1: len(parents) + 1], constants)
+
+
+def _number_input(x: object) -> float:
+    if type(x) is Value:
+        raise TypeError("dot(weights, inputs, bias): inputs must be all Values or all numbers")
+    return as_float(x, "dot(weights, inputs, bias): input")
 
 
 def _record(rule: Rule, out: float, parents: tuple[Value, ...], local: tuple[float, ...],
             constants: tuple[float, ...] | None) -> Value:
     """One node with many edges; ``constants`` (the plain-number operands) go in the ``_b`` slot."""
-    if out - out != 0.0 or any(d - d != 0.0 for d in local):
-        raise OverflowError(f"{rule.expr}: the result ({out!r}) or a local derivative overflows the "
-                            f"float range (about ±1.8e308)")
+    # sum() is inf or NaN if any term is (or if finite terms overflow: then look at each one)
+    if out - out != 0.0 or (s := sum(local)) - s != 0.0:
+        _check_finite(rule, out, local, constants)
     if not grad_mode.recording:
         return _leaf(out)
     node = _new(Value)
@@ -95,3 +108,13 @@ def _record(rule: Rule, out: float, parents: tuple[Value, ...], local: tuple[flo
     node._db = None
     node._mark = None
     return node
+
+
+def _check_finite(rule: Rule, out: float, local: tuple[float, ...],
+                  constants: tuple[float, ...] | None) -> None:
+    """Raise if a plain-number operand, the result or a local derivative is inf or NaN."""
+    for x in constants or ():
+        as_float(x, f"{rule.expr}: operand")
+    if out - out != 0.0 or any(d - d != 0.0 for d in local):
+        raise OverflowError(f"{rule.expr}: the result ({out!r}) or a local derivative overflows the "
+                            f"float range (about ±1.8e308)")

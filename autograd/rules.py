@@ -219,6 +219,12 @@ def _sqrt(a: float) -> tuple[float, float]:
     return out, 0.5 / out
 
 
+def _sigmoid(a: float) -> tuple[float, float]:
+    """σ(a) and σ'(a) from one exp: the same numbers as ``stable_sigmoid`` and ``sigmoid_slope``."""
+    e = math.exp(-abs(a))
+    return (1.0 / (1.0 + e) if a >= 0.0 else e / (1.0 + e)), e / ((1.0 + e) * (1.0 + e))
+
+
 def _abs(a: float) -> tuple[float, float]:
     return abs(a), (1.0 if a > 0.0 else -1.0 if a < 0.0 else 0.0)
 
@@ -250,7 +256,7 @@ _ROWS = (
     Rule("log", "log(a)", lambda a: (math.log(a), 1.0 / a), ("1/a",), check=_positive("log(a)")),
     Rule("sqrt", "√a", _sqrt, ("1/(2·√a)",), check=_positive("√a (with a finite derivative)")),
     Rule("tanh", "tanh(a)", lambda a: (math.tanh(a), tanh_slope(a)), ("1 − tanh(a)²",)),
-    Rule("sigmoid", "σ(a)", lambda a: (stable_sigmoid(a), sigmoid_slope(a)), ("σ(a)·(1 − σ(a))",)),
+    Rule("sigmoid", "σ(a)", _sigmoid, ("σ(a)·(1 − σ(a))",)),
     Rule("relu", "relu(a)", lambda a: (a, 1.0) if a > 0.0 else (0.0, 0.0), ("1 if a > 0 else 0",),
          kinks=(0.0,)),
     Rule("abs", "|a|", _abs, ("sign(a)",), kinks=(0.0,)),
