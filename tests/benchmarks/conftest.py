@@ -1,4 +1,13 @@
-"""Benchmark plumbing: collect each workload's timing per engine, print ratios against the peer.
+"""Benchmark plumbing: time each workload per engine the same way, print ratios against the peer.
+
+How every workload is measured, for every engine alike:
+
+- in the same process and the same pytest session, one engine right after the other;
+- CPU time of the process (``time.process_time``: all its threads, garbage collection included),
+  not wall time, so that other programs sharing the machine do not count; the median of the rounds;
+- each round's result (its whole graph) is kept alive until the next round's set-up, which then
+  frees it and runs ``gc.collect()``: no engine pays for tearing down its own or another engine's
+  graph inside the timed region (micrograd's graphs are cycles that only the collector frees).
 
 Targets come from the issues; a missed target makes the benchmark run fail (exit status 1),
 after the table is printed.
@@ -6,39 +15,99 @@ after the table is printed.
 
 from __future__ import annotations
 
+import gc
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 import pytest
+
+TIMER = time.process_time
 
 
 @dataclass
 class Comparison:
-    """One workload: seconds per engine, the peer to divide by, and the ratio it must reach."""
+    """One workload: CPU seconds per engine, the peer to compare with, and the target.
+
+    ``faster=True``: chainrule must be at least ``target`` times faster than the peer
+    (ratio = peer / chainrule). ``faster=False``: chainrule may take at most ``target`` times
+    the peer's time (ratio = chainrule / peer), e.g. "within 1.5x of the book's own loop".
+    """
 
     workload: str
     peer: str
     target: float
-    unit: str = "x faster"
+    faster: bool = True
     seconds: dict[str, float] = field(default_factory=dict)
 
     def ratio(self) -> float | None:
         if "chainrule" not in self.seconds or self.peer not in self.seconds:
             return None
-        return self.seconds[self.peer] / self.seconds["chainrule"]
+        ours, theirs = self.seconds["chainrule"], self.seconds[self.peer]
+        return theirs / ours if self.faster else ours / theirs
+
+    def met(self) -> bool | None:
+        ratio = self.ratio()
+        if ratio is None:
+            return None
+        return ratio >= self.target if self.faster else ratio <= self.target
+
+    def shown_ratio(self) -> str:
+        ratio = self.ratio()
+        if ratio is None:
+            return "n/a"
+        return f"{ratio:.1f}x faster" if self.faster else f"{ratio:.2f}x time"
+
+    def shown_target(self) -> str:
+        return f">= {self.target:g}x faster" if self.faster else f"<= {self.target:g}x time"
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """Every benchmark in this folder uses the same clock, ``TIMER``."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.benchmark(timer=TIMER))
 
 
 COMPARISONS: dict[str, Comparison] = {}
 MEASURES: list[tuple[str, float, float, str]] = []  # (what, value, limit, unit): value <= limit
 
 
+def compare(workload: str, peer: str, target: float, faster: bool = True) -> str:
+    """Declare a workload's comparison (once, at import of its test module); returns its name."""
+    COMPARISONS.setdefault(workload, Comparison(workload, peer, target, faster))
+    return workload
+
+
 @pytest.fixture
-def record():
-    """``record(workload, engine, benchmark)`` after a benchmark call stores its median time."""
+def run_rounds(benchmark):
+    """``run_rounds(workload, engine, fn, rounds)``: time ``fn()`` per round and record the median.
 
-    def store(workload: str, engine: str, benchmark) -> None:
+    ``fn`` returns whatever it built (its graph, its model); that is held until the next round's
+    set-up frees it and collects garbage, outside the timed region. Returns the last result.
+    """
+    held: list[Any] = []
+
+    def setup() -> None:
+        held.clear()
+        gc.collect()
+
+    def run(workload: str, engine: str, fn: Callable[[], Any], rounds: int, warmup_rounds: int = 0) -> Any:
+        def timed() -> Any:
+            result = fn()
+            held.append(result)
+            return result
+
+        result = benchmark.pedantic(timed, setup=setup, rounds=rounds, iterations=1,
+                                    warmup_rounds=warmup_rounds)
         COMPARISONS[workload].seconds[engine] = benchmark.stats.stats.median
+        return result
 
-    return store
+    yield run
+    held.clear()
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
@@ -46,23 +115,21 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
     if not rows and not MEASURES:
         return
     write = terminalreporter.write_line
-    terminalreporter.section("chainrule against its peers (median seconds)")
-    write(f"{'workload':<44} {'chainrule':>10} {'peer':>22} {'ratio':>8} {'target':>8}  met")
+    terminalreporter.section("chainrule against its peers (median CPU seconds, same process)")
+    write(f"{'workload':<46} {'chainrule':>9} {'peer':>24} {'ratio':>13} {'target':>15}  met")
     for c in rows:
-        ratio = c.ratio()
         ours = c.seconds.get("chainrule", float("nan"))
         theirs = c.seconds.get(c.peer, float("nan"))
-        shown = "n/a" if ratio is None else f"{ratio:.1f}x"
-        met = "n/a" if ratio is None else ("yes" if ratio >= c.target else "NO")
-        write(f"{c.workload:<44} {ours:>10.4f} {c.peer + f' {theirs:.4f}':>22} {shown:>8} "
-              f"{'>= ' + format(c.target, 'g') + 'x':>8}  {met}")
+        met = c.met()
+        write(f"{c.workload:<46} {ours:>9.4f} {c.peer + f' {theirs:.4f}':>24} {c.shown_ratio():>13} "
+              f"{c.shown_target():>15}  {'n/a' if met is None else 'yes' if met else 'NO'}")
     for what, value, limit, unit in MEASURES:
-        write(f"{what:<44} {value:>10.1f} {unit:>22} {'':>8} {'<= ' + format(limit, 'g'):>8}  "
+        write(f"{what:<46} {value:>9.1f} {unit:>24} {'':>13} {'<= ' + format(limit, 'g'):>15}  "
               f"{'yes' if value <= limit else 'NO'}")
 
 
 def pytest_sessionfinish(session, exitstatus) -> None:
-    missed = [c for c in COMPARISONS.values() if (r := c.ratio()) is not None and r < c.target]
+    missed = [c for c in COMPARISONS.values() if c.met() is False]
     missed_measures = [m for m in MEASURES if m[1] > m[2]]
     if (missed or missed_measures) and session.exitstatus == 0:
         session.exitstatus = 1

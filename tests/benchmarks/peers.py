@@ -82,18 +82,11 @@ def chain(value_class: type, n: int) -> Any:
     return x, y
 
 
-def chain_forward_backward(value_class: type, n: int) -> float:
-    """The chain workload: build it, run backward, return dy/dx."""
-    x, y = chain(value_class, n)
-    y.backward()
-    return x.grad
-
-
-def mlp_forward_backward(value_class: type, points: int = 100, seed: int = 0) -> float:
+def mlp_forward_backward(value_class: type, points: int = 100, seed: int = 0) -> Any:
     """A 2-16-16-1 ReLU network's squared error over ``points`` points as one graph, then backward.
 
     Built from plain ``+`` and ``*`` (and ``relu``), the way micrograd's own MLP builds it.
-    Returns the loss.
+    Returns the loss (the root of the graph).
     """
     rng = random.Random(seed)
     sizes = [2, 16, 16, 1]
@@ -114,4 +107,31 @@ def mlp_forward_backward(value_class: type, points: int = 100, seed: int = 0) ->
         diff = activations[0] - y
         loss = loss + diff * diff
     loss.backward()
-    return loss.data
+    return loss
+
+
+def micrograd_iris_221(params: list[float], xs: list[list[float]], ys: list[int], epochs: int = 1000,
+                       lr: float = 0.1) -> list[Any]:
+    """The book's 2-2-1 iris training written with micrograd's Value, as a micrograd user would.
+
+    ``params`` are the initial w0..w5, b0..b2 (``book_iris_loop.PARAMETER_NAMES`` order). Each
+    epoch builds the graph of the mean of ½(a2 − y)² over all samples (each neuron from ``*`` and
+    ``+``, sigmoid as 1 / (1 + e^-z)), zeroes the grads, runs backward and takes a gradient step.
+    Returns the parameters (micrograd Values).
+    """
+    w0, w1, w2, w3, w4, w5, b0, b1, b2 = parameters = [MicrogradValue(p) for p in params]
+    n = len(xs)
+    for _ in range(epochs):
+        losses = []
+        for (x0, x1), y in zip(xs, ys):
+            a0 = (w0 * x0 + w2 * x1 + b0).sigmoid()
+            a1 = (w1 * x0 + w3 * x1 + b1).sigmoid()
+            d = w4 * a0 + w5 * a1 + b2 - y
+            losses.append(d * d * 0.5)
+        loss = sum(losses) * (1.0 / n)
+        for p in parameters:
+            p.grad = 0.0
+        loss.backward()
+        for p in parameters:
+            p.data -= lr * p.grad
+    return parameters
