@@ -1,10 +1,12 @@
 """See backprop: the 3-2-1 network's graph with all its gradients, and the backward player.
 
-Writes three files into the folder given (default: the current one):
-  321_graph.svg   the graph after backward(): every value's data and grad, every edge's local derivative
-  321_step3.svg   the same graph at step 3 of the backward pass (a2 = sigmoid(z2))
-  321_player.html the backward pass step by step in a browser (one file, works offline)
-and prints the chain-rule table.
+Writes into the folder given (default: the current one):
+  321_graph.svg    the graph after backward(): every value's data and grad, every edge's local derivative
+  321_step3.svg    the same graph at step 3 of the backward pass (a2 = sigmoid(z2))
+  321_player.html  the backward pass step by step in a browser (one file, works offline)
+  iris_player.html the same for the book's 2-2-1 iris network on one training flower, its
+                   parameters named by named_parameters()
+and prints the 3-2-1 chain-rule table.
 
 Run:  python demos/see_backprop.py [folder]
 """
@@ -16,6 +18,8 @@ from pathlib import Path
 
 from autograd import draw, player, step_through
 from autograd.examples import three_two_one
+from nn import half_squared_error, iris_book_split
+from nn.iris import iris_221_network
 
 
 def main(folder: Path) -> None:
@@ -29,6 +33,13 @@ def main(folder: Path) -> None:
     print(f"{draw(net.C, direction='TB', step=3).save(folder / '321_step3.svg')}: step 3 highlighted")
     print(f"{player(net.C, folder / '321_player.html', direction='TB')}: open it in a browser, "
           f"then Next / Play")
+
+    iris = iris_221_network(seed=0, fused=False)
+    split = iris_book_split()
+    loss = half_squared_error(iris(split.train_x[0])[0], split.train_y[0])
+    loss.label = "loss"
+    print(f"{player(loss, folder / 'iris_player.html', names=iris.named_parameters())}: "
+          f"the 2-2-1 iris network on one training flower")
 
 
 if __name__ == "__main__":
