@@ -57,29 +57,34 @@ def dot(weights: Sequence[Value], inputs: Sequence[Value | Number], bias: Value)
     >>> z.data, w[0].grad, x[0].grad, b.grad
     (7.0, 3.0, 2.0, 1.0)
     """
-    # A network calls this for every neuron and sample, so the checks are list comprehensions
-    # that keep the operands of the expected type: a shorter list means a mistake.
+    # A network calls this for every neuron and sample: one pass over the operands, collecting
+    # their floats in the rule's order (w0..w(n-1), b, x0..x(n-1)) while checking their types.
     n = len(weights)
     if len(inputs) != n:
         raise ValueError(f"dot(weights, inputs, bias): {n} weights but {len(inputs)} inputs")
     if n == 0:
         raise ValueError("dot(weights, inputs, bias) needs at least one weight")
-    ws = [w.data for w in weights if type(w) is Value]
-    if len(ws) != n or type(bias) is not Value:
+    if type(bias) is not Value:
         raise TypeError("dot(weights, inputs, bias): weights and bias must be Values")
+    operands = []
+    for w in weights:
+        if type(w) is not Value:
+            raise TypeError("dot(weights, inputs, bias): weights and bias must be Values")
+        operands.append(w.data)
+    operands.append(bias.data)
     if type(inputs[0]) is Value:
-        xs = [x.data for x in inputs if type(x) is Value]
-        if len(xs) != n:
-            raise TypeError("dot(weights, inputs, bias): inputs must be all Values or all numbers")
+        for x in inputs:
+            if type(x) is not Value:
+                raise TypeError("dot(weights, inputs, bias): inputs must be all Values or all numbers")
+            operands.append(x.data)
         parents: tuple[Value, ...] = (*weights, bias, *inputs)
         constants = None
     else:
-        xs = [x for x in inputs if type(x) is float]
-        if len(xs) != n:  # ints, or a mistake: convert one by one, with a clear error
-            xs = [_number_input(x) for x in inputs]
+        for x in inputs:
+            operands.append(x if type(x) is float else _number_input(x))
         parents = (*weights, bias)
-        constants = tuple(xs)
-    result = _DOT.forward(*ws, bias.data, *xs)  # (out, d/dw..., d/db, d/dx...)
+        constants = tuple(operands[n + 1:])
+    result = _DOT.forward(*operands)  # (out, d/dw0.., d/db, d/dx0..)
     return _record(_DOT, result[0], parents, result[1: len(parents) + 1], constants)
 
 

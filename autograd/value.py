@@ -71,17 +71,41 @@ def _unary_op(expr: str, doc: str | None = None) -> Callable[[Value], Value]:
 def _number_op(expr: str, values_expr: str | None = None) -> Callable[[Value, Operand], Value]:
     """The method computing ``RULES[expr]`` of self and a plain number c (``'a·c'``, ``'c − a'``).
 
-    With ``values_expr`` (``'a·b'``), the method also takes a Value and then uses that rule:
+    With ``values_expr`` (``'a·b'``), the method also takes a Value b and then uses that rule:
     this is how ``__mul__`` serves both ``x * 3`` and ``x * y``.
     """
     rule = RULES[expr]
     forward, check = rule.forward, rule.check
-    with_value = None if values_expr is None else _values_op(values_expr)
+    values_rule = None if values_expr is None else RULES[values_expr]
+    values_forward = None if values_rule is None else values_rule.forward
+    values_check = None if values_rule is None else values_rule.check
 
     def method(a: Value, c: Operand) -> Value:
         if type(c) is not float or c - c != 0.0:  # ints become floats; bool, str, NaN, inf: errors
-            if with_value is not None and type(c) is Value:
-                return with_value(a, c)
+            if values_rule is not None and type(c) is Value:  # an op of two Values: a and b = c
+                x = a.data
+                y = c.data
+                if values_check is not None and (why := values_check(x, y)) is not None:
+                    raise op_error(values_rule, (x, y), why)
+                try:
+                    out, da, db = values_forward(x, y)
+                    if out - out + da - da + db - db != 0.0:
+                        raise ArithmeticError
+                except ArithmeticError:
+                    raise _explain(values_rule, (x, y)) from None
+                if not grad_mode.recording:
+                    return _leaf(out)
+                node = _new(Value)
+                node.data = out
+                node.grad = 0.0
+                node.label = ""
+                node._rule = values_rule
+                node._a = a
+                node._da = da
+                node._b = c
+                node._db = db
+                node._mark = None
+                return node
             c = as_float(c, f"{expr}: operand c")
         x = a.data
         if check is not None and (why := check(x, c)) is not None:
@@ -109,39 +133,6 @@ def _number_op(expr: str, values_expr: str | None = None) -> Callable[[Value, Op
     method.__doc__ = f"``{expr}`` for a plain number c" + (
         "" if values_expr is None else f", or ``{values_expr}`` for a Value b") + "."
     return method
-
-
-def _values_op(expr: str) -> Callable[[Value, Value], Value]:
-    """The function computing ``RULES[expr]`` of two Values (``'a·b'``)."""
-    rule = RULES[expr]
-    forward, check = rule.forward, rule.check
-
-    def apply(a: Value, b: Value) -> Value:
-        x = a.data
-        y = b.data
-        if check is not None and (why := check(x, y)) is not None:
-            raise op_error(rule, (x, y), why)
-        try:
-            out, da, db = forward(x, y)
-            if out - out + da - da + db - db != 0.0:
-                raise ArithmeticError
-        except ArithmeticError:
-            raise _explain(rule, (x, y)) from None
-        if not grad_mode.recording:
-            return _leaf(out)
-        node = _new(Value)
-        node.data = out
-        node.grad = 0.0
-        node.label = ""
-        node._rule = rule
-        node._a = a
-        node._da = da
-        node._b = b
-        node._db = db
-        node._mark = None
-        return node
-
-    return apply
 
 
 class Value:
