@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 PARAMETER_NAMES = ("w0", "w1", "w2", "w3", "w4", "w5", "b0", "b1", "b2")
 
@@ -34,20 +34,30 @@ def sigmoid(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-z))
 
 
+def numpy_sigmoid(z: float) -> float:
+    """The book's sigmoid, ``1 / (1 + np.exp(-z))``, for the loop run on NumPy arrays as the book does."""
+    import numpy as np
+
+    return 1.0 / (1.0 + np.exp(-z))
+
+
 def train_book_221(params: Sequence[float], xs: Sequence[Sequence[float]], ys: Sequence[float],
-                   epochs: int = 1000, eta: float = 0.1) -> list[float]:
+                   epochs: int = 1000, eta: float = 0.1, sigmoid: Callable[[float], float] = sigmoid
+                   ) -> list[float]:
     """Full-batch gradient descent on the mean of ½(a2 − y)²; returns the trained parameters.
 
     Written as the book writes it: the parameters in a dict ``net``, a loop over the samples,
     each of the nine partial derivatives spelled out as its own chain-rule product, then the
-    mean gradient and one step of size ``eta`` per epoch.
+    mean gradient and one step of size ``eta`` per epoch. The book runs it on NumPy arrays
+    (``xs``, ``ys``) with ``np.exp``: pass those and ``numpy_sigmoid`` to time it that way; with
+    lists of floats and ``math.exp`` the same loop is about 4x faster.
     """
     net = dict(zip(PARAMETER_NAMES, params))
     m = len(ys)
     for _ in range(epochs):
         dw0 = dw1 = dw2 = dw3 = dw4 = dw5 = db0 = db1 = db2 = 0.0
         for k in range(m):
-            x0, x1, y = xs[k][0], xs[k][1], ys[k]
+            x0, x1, y = xs[k][0], xs[k][1], ys[k]  # NumPy scalars when xs, ys are arrays
             # forward
             z0 = net["w0"] * x0 + net["w2"] * x1 + net["b0"]
             a0 = sigmoid(z0)

@@ -34,11 +34,12 @@ class Comparison:
     ``faster=True``: chainrule must be at least ``target`` times faster than the peer
     (ratio = peer / chainrule). ``faster=False``: chainrule may take at most ``target`` times
     the peer's time (ratio = chainrule / peer), e.g. "within 1.5x of the book's own loop".
+    ``target=None``: shown for information, no target.
     """
 
     workload: str
     peer: str
-    target: float
+    target: float | None
     faster: bool = True
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -50,7 +51,7 @@ class Comparison:
 
     def met(self) -> bool | None:
         ratio = self.ratio()
-        if ratio is None:
+        if ratio is None or self.target is None:
             return None
         return ratio >= self.target if self.faster else ratio <= self.target
 
@@ -61,6 +62,8 @@ class Comparison:
         return f"{ratio:.1f}x faster" if self.faster else f"{ratio:.2f}x time"
 
     def shown_target(self) -> str:
+        if self.target is None:
+            return "(info)"
         return f">= {self.target:g}x faster" if self.faster else f"<= {self.target:g}x time"
 
 
@@ -76,7 +79,7 @@ COMPARISONS: dict[str, Comparison] = {}
 MEASURES: list[tuple[str, float, float, str]] = []  # (what, value, limit, unit): value <= limit
 
 
-def compare(workload: str, peer: str, target: float, faster: bool = True) -> str:
+def compare(workload: str, peer: str, target: float | None, faster: bool = True) -> str:
     """Declare a workload's comparison (once, at import of its test module); returns its name."""
     COMPARISONS.setdefault(workload, Comparison(workload, peer, target, faster))
     return workload
@@ -85,6 +88,8 @@ def compare(workload: str, peer: str, target: float, faster: bool = True) -> str
 @pytest.fixture
 def run_rounds(benchmark):
     """``run_rounds(workload, engine, fn, rounds)``: time ``fn()`` per round and record the median.
+
+    ``workload`` is a name from ``compare`` or a tuple of them (one timing, several comparisons).
 
     ``fn`` returns whatever it built (its graph, its model); that is held until the next round's
     set-up frees it and collects garbage, outside the timed region. Returns the last result.
@@ -95,7 +100,8 @@ def run_rounds(benchmark):
         held.clear()
         gc.collect()
 
-    def run(workload: str, engine: str, fn: Callable[[], Any], rounds: int, warmup_rounds: int = 0) -> Any:
+    def run(workload: str | tuple[str, ...], engine: str, fn: Callable[[], Any], rounds: int,
+            warmup_rounds: int = 0) -> Any:
         def timed() -> Any:
             result = fn()
             held.append(result)
@@ -103,7 +109,8 @@ def run_rounds(benchmark):
 
         result = benchmark.pedantic(timed, setup=setup, rounds=rounds, iterations=1,
                                     warmup_rounds=warmup_rounds)
-        COMPARISONS[workload].seconds[engine] = benchmark.stats.stats.median
+        for name in (workload,) if isinstance(workload, str) else workload:
+            COMPARISONS[name].seconds[engine] = benchmark.stats.stats.median
         return result
 
     yield run
@@ -121,8 +128,9 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
         ours = c.seconds.get("chainrule", float("nan"))
         theirs = c.seconds.get(c.peer, float("nan"))
         met = c.met()
+        shown_met = "" if c.target is None else "n/a" if met is None else "yes" if met else "NO"
         write(f"{c.workload:<46} {ours:>9.4f} {c.peer + f' {theirs:.4f}':>24} {c.shown_ratio():>13} "
-              f"{c.shown_target():>15}  {'n/a' if met is None else 'yes' if met else 'NO'}")
+              f"{c.shown_target():>15}  {shown_met}")
     for what, value, limit, unit in MEASURES:
         write(f"{what:<46} {value:>9.1f} {unit:>24} {'':>13} {'<= ' + format(limit, 'g'):>15}  "
               f"{'yes' if value <= limit else 'NO'}")
