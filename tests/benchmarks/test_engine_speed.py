@@ -34,7 +34,7 @@ def test_chain(run_rounds, engine):
     # micrograd's backward recurses 1e5 deep, so it runs in a thread with a big stack; chainrule
     # runs the same way so that both pay the thread's start-up.
     x, _ = run_rounds(CHAIN, engine, lambda: deep_stack(lambda: chain_forward_backward(value_class)),
-                      rounds=5)
+                      rounds=7)
     assert x.grad == pytest.approx(1.0001**CHAIN_LENGTH, rel=1e-9)
 
 
