@@ -8,6 +8,7 @@
 7.0
 """
 
+from . import fused
 from .backward import backward, topological_order
 from .draw import Graph, GraphTooLargeError, draw
 from .errors import DivisionByZeroError, DomainError, NonFiniteGradientError
@@ -34,6 +35,7 @@ __all__ = [
     "backward",
     "dot",
     "draw",
+    "fused",
     "gradcheck",
     "is_recording",
     "no_grad",

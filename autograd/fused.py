@@ -1,10 +1,14 @@
-"""Ops of many Values in one node: ``total`` (Σ aᵢ) and ``dot`` (Σ wᵢ·xᵢ + b).
+"""Ops that do in one node what would otherwise take a chain of them, for speed.
 
-The fine-grained graph of a neuron, ``w0*x0 + w1*x1 + b``, has 2n nodes; ``dot``
-makes it one node with an edge to each weight, the bias and each Value input, the
-local derivatives recorded as usual (d/dwᵢ = xᵢ, d/db = 1, d/dxᵢ = wᵢ). Same
-gradients, far fewer nodes: ``nn`` uses it when asked for speed. Sums are
-computed with ``math.fsum``, so they are correctly rounded.
+``total`` (Σ aᵢ) and ``dot`` (Σ wᵢ·xᵢ + b, optionally through an activation) take
+any number of Values. The fine-grained graph of a sigmoid neuron,
+``(w0*x0 + w1*x1 + b).sigmoid()``, has 2n + 1 nodes; ``dot(w, x, b, "sigmoid")``
+makes it one node with an edge to each weight, the bias and each Value input,
+the local derivatives recorded as usual (d/dwᵢ = σ'(z)·xᵢ, d/db = σ'(z),
+d/dxᵢ = σ'(z)·wᵢ). ``squared_error`` and ``half_squared_error`` are a loss against
+a plain-number target as one node. Same gradients, far fewer nodes: ``nn`` uses
+these when asked for speed. Sums are computed with ``math.fsum``, so they are
+correctly rounded.
 
 >>> from autograd import Value
 >>> w, b = [Value(0.5), Value(-1.0)], Value(0.25)
@@ -20,9 +24,34 @@ from collections.abc import Sequence
 
 from . import grad_mode
 from .rules import RULES, Rule
-from .value import Number, Value, _leaf, _new, as_float
+from .value import Number, Value, _leaf, _new, _number_op, as_float
 
-_SUM, _DOT = RULES["Σ aᵢ"], RULES["w·x + b"]
+_SUM = RULES["Σ aᵢ"]
+NEURON_RULES: dict[str | None, Rule] = {
+    None: RULES["w·x + b"],
+    "linear": RULES["w·x + b"],
+    "sigmoid": RULES["σ(w·x + b)"],
+    "tanh": RULES["tanh(w·x + b)"],
+    "relu": RULES["relu(w·x + b)"],
+}
+"""The rule ``dot`` uses for each activation it can fuse (None and 'linear' mean none)."""
+
+squared_error = _number_op("(a − c)²")
+squared_error.__doc__ = """(prediction − target)² as one node, for a plain-number target.
+
+    d/dprediction = 2·(prediction − target).
+
+    >>> from autograd import Value
+    >>> p = Value(3.0); loss = squared_error(p, 1.0); loss.backward(); loss.data, p.grad
+    (4.0, 4.0)
+    """
+half_squared_error = _number_op("½(a − c)²")
+half_squared_error.__doc__ = """½(prediction − target)² as one node: d/dprediction = prediction − target.
+
+    >>> from autograd import Value
+    >>> p = Value(3.0); loss = half_squared_error(p, 1.0); loss.backward(); loss.data, p.grad
+    (2.0, 2.0)
+    """
 
 
 def total(values: Sequence[Value | Number]) -> Value:
@@ -45,18 +74,26 @@ def total(values: Sequence[Value | Number]) -> Value:
     return _record(_SUM, result[0], parents, result[1: len(parents) + 1], tuple(numbers) or None)
 
 
-def dot(weights: Sequence[Value], inputs: Sequence[Value | Number], bias: Value) -> Value:
-    """Σ weights[i]·inputs[i] + bias as one node: a neuron's pre-activation.
+def dot(weights: Sequence[Value], inputs: Sequence[Value | Number], bias: Value,
+        activation: str | None = None) -> Value:
+    """activation(Σ weights[i]·inputs[i] + bias) as one node: a whole neuron.
 
     ``weights`` and ``bias`` are Values; ``inputs`` are all Values (a hidden layer's
     activations, which then get edges too) or all plain numbers (a data sample).
+    ``activation`` is None (or 'linear'), 'sigmoid', 'tanh' or 'relu'.
 
     >>> from autograd import Value
     >>> w, x, b = [Value(2.0)], [Value(3.0)], Value(1.0)
     >>> z = dot(w, x, b); z.backward()
     >>> z.data, w[0].grad, x[0].grad, b.grad
     (7.0, 3.0, 2.0, 1.0)
+    >>> dot(w, [-1.0], Value(2.0), "sigmoid").data     # σ(0)
+    0.5
     """
+    rule = NEURON_RULES.get(activation)
+    if rule is None:
+        raise ValueError(f"dot(weights, inputs, bias, activation): cannot fuse activation {activation!r}; "
+                         f"choose one of {', '.join(repr(k) for k in NEURON_RULES)}")
     # A network calls this for every neuron and sample: one pass over the operands, collecting
     # their floats in the rule's order (w0..w(n-1), b, x0..x(n-1)) while checking their types.
     n = len(weights)
@@ -84,8 +121,8 @@ def dot(weights: Sequence[Value], inputs: Sequence[Value | Number], bias: Value)
             operands.append(x if type(x) is float else _number_input(x))
         parents = (*weights, bias)
         constants = tuple(operands[n + 1:])
-    result = _DOT.forward(*operands)  # (out, d/dw0.., d/db, d/dx0..)
-    return _record(_DOT, result[0], parents, result[1: len(parents) + 1], constants)
+    result = rule.forward(*operands)  # (out, d/dw0.., d/db, d/dx0..)
+    return _record(rule, result[0], parents, result[1: len(parents) + 1], constants)
 
 
 def _number_input(x: object) -> float:

@@ -48,7 +48,8 @@ class Rule:
     check: Check | None = None
     """Returns why the operands lie outside the op's domain, or None when they are fine."""
     kinks: tuple[float, ...] = ()
-    """Points where the op is not differentiable; the rule uses PyTorch's one-sided choice there."""
+    """Points where the op is not differentiable (for a neuron row: values of z = w·x + b);
+    the rule uses PyTorch's one-sided choice there."""
     variadic: bool = False
     """True for ops of any number of Values (Σ, w·x + b); ``formulas`` then go with ``roles``."""
     roles: tuple[str, ...] = ()
@@ -60,9 +61,9 @@ class Rule:
 
         A variadic rule names a small example: ``('a0', 'a1', 'a2')`` for Σ.
         """
-        if self.name == "sum":
+        if self.roles == ("aᵢ",):
             return ("a0", "a1", "a2")
-        if self.name == "dot":
+        if self.variadic:  # roles wᵢ, b, xᵢ
             return ("w0", "w1", "b", "x0", "x1")
         return ("a", "b")[: len(self.formulas)]
 
@@ -72,12 +73,14 @@ class Rule:
         >>> RULES["σ(a)"].derivative_text(0)
         'dσ(a)/da = σ(a)·(1 − σ(a))'
         """
-        reads_alone = re.fullmatch(r"\w+\(.*\)|√a|\|a\|", self.expr)
-        if not reads_alone:
-            top = f"({self.expr})"
-        else:  # 'd exp(a)/da', but 'dσ(a)/da'
-            top = f" {self.expr}" if self.expr[0].isascii() else self.expr
-        return f"d{top}/d{self.variables[edge]} = {self.formulas[edge]}"
+        return f"{self.d_out}/d{self.variables[edge]} = {self.formulas[edge]}"
+
+    @property
+    def d_out(self) -> str:
+        """The numerator of this op's derivatives: ``'d(a·b)'``, ``'dσ(a)'``, ``'d exp(a)'``."""
+        if not re.fullmatch(r"\w+\(.*\)|√a|\|a\||½?\(.*\)²", self.expr):
+            return f"d({self.expr})"
+        return f"d {self.expr}" if self.expr[0].isascii() and self.expr[0] != "(" else f"d{self.expr}"
 
     def edge_text(self, edge: int, n_edges: int, constant_inputs: bool = False) -> str:
         """``derivative_text`` for any rule, variadic ones included, given the node's edge count.
@@ -86,17 +89,18 @@ class Rule:
         'd(w·x + b)/dw1 = x1'
         >>> RULES["Σ aᵢ"].edge_text(7, 10)
         'd(Σ aᵢ)/da7 = 1'
+        >>> RULES["σ(w·x + b)"].edge_text(2, 3, constant_inputs=True)   # edges w0, w1, b
+        "dσ(w·x + b)/db = σ'(z)"
         """
         if not self.variadic:
             return self.derivative_text(edge)
-        if self.name == "sum":
-            return f"d(Σ aᵢ)/da{edge} = 1"
-        n = n_edges - 1 if constant_inputs else (n_edges - 1) // 2
-        if edge < n:
-            return f"d(w·x + b)/dw{edge} = x{edge}"
-        if edge == n:
-            return "d(w·x + b)/db = 1"
-        return f"d(w·x + b)/dx{edge - n - 1} = w{edge - n - 1}"
+        if self.roles == ("aᵢ",):
+            role, formula, i = "aᵢ", self.formulas[0], edge
+        else:  # edges w0..w(n-1), b, then x0..x(n-1) when the inputs are Values
+            n = n_edges - 1 if constant_inputs else (n_edges - 1) // 2
+            kind = 0 if edge < n else 1 if edge == n else 2
+            role, formula, i = self.roles[kind], self.formulas[kind], edge if kind == 0 else edge - n - 1
+        return f"{self.d_out}/d{role.replace('ᵢ', str(i))} = {formula.replace('ᵢ', str(i))}"
 
 
 # --- numerically stable building blocks -------------------------------------------------------
@@ -209,6 +213,24 @@ def _dot(*operands: float) -> tuple[float, ...]:
     return (math.fsum(map(operator.mul, weights, inputs)) + bias, *inputs, 1.0, *weights)
 
 
+def _neuron(activation: Callable[[float], tuple[float, float]]) -> Callable[..., tuple[float, ...]]:
+    """The forward of activation(w·x + b) from the activation's own row forward (value, slope)."""
+    def forward(*operands: float) -> tuple[float, ...]:
+        n = (len(operands) - 1) // 2
+        weights, bias, inputs = operands[:n], operands[n], operands[n + 1:]
+        out, slope = activation(math.fsum(map(operator.mul, weights, inputs)) + bias)
+        return (out, *[slope * x for x in inputs], slope, *[slope * w for w in weights])
+    return forward
+
+
+def _tanh(a: float) -> tuple[float, float]:
+    return math.tanh(a), tanh_slope(a)
+
+
+def _relu(a: float) -> tuple[float, float]:
+    return (a, 1.0) if a > 0.0 else (0.0, 0.0)
+
+
 def _exp(a: float) -> tuple[float, float]:
     out = math.exp(a)
     return out, out
@@ -255,15 +277,24 @@ _ROWS = (
     Rule("exp", "exp(a)", _exp, ("exp(a)",)),
     Rule("log", "log(a)", lambda a: (math.log(a), 1.0 / a), ("1/a",), check=_positive("log(a)")),
     Rule("sqrt", "√a", _sqrt, ("1/(2·√a)",), check=_positive("√a (with a finite derivative)")),
-    Rule("tanh", "tanh(a)", lambda a: (math.tanh(a), tanh_slope(a)), ("1 − tanh(a)²",)),
+    Rule("tanh", "tanh(a)", _tanh, ("1 − tanh(a)²",)),
     Rule("sigmoid", "σ(a)", _sigmoid, ("σ(a)·(1 − σ(a))",)),
-    Rule("relu", "relu(a)", lambda a: (a, 1.0) if a > 0.0 else (0.0, 0.0), ("1 if a > 0 else 0",),
-         kinks=(0.0,)),
+    Rule("relu", "relu(a)", _relu, ("1 if a > 0 else 0",), kinks=(0.0,)),
     Rule("abs", "|a|", _abs, ("sign(a)",), kinks=(0.0,)),
     Rule("softplus", "softplus(a)", lambda a: (stable_softplus(a), stable_sigmoid(a)), ("σ(a)",)),
     # ops of many Values: one node instead of a chain, for speed (see autograd/fused.py)
     Rule("sum", "Σ aᵢ", _total, ("1",), variadic=True, roles=("aᵢ",)),
     Rule("dot", "w·x + b", _dot, ("xᵢ", "1", "wᵢ"), variadic=True, roles=("wᵢ", "b", "xᵢ")),
+    # a whole neuron, activation included (z = w·x + b): 2n + 1 nodes become one
+    Rule("neuron", "σ(w·x + b)", _neuron(_sigmoid), ("σ'(z)·xᵢ", "σ'(z)", "σ'(z)·wᵢ"), variadic=True,
+         roles=("wᵢ", "b", "xᵢ")),
+    Rule("neuron", "tanh(w·x + b)", _neuron(_tanh), ("tanh'(z)·xᵢ", "tanh'(z)", "tanh'(z)·wᵢ"),
+         variadic=True, roles=("wᵢ", "b", "xᵢ")),
+    Rule("neuron", "relu(w·x + b)", _neuron(_relu), ("relu'(z)·xᵢ", "relu'(z)", "relu'(z)·wᵢ"),
+         variadic=True, roles=("wᵢ", "b", "xᵢ"), kinks=(0.0,)),
+    # a loss against a plain-number target as one node
+    Rule("squared_error", "(a − c)²", lambda a, c: ((a - c) * (a - c), 2.0 * (a - c)), ("2·(a − c)",)),
+    Rule("half_squared_error", "½(a − c)²", lambda a, c: (0.5 * (a - c) * (a - c), a - c), ("a − c",)),
 )
 
 RULES: dict[str, Rule] = {rule.expr: rule for rule in _ROWS}
@@ -276,17 +307,17 @@ def rules_table() -> str:
     """Every rule as a text table: the op, and the local derivative on each of its edges.
 
     >>> print(rules_table().splitlines()[2])
-    add         a + b             d(a + b)/da = 1;  d(a + b)/db = 1
+    add                a + b             d(a + b)/da = 1;  d(a + b)/db = 1
     >>> print(rules_table().splitlines()[-1])
-    dot         w·x + b           d(w·x + b)/dwᵢ = xᵢ;  d(w·x + b)/db = 1;  d(w·x + b)/dxᵢ = wᵢ
+    half_squared_error ½(a − c)²         d½(a − c)²/da = a − c
     """
-    head = f"{'op':<11} {'expression':<17} local derivative on each edge"
+    head = f"{'op':<18} {'expression':<17} local derivative on each edge"
     lines = [head, "-" * 78]
     for rule in _ROWS:
         if rule.variadic:
             pairs = zip(rule.roles, rule.formulas)
-            texts = [f"d({rule.expr})/d{role} = {formula}" for role, formula in pairs]
+            texts = [f"{rule.d_out}/d{role} = {formula}" for role, formula in pairs]
         else:
             texts = [rule.derivative_text(edge) for edge in range(len(rule.formulas))]
-        lines.append(f"{rule.name:<11} {rule.expr:<17} {';  '.join(texts)}")
+        lines.append(f"{rule.name:<18} {rule.expr:<17} {';  '.join(texts)}")
     return "\n".join(lines)

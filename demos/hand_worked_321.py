@@ -38,7 +38,7 @@ def build() -> MLP:
 
 
 def forward(net: MLP) -> dict[str, Value | list[Value]]:
-    """x → z1, a1 → z2, a2 → e = a2 − y → C = e·e, each node labelled like the tutorial names it."""
+    """x → z1, a1 → z2, a2 → C = (a2 − y)², each node labelled like the tutorial names it."""
     x = [Value(v, f"x{i}") for i, v in enumerate(X)]
     a1 = net.layers[0](x)
     for r, a in enumerate(a1):
@@ -46,8 +46,7 @@ def forward(net: MLP) -> dict[str, Value | list[Value]]:
     a2 = net.layers[1](a1)[0]
     a2.label, a2.parents[0].label = "a2", "z2"
     loss = squared_error(a2, Y)
-    loss.label = "C"
-    loss.parents[0].label = "e"  # the error e = a2 − y
+    loss.label = "C"  # one node: dC/da2 = 2·(a2 − y), the tutorial's first chain-rule factor
     return {"x": x, "z1": [a.parents[0] for a in a1], "a1": a1, "z2": a2.parents[0], "a2": a2, "C": loss}
 
 

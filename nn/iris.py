@@ -22,17 +22,17 @@ from dataclasses import dataclass
 from autograd import no_grad
 
 from .data import IrisSplit, confusion_matrix, iris_book_split, one_hot
-from .layers import MLP
+from .layers import MLP, Fusion
 from .losses import half_squared_error, mse
 from .optim import SGD
 from .training import History, evaluate, fit
 
 
-def iris_221_network(seed: int = 0, fused: bool = True) -> MLP:
+def iris_221_network(seed: int = 0, fused: Fusion = "neuron") -> MLP:
     """The 2-2-1 network with the book's initialisation, from a seeded ``random.Random``.
 
     >>> iris_221_network(0)
-    MLP(2 → [2 sigmoid, 1 linear], fused)
+    MLP(2 → [2 sigmoid, 1 linear], fused neurons)
     """
     return MLP(2, [2, 1], activations=["sigmoid", "linear"], weight_scale=1e-4, bias_scale=0.0,
                rng=seed, fused=fused)
@@ -93,7 +93,7 @@ class IrisRun:
                 if int(out >= 0.5) != y]
 
 
-def train_iris_221(seed: int = 0, epochs: int = 1000, lr: float = 0.1, fused: bool = True) -> IrisRun:
+def train_iris_221(seed: int = 0, epochs: int = 1000, lr: float = 0.1, fused: Fusion = "neuron") -> IrisRun:
     """Build, evaluate, train and evaluate again the book's 2-2-1 network."""
     split = iris_book_split()
     net = iris_221_network(seed, fused)

@@ -1,7 +1,8 @@
 """``Neuron``, ``Layer`` and ``MLP``: fully connected networks of ``Value`` parameters.
 
-Each neuron computes activation(w·x + b). With ``fused=True`` (the default) the pre-activation
-w·x + b is one ``autograd.dot`` node, which is what makes training fast; with ``fused=False`` it
+Each neuron computes activation(w·x + b). With ``fused="neuron"`` the whole neuron is one
+``autograd.dot`` node (activation included: the fastest); with ``fused=True`` (the default) the
+pre-activation w·x + b is one ``dot`` node and the activation another; with ``fused=False`` it
 is the fine-grained graph of multiplications and additions, the one to draw and step through
 when teaching. Both give the same gradients.
 
@@ -31,6 +32,11 @@ ACTIVATIONS: tuple[str, ...] = ("sigmoid", "tanh", "relu", "leaky_relu", "linear
 """The activations a layer can use; ``linear`` means none."""
 
 Number = int | float
+Fusion = bool | Literal["neuron"]
+"""How a neuron is built: False, the fine-grained graph of · and +; True, w·x + b as one ``dot``
+node then the activation; "neuron", the whole neuron (activation included) as one node."""
+FUSABLE = ("sigmoid", "tanh", "relu", "linear")
+"""The activations a "neuron"-fused layer computes inside its one node (leaky_relu stays separate)."""
 Input = Value | int | float
 Seed = random.Random | int | None
 
@@ -72,6 +78,16 @@ def _parameter(x: Value | Number | None, scale: float, rng: random.Random, where
     return Value(x)
 
 
+def _check_fusion(fused: object, where: str) -> Fusion:
+    if fused is True or fused is False or fused == "neuron":
+        return fused  # type: ignore[return-value]
+    raise ValueError(f"{where}: fused must be True, False or 'neuron', got {fused!r}")
+
+
+def _fusion_note(fused: Fusion) -> str:
+    return {True: ", fused", False: "", "neuron": ", fused neurons"}[fused]
+
+
 def _activate(z: Value, activation: str, slope: float) -> Value:
     if activation == "sigmoid":
         return z.sigmoid()
@@ -84,7 +100,7 @@ def _activate(z: Value, activation: str, slope: float) -> Value:
     return z
 
 
-def _pre_activation(w: list[Value], x: Sequence[Input], b: Value, fused: bool, where: str) -> Value:
+def _pre_activation(w: list[Value], x: Sequence[Input], b: Value, fused: Fusion, where: str) -> Value:
     """w·x + b: one ``dot`` node, or the fine-grained chain w0·x0 + w1·x1 + ... + b."""
     if fused:
         try:
@@ -108,11 +124,11 @@ class Neuron(Module):
     def __init__(self, n_inputs: int, activation: Activation = "linear", *,
                  weights: Sequence[Value | Number] | None = None, bias: Value | Number | None = None,
                  weight_scale: float = 1.0, bias_scale: float = 0.0, rng: Seed = None,
-                 fused: bool = True, leaky_slope: float = 0.01, name: str = "Neuron") -> None:
+                 fused: Fusion = True, leaky_slope: float = 0.01, name: str = "Neuron") -> None:
         _check_size(n_inputs, f"{name}: n_inputs")
         self._name = name
         self._activation = _check_activation(activation, name)
-        self._fused = bool(fused)
+        self._fused = _check_fusion(fused, name)
         self._slope = float(leaky_slope)
         generator = make_rng(rng)
         if weights is None:
@@ -137,11 +153,16 @@ class Neuron(Module):
         """The neuron's output for one input vector ``x`` (numbers or Values)."""
         if len(x) != len(self.w):
             raise ShapeError(f"{self._name}: expects {len(self.w)} inputs, got {len(x)}")
+        if self._fused == "neuron" and self._activation in FUSABLE:
+            try:
+                return dot(self.w, x, self.b, self._activation)
+            except (TypeError, ValueError) as error:
+                raise type(error)(f"{self._name}: {error}") from None
         z = _pre_activation(self.w, x, self.b, self._fused, self._name)
         return _activate(z, self._activation, self._slope)
 
     def __repr__(self) -> str:
-        return f"Neuron({self.n_inputs} inputs, {self._activation}{', fused' if self._fused else ''})"
+        return f"Neuron({self.n_inputs} inputs, {self._activation}{_fusion_note(self._fused)})"
 
 
 class Layer(Module):
@@ -157,13 +178,13 @@ class Layer(Module):
     def __init__(self, n_inputs: int, n_outputs: int, activation: Activation = "linear", *,
                  weights: Sequence[Sequence[Value | Number]] | None = None,
                  biases: Sequence[Value | Number] | None = None, weight_scale: float = 1.0,
-                 bias_scale: float = 0.0, rng: Seed = None, fused: bool = True,
+                 bias_scale: float = 0.0, rng: Seed = None, fused: Fusion = True,
                  leaky_slope: float = 0.01, name: str = "Layer") -> None:
         _check_size(n_inputs, f"{name}: n_inputs")
         _check_size(n_outputs, f"{name}: n_outputs")
         self._name = name
         self._activation = _check_activation(activation, name)
-        self._fused = bool(fused)
+        self._fused = _check_fusion(fused, name)
         self._slope = float(leaky_slope)
         if weights is not None:
             if len(weights) != n_outputs:
@@ -206,9 +227,9 @@ class Layer(Module):
                              f"{self._activation}): got an input of size {len(x)}, expected "
                              f"{self._n_inputs}")
         fused, activation, slope, name = self._fused, self._activation, self._slope, self._name
-        if fused and activation == "sigmoid":  # the common case, without per-neuron calls
+        if fused == "neuron" and activation in FUSABLE:  # one node per neuron, no per-neuron calls
             try:
-                return [dot(n.w, x, n.b).sigmoid() for n in self.neurons]
+                return [dot(n.w, x, n.b, activation) for n in self.neurons]
             except (TypeError, ValueError) as error:
                 raise type(error)(f"{name}: {error}") from None
         return [_activate(_pre_activation(n.w, x, n.b, fused, name), activation, slope)
@@ -216,7 +237,7 @@ class Layer(Module):
 
     def __repr__(self) -> str:
         return (f"Layer({self._n_inputs} → {len(self.neurons)}, {self._activation}"
-                f"{', fused' if self._fused else ''})")
+                f"{_fusion_note(self._fused)})")
 
 
 class MLP(Module):
@@ -234,7 +255,7 @@ class MLP(Module):
     def __init__(self, n_inputs: int, sizes: Sequence[int], activations: Activation | Sequence[Activation],
                  *, weights: Sequence[Sequence[Sequence[Value | Number]]] | None = None,
                  biases: Sequence[Sequence[Value | Number]] | None = None, weight_scale: float = 1.0,
-                 bias_scale: float = 0.0, rng: Seed = None, fused: bool = True,
+                 bias_scale: float = 0.0, rng: Seed = None, fused: Fusion = True,
                  leaky_slope: float = 0.01) -> None:
         _check_size(n_inputs, "MLP: n_inputs")
         sizes = list(sizes)
@@ -272,7 +293,7 @@ class MLP(Module):
 
     def __repr__(self) -> str:
         inner = ", ".join(f"{layer.n_outputs} {layer.activation}" for layer in self.layers)
-        return f"MLP({self.layers[0].n_inputs} → [{inner}]{', fused' if self.layers[0]._fused else ''})"
+        return f"MLP({self.layers[0].n_inputs} → [{inner}]{_fusion_note(self.layers[0]._fused)})"
 
 
 def _check_size(n: int, where: str) -> None:

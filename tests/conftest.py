@@ -8,9 +8,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, settings
 
 settings.register_profile("default", deadline=None, max_examples=100,
-                          suppress_health_check=[HealthCheck.too_slow])
+                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 settings.register_profile("ci", deadline=None, max_examples=200,
-                          suppress_health_check=[HealthCheck.too_slow])
+                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 BENCHMARKS = Path(__file__).parent / "benchmarks"

@@ -39,6 +39,28 @@ def _chainrule_dot(w0, w1, b, x0, x1):
     return dot([w0, w1], [x0, x1], b)
 
 
+def _chainrule_neuron(activation):
+    def apply(w0, w1, b, x0, x1):
+        from autograd import dot
+
+        return dot([w0, w1], [x0, x1], b, activation)
+
+    return apply
+
+
+def _chainrule_loss(name):
+    def apply(a, c):
+        from autograd import fused
+
+        return getattr(fused, name)(a, c)
+
+    return apply
+
+
+def _torch_z(w0, w1, b, x0, x1):
+    return w0 * x0 + w1 * x1 + b
+
+
 def _chainrule_total(*xs):
     from autograd import total
 
@@ -74,4 +96,9 @@ OPS: dict[str, Op] = {
     # variadic rules, at the example arity their rule names in ``variables``
     "Σ aᵢ": Op(_chainrule_total, _torch_sum),
     "w·x + b": Op(_chainrule_dot, lambda w0, w1, b, x0, x1: w0 * x0 + w1 * x1 + b),
+    "σ(w·x + b)": Op(_chainrule_neuron("sigmoid"), lambda *v: _torch_z(*v).sigmoid()),
+    "tanh(w·x + b)": Op(_chainrule_neuron("tanh"), lambda *v: _torch_z(*v).tanh()),
+    "relu(w·x + b)": Op(_chainrule_neuron("relu"), lambda *v: _torch_z(*v).relu()),
+    "(a − c)²": Op(_chainrule_loss("squared_error"), lambda a, c: (a - c) ** 2, constant=True),
+    "½(a − c)²": Op(_chainrule_loss("half_squared_error"), lambda a, c: 0.5 * (a - c) ** 2, constant=True),
 }

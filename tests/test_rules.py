@@ -32,11 +32,14 @@ def draw_operands(data, rule):
     if OPS[rule.expr].constant:
         values.append(data.draw(constant, label="c"))
     assume(rule.check is None or rule.check(*values) is None)
+    if rule.name == "neuron":  # a neuron row's kinks are values of z = w0·x0 + w1·x1 + b
+        w0, w1, b, x0, x1 = values
+        assume(all(abs(w0 * x0 + w1 * x1 + b - kink) > 1e-3 for kink in rule.kinks))
     for i in range(len(rule.variables)):
         h = step(values[i], rule)
         # the step stays on one side of 0, where divisions and logs blow up
         assume(values[i] == 0.0 or abs(values[i]) > 1e4 * h)
-        assume(all(abs(values[i] - kink) > 100 * h for kink in rule.kinks))
+        assume(rule.name == "neuron" or all(abs(values[i] - kink) > 100 * h for kink in rule.kinks))
         for shift in (-1e4 * h, 1e4 * h):  # keep well inside the domain: no singularity nearby
             moved = list(values)
             moved[i] += shift
