@@ -37,6 +37,10 @@ _MAX_TERMS = 4
 """Longer sums and dot products are shortened to their first and last terms."""
 
 
+_ACTIVATION_NAMES = {"σ": "sigmoid"}
+"""How a neuron row's activation is written in expressions, like the activation's own op name."""
+
+
 def normalise_names(names: Names | None) -> dict[Value, str]:
     """``names`` in any accepted form as ``{value: name}``; anything else is a TypeError.
 
@@ -130,11 +134,15 @@ def expression(node: Value, names: Mapping[Value, str]) -> str:
     constants = [_operand(format_number(c)) for c in _constants(node)]
     if rule.name == "sum":
         return _shorten(parents + constants, " + ")
-    if rule.name == "dot":
+    if rule.name in ("dot", "neuron"):
         n = (len(parents) - 1) // 2 if not constants else len(parents) - 1
         weights, bias = parents[:n], parents[n]
         inputs = constants or parents[n + 1:]
-        return _shorten([f"{w}·{x}" for w, x in zip(weights, inputs)] + [bias], " + ")
+        z = _shorten([f"{w}·{x}" for w, x in zip(weights, inputs)] + [bias], " + ")
+        if rule.name == "neuron":  # act(w·x + b): 'sigmoid(W0·x0 + W1·x1 + b)'
+            activation = rule.expr.split("(", 1)[0]
+            return f"{_ACTIVATION_NAMES.get(activation, activation)}({z})"
+        return z
     if rule.name in _FUNCTIONS:
         return f"{rule.name}({', '.join(parents + constants)})"
     operands = {"a": parents[0], "b": parents[1] if len(parents) > 1 else "",
@@ -159,7 +167,7 @@ def local_symbol(node: Value, edge: int, names: Mapping[Value, str]) -> str:
         return f"{_PRIME_NAMES.get(rule.name, rule.name)}'({_operand(names[parents[0]])})"
     formula = node.formulas[edge].rsplit(" = ", 1)[1]
     constants = [_operand(format_number(c)) for c in _constants(node)]
-    if rule.name == "dot":
+    if rule.name in ("dot", "neuron"):
         n = len(parents) - 1 if constants else (len(parents) - 1) // 2
         inputs = constants or [_operand(names[p]) for p in parents[n + 1:]]
         operands = {f"w{i}": _operand(names[w]) for i, w in enumerate(parents[:n])}
@@ -168,4 +176,20 @@ def local_symbol(node: Value, edge: int, names: Mapping[Value, str]) -> str:
         operands = {"a": _operand(names[parents[0]]), "c": constants[0] if constants else "c"}
         if len(parents) > 1:
             operands["b"] = _operand(names[parents[1]])
-    return _OPERAND.sub(lambda m: operands.get(m.group(1), m.group(1)), formula)
+    return _grouped(_OPERAND.sub(lambda m: operands.get(m.group(1), m.group(1)), formula))
+
+
+def _grouped(text: str) -> str:
+    """``text`` in parentheses when it is a sum or difference at its top level (``(t1 − 1)``), so that
+    it reads right in front of ``× dC/d…``.
+
+    >>> _grouped("t1 − 1"), _grouped("2·(a2 − 1)"), _grouped("x0")
+    ('(t1 − 1)', '2·(a2 − 1)', 'x0')
+    """
+    depth = 0
+    for i, ch in enumerate(text):
+        depth += ch == "("
+        depth -= ch == ")"
+        if depth == 0 and ch in "+−" and 0 < i < len(text) - 1 and text[i - 1] == " ":
+            return f"({text})"
+    return text

@@ -223,3 +223,26 @@ def test_a_deep_chain_steps_without_recursion():
     stepper = step_through(y).run()
     assert stepper.total == 20_000 and x.grad == 1.0
     assert math.isclose(sum(1 for _ in stepper.steps), 20_000)
+
+
+def test_whole_neuron_and_loss_nodes_read_like_hand_calculations():
+    """The single-node neuron σ(w·x + b) and loss ½(a − y)² are written out in their operands."""
+    import math
+
+    from autograd import dot
+    from autograd.fused import half_squared_error
+
+    w, b = [Value(0.5, "w0"), Value(-0.25, "w1")], Value(0.1, "b")
+    a = dot(w, [2.0, 4.0], b, "sigmoid")
+    a.label = "a"
+    loss = half_squared_error(a, 1.0)
+    loss.label = "L"
+    s = 1 / (1 + math.exp(-0.1))  # σ(z) at z = 0.5·2 − 0.25·4 + 0.1 = 0.1
+    steps = list(step_through(loss))
+    assert repr(steps[0]) == f"step 1/2  L = ½(a − 1)²: dL/da += (a − 1) × dL/dL = {s - 1:.6g} × 1 = {s - 1:.6g}"
+    first = repr(steps[1]).splitlines()[0]
+    slope = s * (1 - s)
+    assert first == (f"step 2/2  a = sigmoid(w0·2 + w1·4 + b): dL/dw0 += σ'(z)·2 × dL/da = "
+                     f"{2 * slope:.6g} × {s - 1:.6g} = {2 * slope * (s - 1):.6g}")
+    assert w[1].grad == pytest.approx(4 * slope * (s - 1), rel=1e-12)
+    assert b.grad == pytest.approx(slope * (s - 1), rel=1e-12)
