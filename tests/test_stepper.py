@@ -239,7 +239,8 @@ def test_whole_neuron_and_loss_nodes_read_like_hand_calculations():
     loss.label = "L"
     s = 1 / (1 + math.exp(-0.1))  # σ(z) at z = 0.5·2 − 0.25·4 + 0.1 = 0.1
     steps = list(step_through(loss))
-    assert repr(steps[0]) == f"step 1/2  L = ½(a − 1)²: dL/da += (a − 1) × dL/dL = {s - 1:.6g} × 1 = {s - 1:.6g}"
+    assert repr(steps[0]) == (f"step 1/2  L = ½(a − 1)²: dL/da += (a − 1) × dL/dL = "
+                              f"{s - 1:.6g} × 1 = {s - 1:.6g}")
     first = repr(steps[1]).splitlines()[0]
     slope = s * (1 - s)
     assert first == (f"step 2/2  a = sigmoid(w0·2 + w1·4 + b): dL/dw0 += σ'(z)·2 × dL/da = "
