@@ -94,34 +94,30 @@ def dot(weights: Sequence[Value], inputs: Sequence[Value | Number], bias: Value,
     if rule is None:
         raise ValueError(f"dot(weights, inputs, bias, activation): cannot fuse activation {activation!r}; "
                          f"choose one of {', '.join(repr(k) for k in NEURON_RULES)}")
-    # A network calls this for every neuron and sample: one pass over the operands, collecting
-    # their floats in the rule's order (w0..w(n-1), b, x0..x(n-1)) while checking their types.
+    # A network calls this for every neuron and sample, so operands are collected by list
+    # comprehensions that keep only true Values: a shorter list than expected means a wrong type.
     n = len(weights)
     if len(inputs) != n:
         raise ValueError(f"dot(weights, inputs, bias): {n} weights but {len(inputs)} inputs")
     if n == 0:
         raise ValueError("dot(weights, inputs, bias) needs at least one weight")
-    if type(bias) is not Value:
+    operands = [w.data for w in weights if type(w) is Value]
+    if len(operands) != n or type(bias) is not Value:
         raise TypeError("dot(weights, inputs, bias): weights and bias must be Values")
-    operands = []
-    for w in weights:
-        if type(w) is not Value:
-            raise TypeError("dot(weights, inputs, bias): weights and bias must be Values")
-        operands.append(w.data)
     operands.append(bias.data)
-    if type(inputs[0]) is Value:
-        for x in inputs:
-            if type(x) is not Value:
-                raise TypeError("dot(weights, inputs, bias): inputs must be all Values or all numbers")
-            operands.append(x.data)
+    xs = [x.data for x in inputs if type(x) is Value]
+    if xs:
+        if len(xs) != n:
+            raise TypeError("dot(weights, inputs, bias): inputs must be all Values or all numbers")
         parents: tuple[Value, ...] = (*weights, bias, *inputs)
         constants = None
     else:
-        for x in inputs:
-            operands.append(x if type(x) is float else _number_input(x))
+        xs = [x for x in inputs if type(x) is float]
+        if len(xs) != n:  # ints, numpy numbers, or mistakes: convert one by one, with clear errors
+            xs = [_number_input(x) for x in inputs]
         parents = (*weights, bias)
-        constants = tuple(operands[n + 1:])
-    result = rule.forward(*operands)  # (out, d/dw0.., d/db, d/dx0..)
+        constants = tuple(xs)
+    result = rule.forward(*operands, *xs)  # (out, d/dw0.., d/db, d/dx0..)
     return _record(rule, result[0], parents, result[1: len(parents) + 1], constants)
 
 

@@ -21,7 +21,6 @@ leaky ReLU's slope).
 from __future__ import annotations
 
 import math
-import operator
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -206,20 +205,27 @@ def _total(*xs: float) -> tuple[float, ...]:
     return (math.fsum(xs), *(1.0 for _ in xs))
 
 
+def _weighted_sum(operands: tuple[float, ...], n: int) -> float:
+    """w0·x0 + w1·x1 + … + b from operands w0..w(n-1), b, x0..x(n-1), added in that order: the
+    same float, bit for bit, as the fine-grained graph ``w0*x0 + w1*x1 + … + b``."""
+    z = operands[0] * operands[n + 1]
+    for i in range(1, n):
+        z += operands[i] * operands[n + 1 + i]
+    return z + operands[n]
+
+
 def _dot(*operands: float) -> tuple[float, ...]:
     """Operands w0..w(n-1), b, x0..x(n-1): out = Σ wᵢ·xᵢ + b, then d/dwᵢ = xᵢ, d/db = 1, d/dxᵢ = wᵢ."""
-    n = (len(operands) - 1) // 2
-    weights, bias, inputs = operands[:n], operands[n], operands[n + 1:]
-    return (math.fsum(map(operator.mul, weights, inputs)) + bias, *inputs, 1.0, *weights)
+    n = len(operands) >> 1
+    return (_weighted_sum(operands, n), *operands[n + 1:], 1.0, *operands[:n])
 
 
 def _neuron(activation: Callable[[float], tuple[float, float]]) -> Callable[..., tuple[float, ...]]:
     """The forward of activation(w·x + b) from the activation's own row forward (value, slope)."""
     def forward(*operands: float) -> tuple[float, ...]:
-        n = (len(operands) - 1) // 2
-        weights, bias, inputs = operands[:n], operands[n], operands[n + 1:]
-        out, slope = activation(math.fsum(map(operator.mul, weights, inputs)) + bias)
-        return (out, *[slope * x for x in inputs], slope, *[slope * w for w in weights])
+        n = len(operands) >> 1
+        out, slope = activation(_weighted_sum(operands, n))
+        return (out, *[slope * x for x in operands[n + 1:]], slope, *[slope * w for w in operands[:n]])
     return forward
 
 
