@@ -76,7 +76,7 @@ def backward(root: Value) -> None:
     for node in reversed(order):
         g = node.grad
         if g - g != 0.0:  # inf or NaN: stop at the first node it shows up in
-            raise _non_finite(node, root)
+            raise non_finite_gradient(node, root)
         a = node._a
         if type(a) is Value:
             a.grad += node._da * g
@@ -88,7 +88,14 @@ def backward(root: Value) -> None:
                 parent.grad += local * g
 
 
-def _non_finite(node: Value, root: Value) -> NonFiniteGradientError:
+def non_finite_gradient(node: Value, root: Value) -> NonFiniteGradientError:
+    """The error for a gradient that became inf or NaN at ``node``; the stepper raises the same one.
+
+    >>> from autograd import Value
+    >>> x = Value(1.0, "x"); x.grad = float("inf")
+    >>> str(non_finite_gradient(x, x)).startswith("backward: the gradient of node 'x'")
+    True
+    """
     name = repr(node.label) if node.label else f"made by {node.op!r}" if node.op else "(a leaf)"
     return NonFiniteGradientError(
         f"backward: the gradient of node {name} (data={node.data!r}) is {node.grad!r}; "

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 
 from . import grad_mode
 from .rules import RULES, Rule
-from .value import Number, Value, _leaf, _new, _number_op, as_float
+from .value import Number, Value, _leaf, _node, _number_op, as_float
 
 _SUM = RULES["Σ aᵢ"]
 NEURON_RULES: dict[str | None, Rule] = {
@@ -135,17 +135,7 @@ def _record(rule: Rule, out: float, parents: tuple[Value, ...], local: tuple[flo
         _check_finite(rule, out, local, constants)
     if not grad_mode.recording:
         return _leaf(out)
-    node = _new(Value)
-    node.data = out
-    node.grad = 0.0
-    node.label = ""
-    node._rule = rule
-    node._a = parents
-    node._da = local
-    node._b = constants
-    node._db = None
-    node._mark = None
-    return node
+    return _node(out, rule, parents, local, constants)
 
 
 def _check_finite(rule: Rule, out: float, local: tuple[float, ...],

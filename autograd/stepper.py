@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .backward import _non_finite, topological_order
+from .backward import non_finite_gradient, topological_order
 from .notation import Names, expression, format_number, local_symbol, node_names
 from .value import Value
 
@@ -132,7 +132,7 @@ class Stepper(Iterator[Step]):
         grads = self._grads
         upstream = grads[node]
         if upstream - upstream != 0.0:  # inf or NaN: stop where backward would
-            raise _non_finite(node, self.root)
+            raise non_finite_gradient(node, self.root)
         edges = []
         for i, (parent, local) in enumerate(node.edges):
             before = grads[parent]

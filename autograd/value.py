@@ -345,18 +345,26 @@ class Value:
         return _leaf(self.data, self.label)
 
 
-def _leaf(data: float, label: str = "") -> Value:
+def _node(data: float, rule: Rule | None, a: Value | tuple[Value, ...] | None,
+          da: float | tuple[float, ...] | None, b: Value | float | tuple[float, ...] | None,
+          db: float | None = None, label: str = "") -> Value:
+    """A new node with every slot filled (the op factories above do the same inline, for speed)."""
     node = _new(Value)
     node.data = data
     node.grad = 0.0
     node.label = label
-    node._rule = None
-    node._a = None
-    node._da = None
-    node._b = None
-    node._db = None
+    node._rule = rule
+    node._a = a
+    node._da = da
+    node._b = b
+    node._db = db
     node._mark = None
     return node
+
+
+def _leaf(data: float, label: str = "") -> Value:
+    """A new leaf: what ops make inside ``no_grad()``, and what ``detach`` returns."""
+    return _node(data, None, None, None, None, None, label)
 
 
 def _explain(rule: Rule, operands: tuple[float, ...]) -> ArithmeticError | ValueError:
