@@ -104,26 +104,15 @@ class Rule:
 
 # --- numerically stable building blocks -------------------------------------------------------
 
-def stable_sigmoid(x: float) -> float:
-    """1 / (1 + e^-x) without overflow for any finite x: sigmoid(±1000) is 1.0 and 0.0.
+def stable_sigmoid(a: float) -> tuple[float, float]:
+    """σ(a) = 1/(1 + e^-a) and σ'(a) = σ(a)·σ(−a) from one exp(−|a|): no overflow for any finite a,
+    and no cancellation in σ'(a) where 1 − σ(a) would lose its digits (a ≫ 0).
 
     >>> stable_sigmoid(0.0), stable_sigmoid(1000.0), stable_sigmoid(-1000.0)
-    (0.5, 1.0, 0.0)
+    ((0.5, 0.25), (1.0, 0.0), (0.0, 0.0))
     """
-    if x >= 0.0:
-        return 1.0 / (1.0 + math.exp(-x))
-    e = math.exp(x)
-    return e / (1.0 + e)
-
-
-def sigmoid_slope(x: float) -> float:
-    """σ'(x) = σ(x)·σ(−x), exact to the last digit where 1 − σ(x) would cancel (x ≫ 0).
-
-    >>> sigmoid_slope(0.0)
-    0.25
-    """
-    e = math.exp(-abs(x))
-    return e / ((1.0 + e) * (1.0 + e))
+    e = math.exp(-abs(a))
+    return (1.0 / (1.0 + e) if a >= 0.0 else e / (1.0 + e)), e / ((1.0 + e) * (1.0 + e))
 
 
 def tanh_slope(x: float) -> float:
@@ -247,12 +236,6 @@ def _sqrt(a: float) -> tuple[float, float]:
     return out, 0.5 / out
 
 
-def _sigmoid(a: float) -> tuple[float, float]:
-    """σ(a) and σ'(a) from one exp: the same numbers as ``stable_sigmoid`` and ``sigmoid_slope``."""
-    e = math.exp(-abs(a))
-    return (1.0 / (1.0 + e) if a >= 0.0 else e / (1.0 + e)), e / ((1.0 + e) * (1.0 + e))
-
-
 def _abs(a: float) -> tuple[float, float]:
     return abs(a), (1.0 if a > 0.0 else -1.0 if a < 0.0 else 0.0)
 
@@ -284,15 +267,15 @@ _ROWS = (
     Rule("log", "log(a)", lambda a: (math.log(a), 1.0 / a), ("1/a",), check=_positive("log(a)")),
     Rule("sqrt", "√a", _sqrt, ("1/(2·√a)",), check=_positive("√a (with a finite derivative)")),
     Rule("tanh", "tanh(a)", _tanh, ("1 − tanh(a)²",)),
-    Rule("sigmoid", "σ(a)", _sigmoid, ("σ(a)·(1 − σ(a))",)),
+    Rule("sigmoid", "σ(a)", stable_sigmoid, ("σ(a)·(1 − σ(a))",)),
     Rule("relu", "relu(a)", _relu, ("1 if a > 0 else 0",), kinks=(0.0,)),
     Rule("abs", "|a|", _abs, ("sign(a)",), kinks=(0.0,)),
-    Rule("softplus", "softplus(a)", lambda a: (stable_softplus(a), stable_sigmoid(a)), ("σ(a)",)),
+    Rule("softplus", "softplus(a)", lambda a: (stable_softplus(a), stable_sigmoid(a)[0]), ("σ(a)",)),
     # ops of many Values: one node instead of a chain, for speed (see autograd/fused.py)
     Rule("sum", "Σ aᵢ", _total, ("1",), variadic=True, roles=("aᵢ",)),
     Rule("dot", "w·x + b", _dot, ("xᵢ", "1", "wᵢ"), variadic=True, roles=("wᵢ", "b", "xᵢ")),
     # a whole neuron, activation included (z = w·x + b): 2n + 1 nodes become one
-    Rule("neuron", "σ(w·x + b)", _neuron(_sigmoid), ("σ'(z)·xᵢ", "σ'(z)", "σ'(z)·wᵢ"), variadic=True,
+    Rule("neuron", "σ(w·x + b)", _neuron(stable_sigmoid), ("σ'(z)·xᵢ", "σ'(z)", "σ'(z)·wᵢ"), variadic=True,
          roles=("wᵢ", "b", "xᵢ")),
     Rule("neuron", "tanh(w·x + b)", _neuron(_tanh), ("tanh'(z)·xᵢ", "tanh'(z)", "tanh'(z)·wᵢ"),
          variadic=True, roles=("wᵢ", "b", "xᵢ")),

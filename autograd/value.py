@@ -30,8 +30,8 @@ _new = object.__new__
 # Each factory turns rows of RULES into a method. The method is the engine's hot path: it checks
 # the operands against the rule's domain, runs the rule's forward (the output and its local
 # derivatives), rejects inf/NaN (x - x is 0.0 exactly when x is finite), and fills the slots of
-# one new node. The factories are written out in full rather than sharing helpers, because each
-# extra Python call here costs about a tenth of an op.
+# one new node. They fill the slots inline rather than calling ``_node`` (below, the same thing as
+# a function), because each extra Python call here costs about a tenth of an op.
 
 
 def _unary_op(expr: str, doc: str | None = None) -> Callable[[Value], Value]:
