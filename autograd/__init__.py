@@ -11,7 +11,7 @@
 from . import fused
 from .backward import backward, topological_order
 from .draw import Graph, GraphTooLargeError, draw
-from .errors import DivisionByZeroError, DomainError, NonFiniteGradientError
+from .errors import DerivativeOverflowError, DivisionByZeroError, DomainError, NonFiniteGradientError
 from .fused import dot, total
 from .grad_mode import is_recording, no_grad
 from .gradcheck import GradcheckReport, gradcheck
@@ -22,6 +22,7 @@ from .value import Value, zero_grad
 
 __all__ = [
     "RULES",
+    "DerivativeOverflowError",
     "DivisionByZeroError",
     "DomainError",
     "GradcheckReport",

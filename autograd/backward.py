@@ -69,30 +69,32 @@ def backward(root: Value) -> None:
     (12.0, 1.0)
     """
     order = topological_order(root)
+    # The engine works on the slots _grad (and _data) directly; the public grad property checks
+    # what a user assigns.
     for node in order:
         if node._rule is not None:
-            node.grad = 0.0
-    root.grad += 1.0
+            node._grad = 0.0
+    root._grad += 1.0
     for node in reversed(order):
-        g = node.grad
+        g = node._grad
         if g - g != 0.0:  # inf or NaN: stop at the first node it shows up in
             raise non_finite_gradient(node, root)
         a = node._a
         if type(a) is Value:
-            a.grad += node._da * g
+            a._grad += node._da * g
             b = node._b
             if type(b) is Value:
-                b.grad += node._db * g
+                b._grad += node._db * g
         elif a is not None:
             for parent, local in zip(a, node._da):
-                parent.grad += local * g
+                parent._grad += local * g
 
 
 def non_finite_gradient(node: Value, root: Value) -> NonFiniteGradientError:
     """The error for a gradient that became inf or NaN at ``node``; the stepper raises the same one.
 
     >>> from autograd import Value
-    >>> x = Value(1.0, "x"); x.grad = float("inf")
+    >>> x = Value(1.0, "x"); x._grad = float("inf")
     >>> str(non_finite_gradient(x, x)).startswith("backward: the gradient of node 'x'")
     True
     """

@@ -23,6 +23,14 @@ class DivisionByZeroError(DomainError, ZeroDivisionError):
     """A division by zero inside an op; also a ZeroDivisionError, as Python users expect."""
 
 
+class DerivativeOverflowError(DomainError, OverflowError):
+    """An op's value is finite but its local derivative overflows (``Value(1e-160) ** -1``).
+
+    The op cannot be recorded, since backward would multiply by inf; inside ``no_grad()``,
+    where no derivative is needed, the value is computed. Also an OverflowError.
+    """
+
+
 class NonFiniteGradientError(ArithmeticError):
     """A backward pass produced an inf or NaN gradient; the message names the first such node."""
 

@@ -70,7 +70,10 @@ def total(values: Sequence[Value | Number]) -> Value:
         raise ValueError("total(values) needs at least one Value")
     numbers = [] if len(parents) == len(values) else [
         as_float(v, "total(values): item") for v in values if type(v) is not Value]
-    result = _SUM.forward(*[p.data for p in parents], *numbers)
+    try:
+        result = _SUM.forward(*[p._data for p in parents], *numbers)
+    except OverflowError:  # math.fsum: "intermediate overflow"
+        raise _overflow(_SUM, parents, tuple(numbers) or None) from None
     return _record(_SUM, result[0], parents, result[1: len(parents) + 1], tuple(numbers) or None)
 
 
@@ -101,11 +104,11 @@ def dot(weights: Sequence[Value], inputs: Sequence[Value | Number], bias: Value,
         raise ValueError(f"dot(weights, inputs, bias): {n} weights but {len(inputs)} inputs")
     if n == 0:
         raise ValueError("dot(weights, inputs, bias) needs at least one weight")
-    operands = [w.data for w in weights if type(w) is Value]
+    operands = [w._data for w in weights if type(w) is Value]
     if len(operands) != n or type(bias) is not Value:
         raise TypeError("dot(weights, inputs, bias): weights and bias must be Values")
-    operands.append(bias.data)
-    xs = [x.data for x in inputs if type(x) is Value]
+    operands.append(bias._data)
+    xs = [x._data for x in inputs if type(x) is Value]
     if xs:
         if len(xs) != n:
             raise TypeError("dot(weights, inputs, bias): inputs must be all Values or all numbers")
@@ -117,7 +120,10 @@ def dot(weights: Sequence[Value], inputs: Sequence[Value | Number], bias: Value,
             xs = [_number_input(x) for x in inputs]
         parents = (*weights, bias)
         constants = tuple(xs)
-    result = rule.forward(*operands, *xs)  # (out, d/dw0.., d/db, d/dx0..)
+    try:
+        result = rule.forward(*operands, *xs)  # (out, d/dw0.., d/db, d/dx0..)
+    except OverflowError:  # w·x + b overflowed inside a neuron row
+        raise _overflow(rule, parents, constants) from None
     return _record(rule, result[0], parents, result[1: len(parents) + 1], constants)
 
 
@@ -132,17 +138,31 @@ def _record(rule: Rule, out: float, parents: tuple[Value, ...], local: tuple[flo
     """One node with many edges; ``constants`` (the plain-number operands) go in the ``_b`` slot."""
     # sum() is inf or NaN if any term is (or if finite terms overflow: then look at each one)
     if out - out != 0.0 or (s := sum(local)) - s != 0.0:
-        _check_finite(rule, out, local, constants)
+        for x in constants or ():
+            as_float(x, f"{rule.expr}: operand")
+        if out - out != 0.0 or any(d - d != 0.0 for d in local):
+            raise _overflow(rule, parents, constants, "the result or a local derivative")
     if not grad_mode.recording:
         return _leaf(out)
     return _node(out, rule, parents, local, constants)
 
 
-def _check_finite(rule: Rule, out: float, local: tuple[float, ...],
-                  constants: tuple[float, ...] | None) -> None:
-    """Raise if a plain-number operand, the result or a local derivative is inf or NaN."""
-    for x in constants or ():
-        as_float(x, f"{rule.expr}: operand")
-    if out - out != 0.0 or any(d - d != 0.0 for d in local):
-        raise OverflowError(f"{rule.expr}: the result ({out!r}) or a local derivative overflows the "
-                            f"float range (about ±1.8e308)")
+def _overflow(rule: Rule, parents: tuple[Value, ...], constants: tuple[float, ...] | None,
+              what: str = "") -> OverflowError:
+    """The error for a fused op that overflowed, naming the op and its operands by role."""
+    values = [p._data for p in parents] + list(constants or ())
+    if rule is _SUM:
+        operands = f"a={_listed(values)}"
+        what = what or "the sum"
+    else:
+        n = len(constants) if constants else (len(parents) - 1) // 2
+        operands = f"w={_listed(values[:n])}, b={values[n]!r}, x={_listed(values[n + 1:])}"
+        what = what or "w·x + b"
+    return OverflowError(f"{rule.expr} with {operands}: {what} overflows the float range "
+                         f"(about ±1.8e308)")
+
+
+def _listed(xs: list[float], most: int = 6) -> str:
+    """``[1e+308, 2.0, …]``: a list of numbers for an error message, shortened after ``most``."""
+    shown = ", ".join(repr(x) for x in xs[:most])
+    return f"[{shown}{', …' if len(xs) > most else ''}]"

@@ -175,14 +175,25 @@ def _div(a: float, b: float) -> tuple[float, float, float]:
     return out, 1.0 / b, -out / b
 
 
+def _slope_of_power(a: float, e: float) -> float:
+    """e·a**(e−1), the slope of a**e in a: 0 when e is 0 (a**0 is constant, even at a = 0, as in
+    PyTorch), and inf (never an exception) when only the slope overflows, so that the engine can
+    tell an overflowing derivative from an overflowing value."""
+    if e == 0.0:
+        return 0.0
+    try:
+        return e * a ** (e - 1.0)
+    except OverflowError:  # 1e-160 ** -2: the value a**e may still be finite
+        return math.inf
+
+
 def _pow(a: float, b: float) -> tuple[float, float, float]:
     out = a**b
-    return out, b * a ** (b - 1.0), out * math.log(a)
+    return out, _slope_of_power(a, b), out * math.log(a)
 
 
 def _power(a: float, c: float) -> tuple[float, float]:
-    """a**c and c·a**(c−1); the slope is 0 when c is 0 (a**0 is constant, even at a = 0)."""
-    return a**c, (c * a ** (c - 1.0) if c != 0.0 else 0.0)
+    return a**c, _slope_of_power(a, c)
 
 
 def _rpow(a: float, c: float) -> tuple[float, float]:
@@ -213,7 +224,10 @@ def _neuron(activation: Callable[[float], tuple[float, float]]) -> Callable[...,
     """The forward of activation(w·x + b) from the activation's own row forward (value, slope)."""
     def forward(*operands: float) -> tuple[float, ...]:
         n = len(operands) >> 1
-        out, slope = activation(_weighted_sum(operands, n))
+        z = _weighted_sum(operands, n)
+        if z - z != 0.0:  # the activation would hide it (σ(inf) is 1.0), as the other modes never do
+            raise OverflowError("w·x + b overflows the float range")
+        out, slope = activation(z)
         return (out, *[slope * x for x in operands[n + 1:]], slope, *[slope * w for w in operands[:n]])
     return forward
 
@@ -286,10 +300,45 @@ _ROWS = (
     Rule("half_squared_error", "½(a − c)²", lambda a, c: (0.5 * (a - c) * (a - c), a - c), ("a − c",)),
 )
 
-RULES: dict[str, Rule] = {rule.expr: rule for rule in _ROWS}
-"""Every rule, keyed by its ``expr`` (``'a·b'``, ``'a·c'``, ``'σ(a)'``, ...)."""
+class RuleTable(dict[str, Rule]):
+    """The rules keyed by ``expr``; an op name (``'mul'``, ``'sigmoid'``) works as an alias too.
 
-assert len(RULES) == len(_ROWS), "two rules share an expr"
+    Iterating, ``len`` and ``in`` see the ``expr`` keys only. An op name gives the first row of
+    that name: the op of two Values where there is one (``'mul'`` is ``'a·b'``, not ``'a·c'``).
+    A node's own row is ``node.rule``. A key that is neither lists the valid ones.
+
+    >>> RULES["mul"] is RULES["a·b"], RULES["sigmoid"].expr
+    (True, 'σ(a)')
+    >>> RULES["times"]
+    Traceback (most recent call last):
+    ...
+    KeyError: "no rule 'times'. Op names: add, sub, mul, div, pow, ...; expressions: 'a + b', ..."
+    """
+
+    def __init__(self, rows: tuple[Rule, ...]) -> None:
+        super().__init__((rule.expr, rule) for rule in rows)
+        if len(self) != len(rows):
+            raise ValueError("two rules share an expr")
+        self.by_name: dict[str, Rule] = {}
+        """The first row of each op name: the aliases."""
+        for rule in rows:
+            self.by_name.setdefault(rule.name, rule)
+
+    def __missing__(self, key: str) -> Rule:
+        rule = self.by_name.get(key)
+        if rule is None:
+            names = ", ".join(self.by_name)
+            exprs = ", ".join(repr(expr) for expr in self)
+            raise KeyError(f"no rule {key!r}. Op names: {names}; expressions: {exprs}")
+        return rule
+
+    def get(self, key: str, default: Rule | None = None) -> Rule | None:  # type: ignore[override]
+        """The rule for an ``expr`` or an op name, else ``default``."""
+        return super().get(key) or self.by_name.get(key, default)
+
+
+RULES: RuleTable = RuleTable(_ROWS)
+"""Every rule, keyed by its ``expr`` (``'a·b'``, ``'a·c'``, ``'σ(a)'``, ...) or its op name."""
 
 
 def rules_table() -> str:

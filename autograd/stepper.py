@@ -116,7 +116,7 @@ class Stepper(Iterator[Step]):
         self._grads = dict(self.initial)
         if live:
             for node, grad in self.initial.items():
-                node.grad = grad
+                node._grad = grad  # as backward does: no check (a leaf may hold any grad)
 
     def __len__(self) -> int:
         return self.total
@@ -140,7 +140,7 @@ class Stepper(Iterator[Step]):
             after = before + contribution
             grads[parent] = after
             if self.live:
-                parent.grad = after
+                parent._grad = after
             edges.append(EdgeStep(parent, self.names[parent], local, local_symbol(node, i, self.names),
                                   contribution, before, after))
         step = Step(index + 1, self.total, node, self.names[node], expression(node, self.names),

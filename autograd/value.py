@@ -13,12 +13,15 @@ the new node. ``backward()`` then only multiplies and adds along recorded edges.
 
 from __future__ import annotations
 
+import math
 import numbers
+import operator
+import warnings
 from collections.abc import Callable, Iterable
 from typing import Any, Union
 
 from . import grad_mode
-from .errors import not_finite_error, op_error
+from .errors import DerivativeOverflowError, describe, not_finite_error, op_error
 from .rules import RULES, Rule
 
 Number = int | float
@@ -40,7 +43,7 @@ def _unary_op(expr: str, doc: str | None = None) -> Callable[[Value], Value]:
     forward, check = rule.forward, rule.check
 
     def method(a: Value) -> Value:
-        x = a.data
+        x = a._data
         if check is not None and (why := check(x)) is not None:
             raise op_error(rule, (x,), why)
         try:
@@ -48,12 +51,12 @@ def _unary_op(expr: str, doc: str | None = None) -> Callable[[Value], Value]:
             if out - out + d - d != 0.0:
                 raise ArithmeticError
         except ArithmeticError:
-            raise _explain(rule, (x,)) from None
+            return _unrecorded(rule, (x,))
         if not grad_mode.recording:
             return _leaf(out)
         node = _new(Value)
-        node.data = out
-        node.grad = 0.0
+        node._data = out
+        node._grad = 0.0
         node.label = ""
         node._rule = rule
         node._a = a
@@ -83,8 +86,8 @@ def _number_op(expr: str, values_expr: str | None = None) -> Callable[[Value, Op
     def method(a: Value, c: Operand) -> Value:
         if type(c) is not float or c - c != 0.0:  # ints become floats; bool, str, NaN, inf: errors
             if values_rule is not None and type(c) is Value:  # an op of two Values: a and b = c
-                x = a.data
-                y = c.data
+                x = a._data
+                y = c._data
                 if values_check is not None and (why := values_check(x, y)) is not None:
                     raise op_error(values_rule, (x, y), why)
                 try:
@@ -92,12 +95,12 @@ def _number_op(expr: str, values_expr: str | None = None) -> Callable[[Value, Op
                     if out - out + da - da + db - db != 0.0:
                         raise ArithmeticError
                 except ArithmeticError:
-                    raise _explain(values_rule, (x, y)) from None
+                    return _unrecorded(values_rule, (x, y))
                 if not grad_mode.recording:
                     return _leaf(out)
                 node = _new(Value)
-                node.data = out
-                node.grad = 0.0
+                node._data = out
+                node._grad = 0.0
                 node.label = ""
                 node._rule = values_rule
                 node._a = a
@@ -107,7 +110,7 @@ def _number_op(expr: str, values_expr: str | None = None) -> Callable[[Value, Op
                 node._mark = None
                 return node
             c = as_float(c, f"{expr}: operand c")
-        x = a.data
+        x = a._data
         if check is not None and (why := check(x, c)) is not None:
             raise op_error(rule, (x, c), why)
         try:
@@ -115,12 +118,12 @@ def _number_op(expr: str, values_expr: str | None = None) -> Callable[[Value, Op
             if out - out + d - d != 0.0:
                 raise ArithmeticError
         except ArithmeticError:
-            raise _explain(rule, (x, c)) from None
+            return _unrecorded(rule, (x, c))
         if not grad_mode.recording:
             return _leaf(out)
         node = _new(Value)
-        node.data = out
-        node.grad = 0.0
+        node._data = out
+        node._grad = 0.0
         node.label = ""
         node._rule = rule
         node._a = a
@@ -145,10 +148,17 @@ class Value:
     >>> y = x.sigmoid(); y.label = "y"
     >>> y.backward()
     >>> x
-    Value(data=0.5, grad=0.235, label='x')
+    Value(data=0.5, grad=0.235004, label='x')
+
+    ``data`` and ``grad`` are checked when you assign them (finite real numbers; ``grad = None``
+    means "no gradient yet" and stores 0.0). ``==`` is identity, as graph code needs; comparing
+    with a number warns (compare ``v.data``). A Value is not a float: ``math.exp(v)`` and
+    ``float(v)`` raise a TypeError that says what to use instead.
     """
 
-    __slots__ = ("_a", "_b", "_da", "_db", "_mark", "_rule", "data", "grad", "label")
+    __slots__ = ("_a", "_b", "_da", "_data", "_db", "_grad", "_mark", "_rule", "label")
+    # _data and _grad hold the number and its gradient; the engine reads and writes them directly
+    # (the public ``data`` and ``grad`` properties check what you assign).
     # The operands, straight in slots so that a node is one allocation (no tuples, no closures):
     #   leaf:                      _a = None
     #   op of one Value a:         _a = a, _da = d(out)/da; _b = the plain number c (x * 3) or None
@@ -156,14 +166,12 @@ class Value:
     #   op of many Values (sum):   _a = tuple of the Values, _da = tuple of their derivatives
     # _mark is scratch for graph walks (see backward.topological_order).
 
-    __array_ufunc__ = None  # numpy scalars defer to our reflected ops: np.float64(2) * Value(3)
-
     def __init__(self, data: Number, label: str = "") -> None:
         """Wrap a finite real number; bools, strings, NaN and inf are refused with a clear error."""
-        self.data = as_float(data, "Value(data)")
+        self._data = as_float(data, "Value(data)")
         if not isinstance(label, str):
             raise TypeError(f"Value(label) must be a str, got {type(label).__name__} {label!r}")
-        self.grad = 0.0
+        self._grad = 0.0
         self.label = label
         self._rule: Rule | None = None
         self._a: Value | tuple[Value, ...] | None = None
@@ -171,6 +179,40 @@ class Value:
         self._b: Value | float | None = None
         self._db: float | None = None
         self._mark: object = None
+
+    # --- the number and its gradient ---------------------------------------------------------
+    @property
+    def data(self) -> float:
+        """The number this Value holds. Assigning checks it as ``Value(data)`` does.
+
+        >>> w = Value(1.0); w.data = 0.5; w.data
+        0.5
+        >>> w.data = "hello"
+        Traceback (most recent call last):
+        ...
+        TypeError: Value.data must be a real number (int or float), got str 'hello'
+        """
+        return self._data
+
+    @data.setter
+    def data(self, x: Number) -> None:
+        self._data = as_float(x, "Value.data")
+
+    @property
+    def grad(self) -> float:
+        """d(output)/d(this value) after ``backward()``; 0.0 before. Assigning checks it.
+
+        ``v.grad = None`` is accepted as PyTorch users write it, meaning "no gradient yet": it
+        stores 0.0 (the grad always reads as a float).
+
+        >>> w = Value(1.0); w.grad = None; w.grad
+        0.0
+        """
+        return self._grad
+
+    @grad.setter
+    def grad(self, g: Number | None) -> None:
+        self._grad = 0.0 if g is None else as_float(g, "Value.grad")
 
     # --- what this node is -----------------------------------------------------------------
     @property
@@ -229,15 +271,42 @@ class Value:
         return () if a is None else tuple(zip(a, self._da))
 
     def __repr__(self) -> str:
-        text = f"Value(data={_short(self.data)}, grad={_short(self.grad)}"
+        text = f"Value(data={_short(self._data)}, grad={_short(self._grad)}"
         if self._rule is not None:
             text += f", op={self._rule.name!r}"
         if self.label:
             text += f", label={self.label!r}"
         return text + ")"
 
+    def __format__(self, spec: str) -> str:
+        """``f"{v:.4f}"`` formats ``data``; a plain ``f"{v}"`` is the repr.
+
+        >>> v = Value(0.16900421, "C")
+        >>> f"{v:.4f}", f"{v}"
+        ('0.1690', "Value(data=0.169004, grad=0.0, label='C')")
+        """
+        return repr(self) if not spec else format(self._data, spec)
+
+    def __round__(self, ndigits: int | None = None) -> float | int:
+        """``round(v, 3)`` rounds ``data`` (a plain number, outside the graph).
+
+        >>> round(Value(0.16900421), 3)
+        0.169
+        """
+        return round(self._data, ndigits)
+
     def __float__(self) -> float:
-        return self.data
+        """Refused: a float taken from a Value leaves the graph, and its gradient is silently lost."""
+        raise TypeError(_LEFT_THE_GRAPH.format(what="float(Value) or a math function such as math.exp"))
+
+    def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        """NumPy arithmetic with a Value (``np.float64(2) * v``) builds the graph; a NumPy function
+        (``np.exp(v)``) would leave it, and is refused with the Value op to use instead."""
+        operator_ = _NUMPY_OPERATORS.get(ufunc.__name__)
+        if method != "__call__" or kwargs or operator_ is None or len(inputs) != 2:
+            raise TypeError(_LEFT_THE_GRAPH.format(what=f"np.{ufunc.__name__}(Value)"))
+        a, b = (x if type(x) is Value else _numpy_operand(x, ufunc.__name__) for x in inputs)
+        return operator_(a, b)
 
     # --- ops: each method is made from its rows of RULES by the factories below the class -------
     __add__ = _number_op("a + c", "a + b")
@@ -299,18 +368,37 @@ class Value:
         return self._leaky_relu(alpha)
 
     # Comparisons look at data only (no graph). Equality stays identity, so Values hash and can
-    # be kept in sets and dicts.
+    # be kept in sets and dicts; == with a number warns, since it is never True.
     def __lt__(self, other: Operand) -> bool:
-        return self.data < _data_of(other)
+        return self._data < _data_of(other)
 
     def __le__(self, other: Operand) -> bool:
-        return self.data <= _data_of(other)
+        return self._data <= _data_of(other)
 
     def __gt__(self, other: Operand) -> bool:
-        return self.data > _data_of(other)
+        return self._data > _data_of(other)
 
     def __ge__(self, other: Operand) -> bool:
-        return self.data >= _data_of(other)
+        return self._data >= _data_of(other)
+
+    def __eq__(self, other: object) -> bool:
+        """Identity: ``v == w`` only when they are the same node. ``v == 2`` warns and is False.
+
+        >>> import warnings
+        >>> with warnings.catch_warnings(record=True) as caught:
+        ...     warnings.simplefilter("always")
+        ...     Value(2.0) == 2
+        False
+        >>> print(caught[0].message)
+        Value(data=2.0, grad=0.0) == 2 is False: ... Compare the numbers: v.data == 2
+        """
+        if type(other) is not Value and isinstance(other, numbers.Number):
+            warnings.warn(ValueComparisonWarning(
+                f"{self!r} == {other!r} is False: == between a Value and a number compares identity, "
+                f"never numbers. Compare the numbers: v.data == {other!r}"), stacklevel=2)
+        return self is other
+
+    __hash__ = object.__hash__
 
     # --- the backward pass -------------------------------------------------------------------
     def backward(self) -> None:
@@ -342,7 +430,7 @@ class Value:
         >>> y.is_leaf, y.data
         (True, 6.0)
         """
-        return _leaf(self.data, self.label)
+        return _leaf(self._data, self.label)
 
 
 def _node(data: float, rule: Rule | None, a: Value | tuple[Value, ...] | None,
@@ -350,8 +438,8 @@ def _node(data: float, rule: Rule | None, a: Value | tuple[Value, ...] | None,
           db: float | None = None, label: str = "") -> Value:
     """A new node with every slot filled (the op factories above do the same inline, for speed)."""
     node = _new(Value)
-    node.data = data
-    node.grad = 0.0
+    node._data = data
+    node._grad = 0.0
     node.label = label
     node._rule = rule
     node._a = a
@@ -365,6 +453,19 @@ def _node(data: float, rule: Rule | None, a: Value | tuple[Value, ...] | None,
 def _leaf(data: float, label: str = "") -> Value:
     """A new leaf: what ops make inside ``no_grad()``, and what ``detach`` returns."""
     return _node(data, None, None, None, None, None, label)
+
+
+def _unrecorded(rule: Rule, operands: tuple[float, ...]) -> Value:
+    """After an op failed: inside ``no_grad()`` the value alone is enough, so a finite value whose
+    local derivative overflows (``Value(5e-324).log()``) is still returned; else ``_explain``."""
+    if not grad_mode.recording:
+        try:
+            out = rule.forward(*operands)[0]
+        except (ArithmeticError, ValueError):
+            out = math.nan
+        if out - out == 0.0:
+            return _leaf(out)
+    raise _explain(rule, operands)
 
 
 def _explain(rule: Rule, operands: tuple[float, ...]) -> ArithmeticError | ValueError:
@@ -381,9 +482,11 @@ def _explain(rule: Rule, operands: tuple[float, ...]) -> ArithmeticError | Value
     if out - out != 0.0:
         return not_finite_error(rule, operands, out)
     for edge, d in enumerate(local):
-        if d - d != 0.0:
-            return op_error(rule, operands, f"the local derivative {rule.derivative_text(edge)} "
-                                            f"is not finite here")
+        if d - d != 0.0:  # the value is finite; its derivative is not (1e-160 ** -1, log(5e-324))
+            return DerivativeOverflowError(
+                f"{describe(rule, operands)}: the value {out!r} is finite, but the local derivative "
+                f"{rule.derivative_text(edge)} is not finite here ({d!r}: it overflows the float "
+                f"range); inside no_grad() the value alone is computed")
     return ArithmeticError(f"{rule.expr}: failed on operands {operands!r}")  # pragma: no cover
 
 
@@ -412,22 +515,72 @@ def as_float(x: object, where: str) -> float:
 
 
 def _short(x: float) -> str:
-    """Four significant digits, always reading as a float: 0.5889, -0.8222, 1.0, 1.234e+05."""
-    text = f"{x:.4g}"
+    """Six significant digits (as the stepper and the pictures write them), always reading as a
+    float: 0.589024, -0.822203, 1.0, 123457.0, 1.23457e+08."""
+    text = f"{x:.6g}"
     return text if any(ch in text for ch in ".en") else text + ".0"
 
 
 def _data_of(x: Operand) -> float:
-    return x.data if type(x) is Value else as_float(x, "comparison with a Value")
+    """The number to compare with: a Value's data, or the other operand as a checked float."""
+    return x._data if type(x) is Value else as_float(x, "comparison with a Value")
 
 
-def zero_grad(values: Iterable[Value]) -> None:
-    """Set ``grad`` to 0.0 on each of ``values`` (leaf grads otherwise accumulate).
+class ValueComparisonWarning(UserWarning):
+    """``Value == number`` was written: it compares identity, so it is never True."""
 
-    >>> w = Value(1.0); (w * 2).backward(); (w * 2).backward(); w.grad
+
+_LEFT_THE_GRAPH = (
+    "{what}: a Value is not a float. Taking its number out would leave the graph, and no gradient "
+    "would flow back through it. To stay in the graph use the Value's own ops: v.exp(), v.log(), "
+    "v.sqrt(), v.tanh(), v.sigmoid(), v.relu(), v ** 2, abs(v). For the plain number, use v.data.")
+
+_NUMPY_OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
+    "add": operator.add, "subtract": operator.sub, "multiply": operator.mul,
+    "true_divide": operator.truediv, "divide": operator.truediv, "power": operator.pow,
+    "less": operator.lt, "less_equal": operator.le, "greater": operator.gt,
+    "greater_equal": operator.ge, "equal": operator.eq, "not_equal": operator.ne,
+}
+"""NumPy ufuncs that are Python operators: applied to the operands as Python would apply them."""
+
+
+def _numpy_operand(x: Any, ufunc: str) -> float:
+    """A NumPy scalar (or 0-d array, as NumPy passes them to comparisons) as a checked float."""
+    if getattr(x, "ndim", None) == 0 and hasattr(x, "item"):
+        x = x.item()
+    return as_float(x, f"np.{ufunc}: operand")
+
+
+def zero_grad(values: Value | Iterable[Value]) -> None:
+    """Set ``grad`` to 0.0: on each of ``values``, or, given one Value, on every Value of its graph.
+
+    Leaf grads otherwise accumulate across ``backward()`` calls. Anything with a
+    ``parameters()`` method (an ``nn`` model) is zeroed through it.
+
+    >>> w = Value(1.0); loss = w * 2
+    >>> loss.backward(); loss.backward(); w.grad
     4.0
-    >>> zero_grad([w]); w.grad
+    >>> zero_grad(loss); w.grad          # the whole graph of loss
     0.0
+    >>> zero_grad(3)
+    Traceback (most recent call last):
+    ...
+    TypeError: zero_grad: expected a Value (every Value of its graph is zeroed), ... got int 3
     """
-    for v in values:
-        v.grad = 0.0
+    if type(values) is Value:
+        from .backward import topological_order  # backward.py walks Values, so it imports this module
+
+        values = topological_order(values)
+    elif hasattr(values, "parameters") and callable(values.parameters):
+        values = values.parameters()
+    try:
+        items = list(values)
+    except TypeError:
+        raise TypeError(f"zero_grad: expected a Value (every Value of its graph is zeroed), an iterable "
+                        f"of Values or a model with parameters(), got {type(values).__name__} "
+                        f"{values!r}") from None
+    for i, v in enumerate(items):
+        if type(v) is not Value:
+            raise TypeError(f"zero_grad: item {i} is {type(v).__name__} {v!r}, not a Value")
+    for v in items:
+        v._grad = 0.0
