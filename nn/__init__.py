@@ -6,6 +6,10 @@
 ['layers.0.neurons.0.w.0', 'layers.0.neurons.0.w.1', 'layers.0.neurons.0.b']
 """
 
+from .installation import check_autograd
+
+check_autograd()  # before the modules below import from it: a foreign autograd is named, with the fix
+
 from .data import (
     IrisSplit,
     IrisTable,
