@@ -184,7 +184,8 @@ def _slope_of_power(a: float, e: float) -> float:
     try:
         return e * a ** (e - 1.0)
     except OverflowError:  # 1e-160 ** -2: the value a**e may still be finite
-        return math.inf
+        odd_power_of_negative = a < 0.0 and (e - 1.0) % 2.0 == 1.0
+        return math.copysign(math.inf, -e if odd_power_of_negative else e)
 
 
 def _pow(a: float, b: float) -> tuple[float, float, float]:

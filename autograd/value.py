@@ -465,7 +465,7 @@ def _unrecorded(rule: Rule, operands: tuple[float, ...]) -> Value:
             out = math.nan
         if out - out == 0.0:
             return _leaf(out)
-    raise _explain(rule, operands)
+    raise _explain(rule, operands) from None  # the ArithmeticError that led here says nothing more
 
 
 def _explain(rule: Rule, operands: tuple[float, ...]) -> ArithmeticError | ValueError:

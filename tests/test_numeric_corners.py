@@ -110,3 +110,23 @@ def test_an_overflowing_total_names_the_op_and_the_values():
     assert str(error.value) == ("Σ aᵢ with a=[1e+308, 1e+308, 1.0]: the sum overflows the float range "
                                 "(about ±1.8e308)")
     assert "fsum" not in str(error.value)
+
+
+@pytest.mark.parametrize("make", [lambda: Value(1e-160) ** -1, lambda: Value(1000.0).exp(),
+                                  lambda: Value(0.0).log(), lambda: Value(1e200) * Value(1e200)])
+def test_op_errors_show_no_chained_internal_exception(make):
+    # a traceback that says "During handling of the above exception ..." hides the real message
+    with pytest.raises((ArithmeticError, ValueError)) as error:
+        make()
+    assert error.value.__suppress_context__ or error.value.__context__ is None
+
+
+def test_the_sign_of_an_overflowing_power_slope_is_kept():
+    # slope c·a**(c−1), each value finite and each slope beyond the float range
+    cases = [(1e-160, -1.0, "-inf"),     # -1·(1e320)
+             (-1e-160, -1.0, "-inf"),    # -1·(+1e320): an even power of a negative base
+             (-1e-103, -2.0, "inf"),     # -2·(-1e309): an odd power of a negative base
+             (TINY, 0.001, "inf")]       # 0.001·(5e-324)**-0.999
+    for base, exponent, expected in cases:
+        with pytest.raises(DerivativeOverflowError, match=f"\\({expected}: it overflows"):
+            Value(base) ** exponent
