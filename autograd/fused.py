@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from . import grad_mode
+from .grad_mode import state as _grad_state
 from .rules import RULES, Rule
 from .value import Number, Value, _leaf, _node, _number_op, as_float
 
@@ -133,7 +134,7 @@ def _record(rule: Rule, out: float, parents: tuple[Value, ...], local: tuple[flo
     # sum() is inf or NaN if any term is (or if finite terms overflow: then look at each one)
     if out - out != 0.0 or (s := sum(local)) - s != 0.0:
         _check_finite(rule, out, local, constants)
-    if not grad_mode.recording:
+    if grad_mode.open_no_grad_blocks and not _grad_state.recording:
         return _leaf(out)
     return _node(out, rule, parents, local, constants)
 

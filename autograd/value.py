@@ -19,6 +19,7 @@ from typing import Any, Union
 
 from . import grad_mode
 from .errors import not_finite_error, op_error
+from .grad_mode import state as _grad_state
 from .rules import RULES, Rule
 
 Number = int | float
@@ -49,7 +50,7 @@ def _unary_op(expr: str, doc: str | None = None) -> Callable[[Value], Value]:
                 raise ArithmeticError
         except ArithmeticError:
             raise _explain(rule, (x,)) from None
-        if not grad_mode.recording:
+        if grad_mode.open_no_grad_blocks and not _grad_state.recording:
             return _leaf(out)
         node = _new(Value)
         node.data = out
@@ -93,7 +94,7 @@ def _number_op(expr: str, values_expr: str | None = None) -> Callable[[Value, Op
                         raise ArithmeticError
                 except ArithmeticError:
                     raise _explain(values_rule, (x, y)) from None
-                if not grad_mode.recording:
+                if grad_mode.open_no_grad_blocks and not _grad_state.recording:
                     return _leaf(out)
                 node = _new(Value)
                 node.data = out
@@ -116,7 +117,7 @@ def _number_op(expr: str, values_expr: str | None = None) -> Callable[[Value, Op
                 raise ArithmeticError
         except ArithmeticError:
             raise _explain(rule, (x, c)) from None
-        if not grad_mode.recording:
+        if grad_mode.open_no_grad_blocks and not _grad_state.recording:
             return _leaf(out)
         node = _new(Value)
         node.data = out
