@@ -1,4 +1,4 @@
-"""Switching graph recording off and on, per thread: ``no_grad()``, ``enable_grad()``, ``is_recording()``.
+"""Graph recording on and off, per thread: ``no_grad()``, ``enable_grad()``, ``is_recording()``.
 
 Inside ``with no_grad():`` every op still computes its value, but the result is a
 leaf: it records no parents and no local derivatives, so nothing flows back through it.
