@@ -122,6 +122,7 @@ class SGD:
 
 _HUGE = 2.0**500
 """Gradients at least this large are scaled by a power of two before squaring (g² must stay finite)."""
+_HUGE_SQUARED = _HUGE * _HUGE
 
 
 class Adam:
@@ -186,7 +187,7 @@ class Adam:
             if not math.isfinite(m) and math.isfinite(g):  # only rounding at the top of the range
                 raise OverflowError(f"Adam: the first moment of parameter {_name(p)} overflows "
                                     f"(gradient {g!r}); scale the loss down or clip gradients")
-            if e == 0 and abs(g) < _HUGE and abs(v) < _HUGE * _HUGE:  # the ordinary case, unchanged
+            if e == 0 and abs(g) < _HUGE and abs(v) < _HUGE_SQUARED:  # the ordinary case, unchanged
                 v = b2 * v + (1.0 - b2) * g * g
                 step = lr * (m / c1) / (math.sqrt(v / c2) + eps)
             else:

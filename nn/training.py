@@ -187,12 +187,14 @@ BAR_FORMAT = "{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} epochs [{ela
 def _progress_bar(epochs: int, stream: TextIO | None, out: TextIO, progress: bool | None) -> Any:
     """A ``tqdm.auto`` bar for ``fit`` (a widget in a notebook), or None when it should not show.
 
-    ``progress=None`` shows it in a notebook or on a terminal, once the run has taken half a
-    second; ``True`` always (to ``stream`` if given). In a console the bar is ASCII unless the
-    stream is UTF-8 (block characters are double width in GBK consoles), at most 100 columns.
+    ``progress=None`` shows it in a notebook (as text if ipywidgets is missing) or on a
+    terminal, once the run has taken half a second; ``True`` always (to ``stream`` if given).
+    In a console the bar is ASCII unless the stream is UTF-8 (block characters are double
+    width in GBK consoles), and at most 100 columns wide.
     """
     notebook = _notebook_bar() if stream is None else None
-    if progress is None and notebook is None and not _is_terminal(out):
+    in_kernel = stream is None and "ipykernel" in sys.modules  # a notebook without ipywidgets
+    if progress is None and notebook is None and not in_kernel and not _is_terminal(out):
         return None
     delay = 0.5 if progress is None else 0.0
     if notebook is not None:

@@ -130,6 +130,18 @@ def test_progress_uses_the_notebook_bar_in_a_notebook(monkeypatch):
     assert made[0]["total"] == 4 and made[-1][:2] == ("closed", 4) and "max epochs (4)" in made[-1][2]
 
 
+def test_default_progress_shows_in_a_notebook_kernel_without_widgets(monkeypatch):
+    import types
+
+    import nn.training
+    monkeypatch.setattr(nn.training, "_notebook_bar", lambda: None)  # ipywidgets missing
+    assert nn.training._progress_bar(3, None, io.StringIO(), None) is None  # a plain script, no tty
+    monkeypatch.setitem(sys.modules, "ipykernel", types.ModuleType("ipykernel"))
+    bar = nn.training._progress_bar(3, None, io.StringIO(), None)
+    assert bar is not None and bar.total == 3
+    bar.close()
+
+
 def test_numpy_targets_and_class_indices():
     np = pytest.importorskip("numpy")
     net = line_net()
