@@ -370,3 +370,32 @@ def test_stale_temporary_files_of_dead_processes_are_removed(tmp_path, monkeypat
         file.write_text("partial")
     small_net(1).save(path)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["net.json", live.name, other.name])
+
+
+@posix_only
+def test_a_save_killed_mid_way_leaves_the_old_file_and_the_next_save_cleans_up(tmp_path):
+    path = tmp_path / "net.json"
+    small_net(0).save(path)
+    old = path.read_bytes()
+    child = ("import os, sys\n"
+             "from nn import MLP\n"
+             "def stuck(source, target):\n"
+             "    print('written', flush=True)\n"
+             "    sys.stdin.read()\n"
+             "os.replace = stuck\n"
+             f"MLP(2, [2, 1], activations=['sigmoid', 'linear'], rng=1).save({str(path)!r})\n")
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    process = subprocess.Popen([sys.executable, "-c", child], cwd=root, stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout.readline() == "written\n"  # the temporary file is complete, not renamed
+        process.kill()  # SIGKILL: no cleanup runs
+    finally:
+        process.wait(30)
+        process.stdin.close()
+        process.stdout.close()
+    assert path.read_bytes() == old
+    (leftover,) = [p.name for p in tmp_path.iterdir() if p.name != "net.json"]
+    assert leftover.startswith(".net.json.chainrule-tmp-") and f"-{process.pid}-" in leftover
+    small_net(2).save(path)
+    assert [p.name for p in tmp_path.iterdir()] == ["net.json"]
