@@ -30,7 +30,8 @@ a tenth of an op, so the engine first reads ``open_no_grad_blocks`` (below), a p
 global: while no thread is inside ``no_grad()`` an op costs what it did before.
 
 A ``Value`` graph is not meant to be shared between threads while one of them runs
-``backward()``: gradients are accumulated in place on the nodes without locks.
+``backward()``: gradients are accumulated in place on the nodes (leaves too) without locks; see
+docs/security_and_threads.md.
 """
 
 from __future__ import annotations
