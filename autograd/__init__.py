@@ -15,7 +15,7 @@ from .backward import backward, topological_order
 from .draw import Graph, GraphTooLargeError, draw
 from .errors import DerivativeOverflowError, DivisionByZeroError, DomainError, NonFiniteGradientError
 from .fused import dot, total
-from .grad_mode import is_recording, no_grad
+from .grad_mode import enable_grad, is_recording, no_grad
 from .gradcheck import GradcheckReport, gradcheck
 from .player import player
 from .rules import RULES, Rule, rules_table
@@ -40,6 +40,7 @@ __all__ = [
     "backward",
     "dot",
     "draw",
+    "enable_grad",
     "fused",
     "gradcheck",
     "is_recording",

@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from . import grad_mode
+from .grad_mode import state as _grad_state
 from .rules import RULES, Rule
 from .value import Number, Value, _leaf, _node, _number_op, as_float
 
@@ -142,7 +143,7 @@ def _record(rule: Rule, out: float, parents: tuple[Value, ...], local: tuple[flo
             as_float(x, f"{rule.expr}: operand")
         if out - out != 0.0 or any(d - d != 0.0 for d in local):
             raise _overflow(rule, parents, constants, "the result or a local derivative")
-    if not grad_mode.recording:
+    if grad_mode.open_no_grad_blocks and not _grad_state.recording:
         return _leaf(out)
     return _node(out, rule, parents, local, constants)
 

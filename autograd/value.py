@@ -22,6 +22,7 @@ from typing import Any, Union
 
 from . import grad_mode
 from .errors import DerivativeOverflowError, describe, not_finite_error, op_error
+from .grad_mode import state as _grad_state
 from .rules import RULES, Rule
 
 Number = int | float
@@ -52,7 +53,7 @@ def _unary_op(expr: str, doc: str | None = None) -> Callable[[Value], Value]:
                 raise ArithmeticError
         except ArithmeticError:
             return _unrecorded(rule, (x,))
-        if not grad_mode.recording:
+        if grad_mode.open_no_grad_blocks and not _grad_state.recording:
             return _leaf(out)
         node = _new(Value)
         node._data = out
@@ -96,7 +97,7 @@ def _number_op(expr: str, values_expr: str | None = None) -> Callable[[Value, Op
                         raise ArithmeticError
                 except ArithmeticError:
                     return _unrecorded(values_rule, (x, y))
-                if not grad_mode.recording:
+                if grad_mode.open_no_grad_blocks and not _grad_state.recording:
                     return _leaf(out)
                 node = _new(Value)
                 node._data = out
@@ -119,7 +120,7 @@ def _number_op(expr: str, values_expr: str | None = None) -> Callable[[Value, Op
                 raise ArithmeticError
         except ArithmeticError:
             return _unrecorded(rule, (x, c))
-        if not grad_mode.recording:
+        if grad_mode.open_no_grad_blocks and not _grad_state.recording:
             return _leaf(out)
         node = _new(Value)
         node._data = out
@@ -458,7 +459,7 @@ def _leaf(data: float, label: str = "") -> Value:
 def _unrecorded(rule: Rule, operands: tuple[float, ...]) -> Value:
     """After an op failed: inside ``no_grad()`` the value alone is enough, so a finite value whose
     local derivative overflows (``Value(5e-324).log()``) is still returned; else ``_explain``."""
-    if not grad_mode.recording:
+    if not grad_mode.is_recording():
         try:
             out = rule.forward(*operands)[0]
         except (ArithmeticError, ValueError):

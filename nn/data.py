@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import numbers
 import random
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -104,9 +105,15 @@ def one_hot(label: int, n_classes: int) -> list[float]:
     >>> one_hot(1, 3)
     [0.0, 1.0, 0.0]
     """
-    if isinstance(label, bool) or not isinstance(label, int) or not 0 <= label < n_classes:
+    if not _is_class(label, n_classes):
         raise ValueError(f"one_hot: label must be an int in 0..{n_classes - 1}, got {label!r}")
     return [1.0 if k == label else 0.0 for k in range(n_classes)]
+
+
+def _is_class(k: object, n_classes: int) -> bool:
+    """Whether ``k`` is a class index in 0..n_classes−1: an int or a NumPy integer, not a bool."""
+    return (isinstance(k, numbers.Integral) and not isinstance(k, bool)
+            and type(k).__name__ != "bool_" and 0 <= k < n_classes)
 
 
 # --- generated sets ---------------------------------------------------------------------------
@@ -249,7 +256,7 @@ def confusion_matrix(actual: Sequence[int], predicted: Sequence[int],
     matrix = [[0] * n_classes for _ in range(n_classes)]
     for i, (a, p) in enumerate(zip(actual, predicted)):
         for what, k in (("actual", a), ("predicted", p)):
-            if isinstance(k, bool) or not isinstance(k, int) or not 0 <= k < n_classes:
+            if not _is_class(k, n_classes):
                 raise ValueError(f"confusion_matrix: {what} label {k!r} at position {i} is not a "
                                  f"class in 0..{n_classes - 1}")
         matrix[a][p] += 1

@@ -18,6 +18,7 @@ difference is exactly a factor of 2 in every gradient:
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Sequence
 
 from autograd import Value, fused, total
@@ -26,9 +27,35 @@ Target = float | int
 
 
 def _target(y: object, where: str) -> float:
-    if isinstance(y, bool) or not isinstance(y, (int, float)) or not math.isfinite(y):
+    """A target as a float: any real number ``Value`` accepts (int, float, NumPy scalars), finite."""
+    if type(y) is float and y - y == 0.0:
+        return y
+    if not _real(y):
         raise ValueError(f"{where}: the target must be a finite number, got {y!r}")
-    return float(y)
+    try:
+        f = float(y)  # type: ignore[arg-type]
+    except OverflowError:
+        f = math.inf
+    if not math.isfinite(f):
+        raise ValueError(f"{where}: the target must be a finite number, got {y!r}")
+    return f
+
+
+def _real(x: object) -> bool:
+    """A real number and not a truth value (``bool`` and NumPy's ``bool_`` are refused)."""
+    return isinstance(x, numbers.Real) and not isinstance(x, bool) and type(x).__name__ != "bool_"
+
+
+def _class_index(target: object, n: int, where: str) -> int:
+    """A class index in 0..n−1: an int, a NumPy integer, or a float with a whole value (1.0)."""
+    if _real(target):
+        try:
+            f = float(target)  # type: ignore[arg-type]
+        except OverflowError:
+            f = math.inf
+        if math.isfinite(f) and f == int(f) and 0 <= f < n:
+            return int(f)
+    raise ValueError(f"{where}: target must be a class index in 0..{n - 1}, got {target!r}")
 
 
 def _value(p: object, where: str) -> Value:
@@ -170,12 +197,10 @@ def softmax_cross_entropy(logits: Sequence[Value], target: int) -> Value:
     if len(logits) == 0:
         raise ValueError("softmax_cross_entropy: no logits")
     zs = [_value(z, "softmax_cross_entropy") for z in logits]
-    if isinstance(target, bool) or not isinstance(target, int) or not 0 <= target < len(zs):
-        raise ValueError(f"softmax_cross_entropy: target must be a class index in 0..{len(zs) - 1}, "
-                         f"got {target!r}")
+    index = _class_index(target, len(zs), "softmax_cross_entropy")
     shift = max(z.data for z in zs)
     log_sum = total([(z - shift).exp() for z in zs]).log() + shift
-    return log_sum - zs[target]
+    return log_sum - zs[index]
 
 
 def softmax(logits: Sequence[Value]) -> list[Value]:

@@ -14,12 +14,14 @@ searched item by item. Names are the attribute path, e.g. ``layers.0.neurons.1.w
 
 from __future__ import annotations
 
+import errno
 import json
 import math
 import os
-import tempfile
+import re
+import secrets
+import socket
 from collections.abc import Iterator, Mapping
-from pathlib import Path
 from typing import Any
 
 from autograd import Value, zero_grad
@@ -27,6 +29,12 @@ from autograd import Value, zero_grad
 STATE_FORMAT = "chainrule.nn state"
 """The ``format`` field every saved state file carries."""
 STATE_VERSION = 1
+MAX_STATE_BYTES = 256 * 1024 * 1024
+"""``load()`` refuses files larger than this (256 MiB, room for about six million parameters);
+raise it (``nn.module.MAX_STATE_BYTES = ...``) to load a larger model."""
+_MAX_DIGITS = 400
+"""Integers longer than this are refused while parsing: no float has more than 309 digits, and
+Python refuses to convert more than 4300 (``sys.get_int_max_str_digits()``)."""
 
 
 class StateError(ValueError):
@@ -125,6 +133,11 @@ class Module:
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the parameters to ``path`` as JSON, atomically (a temporary file, then a rename).
 
+        The file gets the permissions ``open(path, "w")`` would give it (a new file 0o666 minus
+        the umask; an existing file keeps its mode), and a symlink is written through. A
+        parameter that is inf or NaN is refused by name before anything is written, so the old
+        file stays as it was. Errors name ``path``, never the temporary file.
+
         >>> import os, tempfile
         >>> from nn import Neuron
         >>> path = os.path.join(tempfile.mkdtemp(), "neuron.json")
@@ -133,25 +146,24 @@ class Module:
         2.0
         """
         state = self.state_dict()
+        for name, number in state.items():
+            if not math.isfinite(number):
+                raise StateError(f"{type(self).__name__}.save({str(path)!r}): parameter {name!r} is "
+                                 f"{number!r}; a state file holds finite numbers only, so nothing "
+                                 f"was written")
         document = {"format": STATE_FORMAT, "version": STATE_VERSION, "model": type(self).__name__,
                     "parameter_count": len(state), "parameters": state}
-        target = Path(path)
-        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
-                                             dir=target.parent if str(target.parent) else ".")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as file:
-                json.dump(document, file, indent=1, allow_nan=False)
-                file.write("\n")
-                file.flush()
-                os.fsync(file.fileno())
-            os.replace(temporary, target)
-        except BaseException:
-            if os.path.exists(temporary):
-                os.unlink(temporary)
-            raise
+        text = json.dumps(document, indent=1, allow_nan=False) + "\n"
+        _write_atomically(path, text)
 
     def load(self, path: str | os.PathLike[str]) -> None:
         """Read parameters written by ``save``; a bad file raises ``StateError`` and changes nothing.
+
+        Refused, each with a ``StateError`` naming the file and the problem: files over
+        ``MAX_STATE_BYTES``, text that is not UTF-8 or not JSON, JSON nested too deeply, numbers
+        with hundreds of digits, a key given twice, missing or unexpected keys, another format,
+        version or model class, and parameters that are not finite numbers. The file is only
+        parsed as JSON (never unpickled or evaluated).
 
         >>> import os, tempfile
         >>> from nn import Neuron
@@ -164,15 +176,26 @@ class Module:
         nn.module.StateError: ...bad.json: not valid JSON (line 1, column 46): Expecting ',' delimiter
         """
         where = str(path)
+        limit = MAX_STATE_BYTES
+        with open(path, "rb") as file:
+            data = file.read(limit + 1)
+        if len(data) > limit:
+            raise StateError(f"{where}: the file is larger than the limit of {limit} bytes for a state "
+                             f"file (nn.module.MAX_STATE_BYTES); nothing was loaded")
         try:
-            text = Path(path).read_text(encoding="utf-8")
+            text = data.decode("utf-8")
         except UnicodeDecodeError as error:
             raise StateError(f"{where}: not a UTF-8 text file ({error.reason})") from None
-        try:
-            document = json.loads(text)  # NaN/Infinity parse, and are refused below by key
+        try:  # NaN/Infinity parse, and are refused below by key
+            document = json.loads(text, parse_int=_parse_int, object_pairs_hook=_object)
         except json.JSONDecodeError as error:
             raise StateError(f"{where}: not valid JSON (line {error.lineno}, column {error.colno}): "
                              f"{error.msg}") from None
+        except _BadJSON as error:
+            raise StateError(f"{where}: {error}") from None
+        except RecursionError:
+            raise StateError(f"{where}: the JSON is nested too deeply to be a state file "
+                             f"(a state file is one object of names to numbers)") from None
         if not isinstance(document, dict):
             raise StateError(f"{where}: expected a JSON object at the top, got {_json_type(document)}")
         expected = {"format", "version", "model", "parameter_count", "parameters"}
@@ -231,6 +254,123 @@ def _finite_number(x: Any, where: str) -> float:
     if not math.isfinite(f):
         raise StateError(f"{where} must be finite, got {f!r}")
     return f
+
+
+class _BadJSON(ValueError):
+    """Raised by the parsing hooks below; ``load`` turns it into a StateError naming the file."""
+
+
+def _parse_int(digits: str) -> int:
+    """A JSON integer, refused if it is too long to be a parameter (or for ``int()`` to convert)."""
+    count = len(digits.lstrip("-"))
+    if count > _MAX_DIGITS:
+        raise _BadJSON(f"a number with {count} digits is far too large for a parameter "
+                       f"(floats stop at about 1.8e308)")
+    return int(digits)
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object as a dict, refusing a key given twice (JSON parsers would keep the last)."""
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _BadJSON(f"key {key!r} appears twice in one object")
+        result[key] = value
+    return result
+
+
+# --- atomic saves -------------------------------------------------------------------------------
+# save() writes a temporary file beside the target and renames it over the target, so a reader
+# (or a crash) sees the old file or the new one, never half of one. The temporary file is named
+# ".NAME.chainrule-tmp-HOST-PID-RANDOM"; a process killed mid-save leaves one behind, and a later
+# save of the same NAME removes those whose process (same host, PID no longer running) is gone.
+
+_TEMPORARY = ".{name}.chainrule-tmp-"
+
+
+def _host() -> str:
+    """This machine's name, letters and digits only (PIDs mean something on one host only)."""
+    return re.sub(r"[^A-Za-z0-9]", "", socket.gethostname())[:32] or "host"
+
+
+def _write_atomically(path: str | os.PathLike[str], text: str) -> None:
+    """Write ``text`` to ``path`` via a temporary file and a rename; errors name ``path``."""
+    given = os.fspath(path)
+    target = os.path.realpath(given) if os.path.islink(given) else given  # write through a link
+    directory, name = os.path.split(target)
+    directory = directory or "."
+    prefix = _TEMPORARY.format(name=name[:100])
+    host, pid = _host(), os.getpid()
+    _remove_stale(directory, prefix, host)
+    temporary = os.path.join(directory, f"{prefix}{host}-{pid}-{secrets.token_hex(4)}")
+    try:
+        mode = os.stat(target).st_mode & 0o7777  # open(path, "w") keeps an existing file's mode
+    except OSError:
+        mode = None
+    try:
+        # 0o666, then the umask applies: the mode open(path, "w") gives a new file
+        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
+                         0o666)
+    except OSError as error:
+        raise _naming(error, given) from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as file:
+            if mode is not None and hasattr(os, "fchmod"):
+                os.fchmod(file.fileno(), mode)
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        try:
+            os.replace(temporary, target)
+        except OSError as error:
+            raise _naming(error, given) from None
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
+
+
+def _naming(error: OSError, path: str) -> OSError:
+    """The same kind of OSError, naming the path the user gave instead of the temporary file."""
+    reason = error.strerror or str(error)
+    if error.errno == errno.ENOENT:
+        reason += f" (the directory {os.path.dirname(path) or '.'!r} does not exist)"
+    return type(error)(error.errno, reason, path)
+
+
+def _remove_stale(directory: str, prefix: str, host: str) -> None:
+    """Remove this target's temporary files left by processes of this host that are gone."""
+    if os.name != "posix":  # os.kill(pid, 0) is not a harmless probe elsewhere: leave them
+        return
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return
+    for leftover in names:
+        if not leftover.startswith(prefix):
+            continue
+        parts = leftover[len(prefix):].split("-")
+        if len(parts) != 3 or parts[0] != host or not parts[1].isdigit():
+            continue
+        if _alive(int(parts[1])):
+            continue
+        try:
+            os.unlink(os.path.join(directory, leftover))
+        except OSError:
+            pass  # another save removed it first, or we may not: either way not ours to fix
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process with this PID runs on this machine (signal 0 only checks)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, ValueError):
+        return True  # someone else's process, or a PID we cannot check: assume it is alive
+    return True
 
 
 def _json_type(x: Any) -> str:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import random
+import shutil
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -91,8 +92,10 @@ def fit(model: Model, loss: SampleLoss, x: Sequence[Any], y: Sequence[Any], opti
     or its list of Values); each batch's gradient is the mean over its samples.
     ``batch_size=None`` trains full-batch, 1 per sample; ``shuffle`` seeds a new order per epoch.
     An epoch's loss is the mean of its batches' losses, each taken before that batch's update.
-    ``progress=None`` shows a one-line progress display only when ``stream`` (stdout) is a
-    terminal and the run has taken more than half a second.
+    ``progress=None`` shows a ``tqdm`` progress bar in a notebook, or on a terminal ``stream``
+    (stdout by default), once the run has taken half a second; ``True`` always shows it (to
+    ``stream``), ``False`` never. A loss, gradient or update that overflows stops training with
+    an ``OverflowError`` that names the epoch and suggests a smaller learning rate.
 
     >>> from nn import MLP, SGD, squared_error
     >>> net = MLP(1, [1], activations="linear", weights=[[[0.0]]], biases=[[0.0]])
@@ -111,47 +114,109 @@ def fit(model: Model, loss: SampleLoss, x: Sequence[Any], y: Sequence[Any], opti
                                       or not math.isfinite(threshold) or threshold < 0):
             raise ValueError(f"fit: {name} must be a finite number >= 0 or None, got {threshold!r}")
     out = sys.stdout if stream is None else stream
-    show = _is_terminal(out) if progress is None else bool(progress)
-    wait = 0.5 if progress is None else 0.0
     rng = None if shuffle is None else (shuffle if isinstance(shuffle, random.Random)
                                         else random.Random(shuffle))
     n = len(x)
     whole = list(range(n))
     history = History()
-    start = last_shown = time.perf_counter()
-    shown = False
+    start = time.perf_counter()
     history.stop_reason = f"max epochs ({epochs})"
-    for epoch in range(1, epochs + 1):
-        if batch_size is None:
-            groups: Any = (whole,)
-        else:
-            groups = batches(n, batch_size, rng)
-        losses = []
-        for indices in groups:
-            batch = batch_loss(model, loss, x, y, indices)
-            optimizer.zero_grad()
-            batch.backward()
-            optimizer.step()
-            losses.append(batch.data)
-        epoch_loss = losses[0] if len(losses) == 1 else math.fsum(losses) / len(losses)
-        history.append(epoch_loss)
-        if show:
-            now = time.perf_counter()
-            if now - start >= wait and (now - last_shown >= 0.1 or epoch == epochs):
-                out.write(f"\repoch {epoch}/{epochs}  loss {epoch_loss:.6g}   ")
-                out.flush()
-                last_shown, shown = now, True
-        if loss_below is not None and epoch_loss < loss_below:
-            history.stop_reason = f"loss below {loss_below:g}"
-            break
-        if change_below is not None and epoch > 1 and abs(epoch_loss - history[-2]) < change_below:
-            history.stop_reason = f"loss change below {change_below:g}"
-            break
-    history.seconds = time.perf_counter() - start
-    if shown:
-        out.write(f"\repoch {len(history)}/{epochs}  loss {history[-1]:.6g}  ({history.stop_reason})\n")
-        out.flush()
+    bar = None if progress is False else _progress_bar(epochs, stream, out, progress)
+    try:
+        for epoch in range(1, epochs + 1):
+            if batch_size is None:
+                groups: Any = (whole,)
+            else:
+                groups = batches(n, batch_size, rng)
+            losses = []
+            for indices in groups:
+                updated = epoch > 1 or bool(losses)
+                try:
+                    batch = batch_loss(model, loss, x, y, indices)
+                except OverflowError as error:
+                    raise _diverged("the loss", epoch, updated, optimizer, history) from error
+                optimizer.zero_grad()
+                try:
+                    batch.backward()
+                except ArithmeticError as error:
+                    raise _diverged("a gradient", epoch, updated, optimizer, history) from error
+                try:
+                    optimizer.step()
+                except OverflowError as error:
+                    raise _diverged("a parameter update", epoch, True, optimizer, history) from error
+                losses.append(batch.data)
+            try:
+                epoch_loss = losses[0] if len(losses) == 1 else math.fsum(losses) / len(losses)
+            except OverflowError as error:
+                raise _diverged("the loss", epoch, True, optimizer, history) from error
+            history.append(epoch_loss)
+            if bar is not None:
+                bar.set_postfix_str(f"loss {epoch_loss:.6g}", refresh=False)
+                bar.update(1)
+            if loss_below is not None and epoch_loss < loss_below:
+                history.stop_reason = f"loss below {loss_below:g}"
+                break
+            if change_below is not None and epoch > 1 and abs(epoch_loss - history[-2]) < change_below:
+                history.stop_reason = f"loss change below {change_below:g}"
+                break
+    finally:
+        history.seconds = time.perf_counter() - start
+        if bar is not None:
+            if history:
+                bar.set_postfix_str(f"loss {history[-1]:.6g}, {history.stop_reason}", refresh=False)
+            bar.close()
     return history
+
+
+def _diverged(what: str, epoch: int, updated: bool, optimizer: Optimizer, history: History) -> OverflowError:
+    """The error for a loss, gradient or update beyond the float range, saying what to change."""
+    if not updated:
+        return OverflowError(f"fit: {what} overflows at epoch 1, before any update, so it is not the "
+                             f"learning rate: look at the scale of the inputs and the initial weights")
+    lr = getattr(optimizer, "lr", None)
+    smaller = "a smaller learning rate" + (f" than lr={lr!r}" if isinstance(lr, (int, float)) else "")
+    last = f" (the last epoch loss was {history[-1]:.6g})" if history else ""
+    return OverflowError(f"fit: {what} overflowed at epoch {epoch}; the training diverges: "
+                         f"try {smaller}{last}")
+
+
+BAR_FORMAT = "{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} epochs [{elapsed}<{remaining}{postfix}]"
+"""How ``fit``'s progress bar reads: ``fit:  42%|####      | 420/1000 epochs [00:01<00:02, loss 0.0123]``."""
+
+
+def _progress_bar(epochs: int, stream: TextIO | None, out: TextIO, progress: bool | None) -> Any:
+    """A ``tqdm.auto`` bar for ``fit`` (a widget in a notebook), or None when it should not show.
+
+    ``progress=None`` shows it in a notebook (as text if ipywidgets is missing) or on a
+    terminal, once the run has taken half a second; ``True`` always (to ``stream`` if given).
+    In a console the bar is ASCII unless the stream is UTF-8 (block characters are double
+    width in GBK consoles), and at most 100 columns wide.
+    """
+    notebook = _notebook_bar() if stream is None else None
+    in_kernel = stream is None and "ipykernel" in sys.modules  # a notebook without ipywidgets
+    if progress is None and notebook is None and not in_kernel and not _is_terminal(out):
+        return None
+    delay = 0.5 if progress is None else 0.0
+    if notebook is not None:
+        return notebook(total=epochs, desc="fit", unit="epoch", bar_format=BAR_FORMAT, delay=delay)
+    from tqdm.auto import tqdm
+
+    size = shutil.get_terminal_size((100, 24))  # a terminal that reports 0×0 gets the fallback
+    return tqdm(total=epochs, desc="fit", unit="epoch", bar_format=BAR_FORMAT, delay=delay, file=out,
+                ncols=min(100, size.columns), nrows=size.lines, ascii=not _is_utf8(out),
+                mininterval=0.1)
+
+
+def _notebook_bar() -> Any:
+    """``tqdm.auto``'s bar class if it chose the notebook widget (Jupyter, VS Code, Colab), else None."""
+    from tqdm.auto import tqdm
+
+    return tqdm if any(c.__module__ == "tqdm.notebook" for c in tqdm.__mro__) else None
+
+
+def _is_utf8(stream: TextIO) -> bool:
+    encoding = getattr(stream, "encoding", None) or ""
+    return encoding.lower().replace("_", "-") in ("utf-8", "utf8")
 
 
 def _is_terminal(stream: TextIO) -> bool:

@@ -177,3 +177,23 @@ def test_losses_match_torch():
     ts = torch.tensor(scores, dtype=torch.float64)
     theirs = torch.clamp(1 - torch.tensor(labels, dtype=torch.float64) * ts, min=0).tolist()
     assert ours == pytest.approx(theirs, rel=1e-15)
+
+
+def test_numpy_scalars_are_accepted_as_targets_and_class_indices():
+    np = pytest.importorskip("numpy")
+    for target in (np.float32(1), np.int64(1), np.float64(1.0), np.int32(1), np.float16(1)):
+        assert value_and_grad(squared_error, 0.25, target) == (0.5625, -1.5)
+        assert value_and_grad(half_squared_error, 0.25, target) == (0.28125, -0.75)
+        assert value_and_grad(binary_cross_entropy, 0.8, target)[0] == pytest.approx(-math.log(0.8))
+        assert hinge(Value(0.25), target).data == 0.75
+        assert mse([Value(1.0)], [target]).data == 0.0
+        assert half_mse([Value(3.0)], [target]).data == 2.0
+    for index in (np.int64(1), np.int32(1), np.uint8(1), np.float32(1), 1.0):
+        loss = softmax_cross_entropy([Value(0.0), Value(0.0)], index)
+        assert loss.data == pytest.approx(math.log(2), rel=1e-15)
+    for bad in (np.float32(1.5), np.int64(2), np.int64(-1), np.bool_(True), True, "1", 1e300):
+        with pytest.raises(ValueError, match=r"target must be a class index in 0\.\.1"):
+            softmax_cross_entropy([Value(0.0), Value(0.0)], bad)
+    for bad in (np.float32("nan"), np.bool_(True), "1", np.float64("inf")):
+        with pytest.raises(ValueError, match="squared_error: the target must be a finite number"):
+            squared_error(Value(0.0), bad)
