@@ -473,22 +473,17 @@ def _step_data(stepper: Stepper, boxes: _BoxIds) -> dict:
     return {"start": {box: "0" for box in boxes.shows}, "steps": steps}
 
 
-def _grad_texts(data: dict) -> list[dict[str, str]]:
-    """The grad field of every box at every step, as the page's script writes it."""
-    grads = dict(data["start"])
-    texts = []
-    for step in data["steps"]:
-        moving = {box: f"{before} → {after}" for box, before, after in step["grads"]}
-        for box, _, after in step["grads"]:
-            grads[box] = after
-        texts.append({box: f"grad {moving.get(box, grads[box])}" for box in grads})
-    return texts
-
-
 def _layout_svg(frames: list[Graph], stepper: Stepper, boxes: _BoxIds, data: dict) -> str:
     """One SVG for every step: each box and edge label drawn as in the step where it is widest."""
-    texts = _grad_texts(data)
-    widest = {box: max(range(len(texts)), key=lambda k, b=box: (len(texts[k][b]), -k)) for box in boxes.shows}
+    # A box's grad field is widest in a step that changes it ("grad before → after"): every value it
+    # shows otherwise is 0 or the "after" of such a step. A box never changed keeps step 0's width.
+    widest: dict[str, int] = {}
+    longest: dict[str, int] = {}
+    for k, step in enumerate(data["steps"]):
+        for box, before, after in step["grads"]:
+            if len(before) + len(after) > longest.get(box, -1):
+                longest[box] = len(before) + len(after)
+                widest[box] = k
     step_of = {f"op{boxes.index[s.node]}": s.index for s in stepper.steps}
     bodies = [frame.digraph.body for frame in frames]
     if len({len(body) for body in bodies}) != 1:

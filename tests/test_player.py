@@ -92,18 +92,52 @@ def grads_at(data: dict, k: int) -> dict[str, str]:
 def test_each_step_shows_what_draw_shows_at_that_step(html_321, k):
     net, _, html = html_321
     data = page_data(html)
-    drawn = ET.fromstring(draw(net.C, step=k).svg())
-    drawn_texts = box_texts(drawn)
-    shown = grads_at(data, k)
-    assert len(shown) == 35
-    for box, text in shown.items():
-        assert drawn_texts[box][-1] == text, box
-    step = data["steps"][k]
-    assert set(step["changed"]) == classes(drawn, "changed")
-    assert set(step["active"]) | set(step["edges"]) == classes(drawn, "active")
+    assert_step_as_drawn(data, draw(net.C, step=k), k)
     if k == 3:  # a2 = sigmoid(z2): dC/dz2 = 0.242097 × -0.822203
-        assert drawn_texts[step["node"]][0] == "a2"
-        assert shown[step["changed"][0]] == "grad 0 → -0.199053"
+        step = data["steps"][k]
+        assert box_texts(page_svg(html))[step["node"]][0] == "a2"
+        assert grads_at(data, k)[step["changed"][0]] == "grad 0 → -0.199053"
+
+
+def assert_step_as_drawn(data: dict, drawn_graph, k: int) -> None:
+    """The page's step ``k`` has the grad texts, active and changed boxes of ``draw(..., step=k)``."""
+    drawn = ET.fromstring(drawn_graph.svg())
+    drawn_texts = box_texts(drawn)
+    for box, text in grads_at(data, k).items():
+        assert drawn_texts[box][-1] == text, (k, box)
+    grad_boxes = {g for g, texts in drawn_texts.items() if texts and texts[-1].startswith("grad ")}
+    assert set(data["start"]) == grad_boxes
+    step = data["steps"][k]
+    assert set(step["changed"]) == classes(drawn, "changed"), k
+    assert set(step["active"]) | set(step["edges"]) == classes(drawn, "active"), k
+
+
+def variants():
+    """The 3-2-1 graph drawn with each of draw's options the player passes on."""
+    net = three_two_one()
+    collapse = {"hidden 0": net.a1[0], "hidden 1": net.a1[1], "output": net.a2}
+    yield "collapse", net.C, {"collapse": collapse}
+    yield "collapse members", net.C, {"collapse": [("neuron", [net.z2, net.a2])]}
+    yield "formulas TB", net.C, {"formulas": True, "direction": "TB"}
+    fused = three_two_one(fused=True)
+    yield "fused, named", fused.C, {"names": {fused.x[0]: "input 0"}}
+    x = Value(3.0, "x")
+    y = x * x + x
+    y.label = "y"
+    yield "x·x + x", y, {}
+
+
+@pytest.mark.parametrize("name, root, options", list(variants()),
+                         ids=lambda v: v if isinstance(v, str) else "")
+def test_every_step_matches_draw_with_each_option(name, root, options):
+    shown = player(root, **options)
+    data = page_data(shown.html)
+    for k in range(len(data["steps"])):
+        assert_step_as_drawn(data, draw(root, step=k, **options), k)
+    texts = box_texts(page_svg(shown.html))
+    for box in data["start"]:
+        longest = max(len(grads_at(data, k)[box]) for k in range(len(data["steps"])))
+        assert len(texts[box][-1]) == longest, box
 
 
 def test_every_box_has_room_for_its_longest_text_and_edges_their_products(html_321):
