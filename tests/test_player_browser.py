@@ -392,6 +392,7 @@ def test_a_page_with_hostile_labels_works_and_runs_nothing_it_was_given(browser,
     assert_not_pwned(browser)
 
 
+@pytest.mark.filterwarnings("ignore:expect syntax error scanning invalid quoted string")
 @pytest.mark.xfail(strict=False, reason="needs draw.py escaping from the draw branch")
 def test_labels_that_break_todays_drawing_are_shown_as_text_in_the_player(browser, tmp_path):
     By = by()
