@@ -499,11 +499,15 @@ def _layout_svg(frames: list[Graph], stepper: Stepper, boxes: _BoxIds, data: dic
         chosen.append(bodies[k][j])
     dot = frames[0].digraph.copy()
     dot.body = chosen
-    return _clean_svg(Graph(dot, frames[0].node_count, frames[0].edge_count).svg(), boxes)
+    return _clean_svg(Graph(dot, frames[0].node_count, frames[0].edge_count).svg(), boxes, data["steps"][0])
 
 
-def _clean_svg(svg: str, boxes: _BoxIds) -> str:
-    """The SVG ready to inline: state classes removed, grad fields marked, nothing executable."""
+def _clean_svg(svg: str, boxes: _BoxIds, seed: dict) -> str:
+    """The SVG ready to inline: grad fields marked, showing the ``seed`` step; nothing executable.
+
+    The boxes keep the width of their longest text; their text and classes are the seed step's,
+    so that the page reads right before (or without) its script.
+    """
     ET.register_namespace("", _SVG_NS)
     ET.register_namespace("xlink", _XLINK_NS)
     tree = ET.fromstring(svg)
@@ -515,16 +519,19 @@ def _clean_svg(svg: str, boxes: _BoxIds) -> str:
     tree.set("data-height", f"{height * _PT_TO_PX:.2f}")
     tree.set("role", "img")
     texts = f"{{{_SVG_NS}}}text"
+    seeded = {box: f"{before} → {after}" for box, before, after in seed["grads"]}
     for group in tree.iter(f"{{{_SVG_NS}}}g"):
         classes = group.get("class", "").split()
         if not classes:
             continue
-        group.set("class", " ".join(c for c in classes if c not in _STATE_CLASSES))
+        state = ["changed"] if group.get("id") in seed["changed"] else []
+        group.set("class", " ".join([*(c for c in classes if c not in _STATE_CLASSES), *state]))
         lines = list(group.iter(texts))
         if not lines:
             continue
         if "node" in classes and group.get("id") in boxes.shows:
             lines[-1].set("class", "grad")
+            lines[-1].text = f"grad {seeded.get(group.get('id'), '0')}"
         elif "edge" in classes and "local" in classes and len(lines) > 1 and \
                 (lines[-1].text or "").startswith("×"):
             lines[-1].set("class", "extra")

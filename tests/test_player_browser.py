@@ -179,6 +179,34 @@ def test_a_node_stays_where_it_is_from_step_to_step(browser, page_321):
     assert all(frame == seen[0] for frame in seen), "every box in the same place in every step"
 
 
+OVERFLOWING = """
+const slider = document.getElementById("slider"), out = [];
+for (let k = 0; k <= Number(slider.max); k++) {
+  slider.value = String(k);
+  slider.dispatchEvent(new Event("input"));
+  document.querySelectorAll("#stage svg text.grad").forEach((t) => {
+    const g = t.closest("g.node"), seps = g.querySelectorAll("polyline");
+    const shape = g.querySelector("polygon, path").getBBox(), text = t.getBBox();
+    const left = seps.length ? seps[seps.length - 1].getBBox().x : shape.x;
+    if (text.x < left || text.x + text.width > shape.x + shape.width) {
+      out.push([k, g.id, t.textContent]);
+    }
+  });
+}
+return out;
+"""
+
+
+@pytest.mark.parametrize("options", [{}, {"direction": "TB", "formulas": True},
+                                     {"collapse": "hidden layer"}], ids=["LR", "TB formulas", "collapse"])
+def test_no_grad_text_overflows_its_box_at_any_step(browser, tmp_path, options):
+    net = three_two_one()
+    if options.get("collapse"):
+        options = {"collapse": {"hidden 0": net.a1[0], "hidden 1": net.a1[1], "output": net.a2}}
+    open_page(browser, player(net.C, tmp_path / "p.html", **options))
+    assert browser.execute_script(OVERFLOWING) == []
+
+
 def test_zoom_buttons_keys_and_ctrl_wheel_change_the_text_size(browser, page_321):
     By = by()
     from selenium.webdriver.common.action_chains import ActionChains
