@@ -423,9 +423,14 @@ f fit. Drag to pan; Ctrl+wheel or pinch to zoom.</p>
 
 
 class _BoxIds:
-    """The SVG ids ``draw`` gives: each Value's box, op node and edges, and which boxes show a grad."""
+    """The SVG ids ``draw`` gives: each Value's box, op node and edges, and which boxes show a grad.
+
+    ``draw`` names a Value's box ``v{i}`` (``g{n}`` for the n-th collapsed group), the op that made
+    it ``op{i}`` and the edge from its k-th parent ``e{i}_{k}``, i its place in the topological order.
+    """
 
     def __init__(self, stepper: Stepper, graph: Graph, collapse: Collapse | None) -> None:
+        """Read the ids from ``graph`` (any one step of ``draw_steps``) and ``collapse``."""
         self.index = {v: i for i, v in enumerate(stepper.order)}
         self.box = dict(graph.ids)
         self.grouped = {v for v, box in self.box.items() if not box.startswith("v")}
