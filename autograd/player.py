@@ -34,12 +34,11 @@ import re
 import secrets
 import stat
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import overload
 
-from .draw import Collapse, Graph, draw_steps
+from .draw import Collapse, Graph, _groups, draw_steps
 from .notation import Names, format_number
 from .stepper import Stepper
 from .value import Value
@@ -434,13 +433,11 @@ class _BoxIds:
         self.index = {v: i for i, v in enumerate(stepper.order)}
         self.box = dict(graph.ids)
         self.grouped = {v for v, box in self.box.items() if not box.startswith("v")}
-        # the Value whose grad each box shows: its own, or a collapsed group's output
+        # the Value whose grad each box shows: its own, or its group's output (as draw finds it)
         self.shows: dict[str, Value] = {box: v for v, box in self.box.items() if v not in self.grouped}
-        if collapse is not None:
-            specs = list(collapse.items() if isinstance(collapse, Mapping) else collapse)
-            for g, (_, members) in enumerate(specs):
-                if isinstance(members, Value) and members in self.index:
-                    self.shows[f"g{g}"] = members
+        for g, out in enumerate(_groups(collapse, stepper.order)[2]):
+            if out is not None and out in self.index:
+                self.shows[f"g{g}"] = out
         self.box_showing = {v: box for box, v in self.shows.items()}
 
     def op(self, v: Value) -> str | None:
@@ -504,7 +501,7 @@ def _layout_svg(frames: list[Graph], stepper: Stepper, boxes: _BoxIds, data: dic
         chosen.append(bodies[k][j])
     dot = frames[0].digraph.copy()
     dot.body = chosen
-    return _clean_svg(Graph(dot, frames[0].node_count, frames[0].edge_count).svg(), boxes, data["steps"][0])
+    return _clean_svg(replace(frames[0], digraph=dot).svg(), boxes, data["steps"][0])
 
 
 def _clean_svg(svg: str, boxes: _BoxIds, seed: dict) -> str:
