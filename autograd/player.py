@@ -84,6 +84,8 @@ h1 { font-size: 1.05em; margin: 0 0 .4em 0; white-space: nowrap; overflow: hidde
 h2 { font-size: 1em; margin: .5em 0; }
 #table { font-size: .85em; white-space: pre; overflow: auto; max-height: 45vh; position: relative;
          border: 1px solid #eee; padding: .3em; margin: 0; }
+#table .row { cursor: pointer; }
+#table .row:hover { background: #f3f3f3; }
 #table .row.current { background: #ffd866; }
 svg g.node.value polygon { fill: white; stroke-width: 1; }
 svg g.node.group path, svg g.node.group polygon { fill: #dde8f6; }
@@ -234,6 +236,10 @@ _SCRIPT = r"""
     timer = setInterval(() => { if (current >= last) stop(); else show(current + 1); }, 1200);
   });
   slider.addEventListener("input", () => step(Number(slider.value)));
+  table.addEventListener("click", (e) => {
+    const row = e.target.closest(".row");
+    if (row !== null) step(Number(row.dataset.step));
+  });
   $("zoom-in").addEventListener("click", () => setZoom(zoom * 1.25));
   $("zoom-out").addEventListener("click", () => setZoom(zoom / 1.25));
   $("fit").addEventListener("click", () => setZoom(fitZoom()));
@@ -410,7 +416,7 @@ def _page(root: Value, title: str | None, direction: str, formulas: bool, collap
 <div id="stage">{svg}</div>
 </div>
 <p class="help">Keys: left/right arrow step, Home/End first/last, + and - zoom, 0 actual size,
-f fit. Drag to pan; Ctrl+wheel or pinch to zoom.</p>
+f fit. Drag to pan; Ctrl+wheel or pinch to zoom. Click a row of the table to go to its step.</p>
 <h2>The chain-rule table</h2>
 <pre id="table">{chr(10).join(rows)}</pre>
 <script type="application/json" id="data">{_json_for_html(data)}</script>

@@ -296,6 +296,11 @@ def test_the_keyboard_and_the_buttons_step(browser, page_321):
     assert step_shown(browser) == 19
     ActionChains(browser).send_keys(Keys.HOME).send_keys(Keys.ARROW_RIGHT).perform()
     assert step_shown(browser) == 1
+    row = browser.find_elements(By.CSS_SELECTOR, "#table .row")[4]  # the table's fifth row: step 4
+    browser.execute_script("arguments[0].scrollIntoView()", row)
+    row.click()
+    assert step_shown(browser) == 4 and "current" in row.get_attribute("class")
+    assert_readable_and_in_view(browser, 4)
     browser.find_element(By.ID, "play").click()
     time.sleep(1.5)
     browser.find_element(By.ID, "play").click()  # pause
