@@ -290,7 +290,7 @@ def test_save_refuses_a_non_finite_parameter_by_name_and_keeps_the_old_file(tmp_
     net.save(path)
     old = path.read_bytes()
     name, value = net.named_parameters()[4]
-    with pytest.raises(ValueError, match="Value.data must be finite"):
+    with pytest.raises(ValueError, match=r"Value\.data must be finite"):
         value.data = math.nan  # refused where it is assigned
     value._data = math.nan  # only code that writes the slot itself can get one past that
     with pytest.raises(StateError, match=f"parameter {name!r} is nan"):
