@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import os
 import random
+import re
 import subprocess
 import sys
 import time
@@ -34,6 +36,10 @@ def texts(element: ET.Element) -> list[str]:
 
 def title(element: ET.Element) -> str:
     return element.find(f"{SVG}title").text  # type: ignore[union-attr]
+
+
+def node_id(element: ET.Element) -> str:
+    return element.get("id", "")
 
 
 @pytest.fixture
@@ -80,8 +86,14 @@ def test_options_formulas_grads_constants_direction(net):
     plain = draw(net.C)
     assert "rankdir=LR" in plain.source and "Courier" in plain.source
     formulas = parse(draw(net.C, formulas=True).svg())
-    edge_text = " ".join(t for g in groups(formulas, "edge") for t in texts(g))
-    assert "d(a·b)/da = b" in edge_text and "dσ(a)/da = σ(a)·(1 − σ(a))" in edge_text
+    edge_text = [" ".join(texts(g)) for g in groups(formulas, "edge")]
+    # each edge's derivative in the graph's own names, as the stepper writes it
+    assert "da2/dz2 = sigma'(z2) = 0.242097" in edge_text
+    assert "derr/da2 = 1 = 1" in edge_text
+    assert any(re.fullmatch(r"dt\d+/da1\[0\] = W2\[0\] = 0\.5", t) for t in edge_text), edge_text
+    assert any(re.fullmatch(r"dt\d+/dW2\[0\] = a1\[0\] = 0\.28905", t) for t in edge_text)
+    # no generic operand names that clash with the network's own x0, w0
+    assert not any(re.search(r"d\(a·b\)|dσ\(a\)|\bw0\b", t) for t in edge_text)
     no_grads = draw(net.C, grads=False, constants=False, direction="TB")
     assert "rankdir=TB" in no_grads.source and "grad " not in no_grads.source
     assert "c = 2" not in no_grads.source and "a ** 2" in no_grads.source
@@ -96,7 +108,7 @@ def test_highlight_nodes_and_edges(net):
     graph = draw(net.C, highlight=[net.a2, (net.z2, net.a2)])
     svg = parse(graph.svg())
     marked = [g for g in groups(svg, "node") if "highlight" in g.get("class", "")]
-    assert [title(g) for g in marked] == [graph.ids[net.a2]]
+    assert [node_id(g) for g in marked] == [graph.ids[net.a2]]
     assert len([g for g in groups(svg, "edge") if "highlight" in g.get("class", "")]) == 1
 
 
@@ -107,14 +119,14 @@ def test_step_k_highlights_the_active_node_and_changed_grads_without_touching_va
     assert graph.step is not None and graph.step.name == "a2"
     svg = parse(graph.svg())
     active = [g for g in groups(svg, "node") if "active" in g.get("class", "").split()]
-    assert {title(g) for g in active if "value" in g.get("class", "")} == {graph.ids[net.a2]}
+    assert {node_id(g) for g in active if "value" in g.get("class", "")} == {graph.ids[net.a2]}
     changed = [g for g in groups(svg, "node") if "changed" in g.get("class", "").split()]
-    assert [title(g) for g in changed] == [graph.ids[net.z2]]
+    assert [node_id(g) for g in changed] == [graph.ids[net.z2]]
     assert "grad 0 → -0.199053" in texts(changed[0])
     hot = [g for g in groups(svg, "edge") if "active" in g.get("class", "").split()]
     assert len(hot) == 1 and "× -0.822203 = -0.199053" in " ".join(texts(hot[0]))
     # not yet reached at step 3: the hidden layer's grads are still 0 in the picture
-    hidden = next(g for g in groups(svg, "node") if title(g) == graph.ids[net.a1[0]])
+    hidden = next(g for g in groups(svg, "node") if node_id(g) == graph.ids[net.a1[0]])
     assert "grad 0" in texts(hidden)
     assert draw(net.C, step=0).step is None
     with pytest.raises(ValueError, match="21 steps"):
@@ -132,13 +144,28 @@ def test_collapse_draws_each_neuron_as_one_box(net):
     graph = draw(net.C, collapse=neurons)
     svg = parse(graph.svg())
     boxes = [g for g in groups(svg, "node") if "group" in g.get("class", "")]
-    assert sorted(" ".join(texts(b)).split()[0] for b in boxes) == ["hidden", "hidden", "output"]
+    # each box names itself and the Value whose data and grad it shows
+    assert sorted(texts(b)[0] for b in boxes) == ["hidden 0: a1[0]", "hidden 1: a1[1]", "output: a2"]
     # left: the 3 inputs, 3 boxes, err and C with their 2 ops and 2 constants
     assert graph.node_count == 3 + 3 + 2 + 2 + 2
-    output = next(" ".join(texts(b)) for b in boxes if "output" in texts(b))
+    output = next(" ".join(texts(b)) for b in boxes if "output: a2" in texts(b))
     assert "data 0.588899" in output and "grad -0.822203" in output
     assert len(groups(svg, "node")) == graph.node_count
     assert len(groups(svg, "edge")) == graph.edge_count
+    # the arrow into a box carries the box's derivative: d(a1[1])/dx1 = sigma'(z1[1]) × W1[1][1]
+    arrows = {g.get("id"): " ".join(texts(g)) for g in groups(svg, "edge")}
+    z11 = -0.3 * 2 + 0.4 * 3 + 0.2 * -1 + -0.1
+    s11 = 1 / (1 + math.exp(-z11))
+    x1 = graph.ids[net.x[1]]
+    assert arrows[f"{x1}_{graph.ids[net.a1[1]]}"] == f"{s11 * (1 - s11) * 0.4:.6g}" == "0.0977833"
+    z10 = 0.2 * 2 - 0.5 * 3 + 0.1 * -1 + 0.3
+    s10 = 1 / (1 + math.exp(-z10))
+    assert arrows[f"{x1}_{graph.ids[net.a1[0]]}"] == f"{s10 * (1 - s10) * -0.5:.6g}"
+    # inputs top to bottom in their natural order, hidden 0 above hidden 1
+    top = {node_id(g): min(float(t.get("y")) for t in g.iter(f"{SVG}text")) for g in groups(svg, "node")}
+    xs = [top[graph.ids[x]] for x in net.x]
+    assert xs == sorted(xs), xs
+    assert top[graph.ids[net.a1[0]]] < top[graph.ids[net.a1[1]]]
     # an explicit member list works too, and bad specs are named
     explicit = draw(net.C, collapse=[("loss", [net.C, net.C.parents[0]])])
     assert explicit.node_count < draw(net.C).node_count
@@ -172,13 +199,68 @@ def test_a_3000_value_graph_renders_in_seconds():
     assert elapsed < 30.0, f"took {elapsed:.1f} s"
 
 
-def test_save_writes_svg_or_dot_source(net, tmp_path):
+def test_save_writes_svg_png_or_dot_source_by_suffix(net, tmp_path):
     graph = draw(net.C)
     assert parse(graph.save(tmp_path / "g.svg").read_text(encoding="utf-8")).tag == f"{SVG}svg"
     assert graph.save(tmp_path / "g.dot").read_text(encoding="utf-8") == graph.source
-    assert graph._repr_svg_().lstrip().startswith("<?xml")
-    assert "<svg" in net.C._repr_svg_()
-    assert list(graph._repr_mimebundle_()) == ["image/svg+xml"]
+    png = graph.save(tmp_path / "g.png").read_bytes()
+    assert png.startswith(b"\x89PNG\r\n\x1a\n") and b"<svg" not in png
+    assert graph.save(tmp_path / "G.JPG").read_bytes().startswith(b"\xff\xd8")
+
+
+def test_graph_repr_is_one_short_line(net):
+    text = repr(draw(net.C, step=3))
+    assert "\n" not in text and len(text) < 80
+    assert text == "<Graph: 58 nodes, 60 edges, LR, step 3/21>"
+
+
+# --- notebooks ----------------------------------------------------------------------------------
+
+def test_a_graph_in_a_notebook_scrolls_at_a_readable_size_in_its_column(net):
+    graph = draw(net.C)
+    page = graph._repr_html_()
+    assert page.startswith('<div class="chainrule-graph" style="overflow:auto;max-width:100%">')
+    assert "<?xml" not in page and "<!DOCTYPE" not in page
+    svg = parse(page[page.index("<svg"):page.rindex("</svg>") + 6])
+    width = float(svg.get("width").removesuffix("px"))
+    style = dict(part.split(":") for part in svg.get("style").split(";"))
+    assert style["width"] == "100%" and float(style["max-width"].removesuffix("px")) == width
+    # shrunk to fit the column only while the smallest text (10 pt = 13.3 px) stays >= 9 px
+    smallest = min(float(t.get("font-size")) for t in svg.iter(f"{SVG}text")) * 4 / 3
+    assert smallest * float(style["min-width"].removesuffix("px")) / width >= 9
+    # ids are made unique per picture, so that two pictures in one notebook do not clash
+    ids = set(re.findall(r'\bid="([^"]*)"', page))
+    assert ids and all(i.startswith("cr") for i in ids)
+    assert not ids & set(re.findall(r'\bid="([^"]*)"', draw(net.C)._repr_html_()))
+
+
+def test_a_small_value_displays_with_its_picture_top_to_bottom():
+    x = Value(2.0, "x")
+    y = x * x + 3 * x
+    y.label = "y"
+    page = y._repr_html_()
+    assert page.count("<svg") == 1 and "Value(data=10" in page
+    assert "rankdir" not in page  # the DOT source is not shown
+    assert "</pre>" in page and page.index("</pre>") < page.index("<svg")
+
+
+def test_a_large_value_displays_as_text_quickly_and_never_raises(monkeypatch, tmp_path):
+    net = three_two_one()
+    page = net.a2._repr_html_()  # 33 values, 52 drawn nodes: text only, with a hint
+    assert "<svg" not in page and "draw(value) draws it" in page
+    y = Value(1.0, "x")
+    for _ in range(7000):
+        y = y * 1.0001
+    start = time.perf_counter()
+    page = y._repr_html_()
+    assert time.perf_counter() - start < 0.5
+    assert "<svg" not in page and "Traceback" not in page and len(page) < 1000
+    # no renderer at all: the repr and one line saying why
+    monkeypatch.setattr(render_module, "_beside_python", lambda: [tmp_path / "nothing-here"])
+    monkeypatch.setenv("PATH", str(tmp_path))
+    page = (Value(1.0, "x") * 2)._repr_html_()
+    assert "Value(data=2" in page and "no picture: RendererNotFoundError" in page
+    assert "Traceback" not in page and page.count("\n") < 3
 
 
 # --- finding a renderer -------------------------------------------------------------------------
