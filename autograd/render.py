@@ -236,7 +236,7 @@ def load_value(spec: str) -> tuple[Value, str]:
         if not isinstance(found, Value):
             raise ValueError(f"{spec} is a function returning {type(found).__name__}, not a Value")
     if not isinstance(found, Value):
-        raise ValueError(f"{spec} is a {type(found).__name__}, not a Value")
+        raise ValueError(f"{spec} is of type {type(found).__name__}, not a Value")
     return found, spec
 
 
