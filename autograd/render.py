@@ -111,9 +111,8 @@ def render(source: str, fmt: str = "svg", timeout: float = RENDER_TIMEOUT) -> by
                           f"draw a smaller part of it or collapse groups of nodes") from None
     message = done.stderr.decode("utf-8", "replace").strip()
     if done.returncode != 0 and "not recognized" in message:
-        raise RenderError(
-            f"{program.name} cannot write {fmt.upper()} files; it writes {_formats_of(program.name)}. "
-            f"Save as one of those (or .dot for the DOT source){_PDF_HINT if fmt == 'pdf' else ''}.")
+        raise RenderError(f"{program.name} cannot write {fmt.upper()} files; it writes "
+                          f"{_formats_of(program.name)}{_PDF_HINT if fmt == 'pdf' else ''}")
     if done.returncode != 0:
         message = message or f"exit status {done.returncode}"
         raise RenderError(f"{program} failed to render the graph: {message}")
@@ -124,8 +123,7 @@ def render(source: str, fmt: str = "svg", timeout: float = RENDER_TIMEOUT) -> by
     return out
 
 
-_PDF_HINT = (", or install a system Graphviz (apt-get install graphviz / brew install graphviz / "
-             "winget install graphviz), whose 'dot' writes PDF; or open the .svg in a browser and print it")
+_PDF_HINT = " (for PDF, install a system Graphviz: its 'dot' writes PDF)"
 
 
 def _formats_of(program: str) -> str:
@@ -332,12 +330,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     wrote .../g.svg: the 3-2-1 network, 35 values, 21 backward steps
     0
     """
+    # the classes as draw.py sees them: run as `python -m autograd.render`, this module is __main__
+    from .render import RendererNotFoundError, RenderError
+
     args = _arguments(argv)
     try:
         return _run(args)
     except (OSError, ValueError, TypeError, RenderError, RendererNotFoundError) as error:
         print(f"chainrule-render: {' '.join(str(error).split())}", file=sys.stderr)
-        return 1
+    except Exception as error:  # a bug: still one line, with what to report
+        print(f"chainrule-render: unexpected {type(error).__name__}: {' '.join(str(error).split())} "
+              f"(please report this)", file=sys.stderr)
+    return 1
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -352,9 +356,11 @@ def _run(args: argparse.Namespace) -> int:
         default = f"chainrule_{''.join(c if c.isalnum() or c in '_-' else '_' for c in name)}.svg"
     else:
         default = "chainrule_321.svg"
-    output = check_writable(args.output or default, "chainrule-render -o")
+    output = check_writable(args.output or default, "-o")
+    if output.suffix.lower() not in (*FORMATS, ".dot", ".gv"):
+        raise ValueError(f"-o {output}: the suffix names the format; use {', '.join(FORMATS)} or .dot")
     if args.player:
-        check_writable(args.player, "chainrule-render --player")
+        check_writable(args.player, "--player")
     if args.value is not None:
         root, what = load_value(args.value)
         if root.grad == 0.0:

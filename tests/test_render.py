@@ -98,6 +98,13 @@ def test_unwritable_outputs_are_one_line_errors_and_nothing_is_written(tmp_path)
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.skipif(not PURE, reason="a system Graphviz writes PDF")
+def test_pdf_output_with_graphviz_pure_is_a_one_line_error_naming_what_works(tmp_path):
+    line = one_line_error(run("-o", "out.pdf", cwd=tmp_path))
+    assert "cannot write PDF files; it writes .svg, .png and .jpg" in line
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_png_output_is_a_real_png(tmp_path):
     assert main(["-o", str(tmp_path / "out.png")]) == 0
     data = (tmp_path / "out.png").read_bytes()
