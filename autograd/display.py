@@ -45,12 +45,22 @@ def graph_html(graph: Graph) -> str:
 
     Shrunk to the column's width while its smallest text stays ``MIN_TEXT_PX`` or more;
     wider pictures keep that size and scroll inside their box. No script: only CSS.
+    Never raises: without a picture (no renderer, say), the repr and a one-line note why.
 
     >>> from autograd import Value, draw
     >>> html = graph_html(draw(Value(1.0, "x")))
     >>> html.startswith('<div class="chainrule-graph"'), "overflow:auto" in html
     (True, True)
     """
+    try:
+        return _picture(graph)
+    except Exception as error:  # a display hook must not raise: say why in one line
+        note = _note(f"no picture: {_one_line(error)}")
+        return f'<pre style="margin:0">{html.escape(repr(graph))}</pre>{note}'
+
+
+def _picture(graph: Graph) -> str:
+    """``graph_html`` without the safety net: errors propagate."""
     svg = _SVG_PROLOG.sub("", graph.svg(), count=1)
     prefix = f"cr{secrets.token_hex(3)}-"  # several pictures in one notebook keep their ids apart
     svg = _ID.sub(lambda m: f'id="{prefix}{m.group(1)}"', svg)
@@ -88,7 +98,7 @@ def value_html(value: Value, max_nodes: int = DISPLAY_MAX_NODES) -> str:
         else:
             from .draw import draw
 
-            parts.append(graph_html(draw(value, direction="TB")))
+            parts.append(_picture(draw(value, direction="TB")))
     except Exception as error:  # a display hook must not raise: say why in one line
         parts.append(_note(f"no picture: {_one_line(error)}"))
     return "\n".join(parts) + "</div>"

@@ -95,11 +95,19 @@ def _dot_text(text: str) -> str:
     return graphviz.nohtml(_escaped(text).replace("\n", "\\n"))
 
 
+def _field(text: str) -> str:
+    """One field of a record label: as ``_dot_text``, with ``{ } | < >`` escaped for records."""
+    return _RECORD_SPECIAL.sub(r"\\\1", _escaped(text)).replace("\n", "\\n")
+
+
 def _record(*fields: str) -> str:
-    """A record label of ``fields``: each as ``_dot_text``, with ``{ } | < >`` escaped for records."""
-    return graphviz.nohtml(" | ".join(
-        _RECORD_SPECIAL.sub(r"\\\1", _escaped(f)).replace("\n", "\\n")
-        for f in fields))
+    """A record label of ``fields``, each escaped (``_field``)."""
+    return graphviz.nohtml(" | ".join(_field(f) for f in fields))
+
+
+def _ports(texts: Iterable[str]) -> str:
+    """Record fields ``<i0> text0 | <i1> text1 | ...``: one port per incoming edge, where it ends."""
+    return " | ".join(f"<i{k}> {_field(text)}" for k, text in enumerate(texts))
 
 
 class GraphTooLargeError(ValueError):
@@ -370,6 +378,7 @@ def _draw(root: Value, direction: str, grads: bool, formulas: bool, constants: b
         "bgcolor": "white", "ordering": "in"})
     dot.attr("node", fontname=FONT, fontsize="12")
     dot.attr("edge", fontname=FONT, fontsize="10", arrowsize="0.7")
+    entry = "w" if direction == "LR" else "n"  # edges end on the side of a port facing their source
     ids: dict[Value, str] = {}
     titles: dict[str, str] = {}
     index_of = {v: i for i, v in enumerate(order)}
@@ -399,6 +408,16 @@ def _draw(root: Value, direction: str, grads: bool, formulas: bool, constants: b
         state["active"] |= v is active
         state["changed"] |= v in changed
         state["marked"] |= v in marked
+    into_groups = _into_groups(order, member_of, group_outputs, box_id,
+                               (lambda v, k: local_symbol(v, k, short)) if formulas else None)
+    # the arrows into each box, x0, x1, x2 in their natural order, each ending at its own port
+    arrows_into: list[list[tuple[str, str]]] = [[] for _ in group_names]
+    for (source, g), arrow in sorted(into_groups.items(), key=lambda item: _natural(
+            label_of[_named(item[1].source, member_of, group_outputs)])):
+        out = group_outputs[g]
+        of = short[out] if out is not None and out in short else shown_text(group_names[g], SHOWN_CHARS // 2)
+        by = short[_named(arrow.source, member_of, group_outputs)]
+        arrows_into[g].append((source, _into_label(arrow, of, by, formulas)))
     for g, name in enumerate(group_names):
         out = group_outputs[g]
         fields = [shown_text(name)]
@@ -411,12 +430,16 @@ def _draw(root: Value, direction: str, grads: bool, formulas: bool, constants: b
         state = group_state[g]
         kind = "active" if state["active"] else "changed" if state["changed"] else \
             "highlight" if state["marked"] else "group"
-        dot.node(f"g{g}", label=record_label(fields), shape="record", style="rounded,filled,bold",
+        body = _record(*fields)
+        if arrows_into[g]:  # LR: ports | name | data | grad; TB: the ports above the fields
+            ports = _ports(text for _, text in arrows_into[g])
+            body = f"{{ {{{ports}}} | {body} }}" if direction == "LR" else f"{{ {{{ports}}} | {{{body}}} }}"
+        else:
+            body = record_label(fields)
+        dot.node(f"g{g}", label=graphviz.nohtml(body), shape="record", style="rounded,filled,bold",
                  fillcolor=_FILL[kind],
                  **{"class": "group" if kind == "group" else f"group {kind}", "id": f"g{g}"})
         n_nodes += 1
-    into_groups = _into_groups(order, member_of, group_outputs, box_id,
-                               (lambda v, k: local_symbol(v, k, short)) if formulas else None)
 
     for v in order:
         i = index_of[v]
@@ -436,28 +459,32 @@ def _draw(root: Value, direction: str, grads: bool, formulas: bool, constants: b
         if v.is_leaf or group is not None:  # inside a group only edges into its box are drawn
             continue
         op_active = v is active
-        dot.node(f"op{i}", label=_dot_text(_op_label(v, constants)), shape="ellipse", style="filled",
-                 fillcolor=_FILL["active"] if op_active else _FILL["op"], fontsize="11",
-                 margin="0.04,0.02", height="0.3",
+        # each input's local derivative sits in the op's own port, where that input's edge ends
+        ports = []
+        for k, (parent, local) in enumerate(v.edges):
+            text = format_number(local)
+            if formulas:  # in the graph's own names, as the stepper writes it: dz2/da1[0] = W2[0]
+                text = f"{_d(short[v], short[parent])} = {local_symbol(v, k, short)}\n= {text}"
+            if op_active and shown is not None:
+                e = shown.edges[k]
+                text += f"\n× {format_number(shown.upstream)} = {format_number(e.contribution)}"
+            ports.append(text)
+        label = f"{{ {{{_ports(ports)}}} | {_field(_op_label(v, constants))} }}"
+        dot.node(f"op{i}", label=graphviz.nohtml(label),
+                 shape="record", style="rounded,filled",
+                 fillcolor=_FILL["active"] if op_active else _FILL["op"], fontsize="10",
                  **{"class": "op active" if op_active else "op", "id": f"op{i}"})
         titles[f"op{i}"] = f"{label_of[v]} = {expression(v, label_of)}"
         dot.edge(f"op{i}", f"v{i}", **{"class": "out", "id": f"out{i}"})
         n_nodes += 1
         n_edges += 1
-        # with ordering=in, an op's inputs stand in the order a, b, ... (top to bottom in LR)
-        for k, (parent, local) in enumerate(v.edges):
-            text = format_number(local)
-            if formulas:  # in the graph's own names, as the stepper writes it: dz2/da1[0] = W2[0]
-                text = f"{_d(short[v], short[parent])} = {local_symbol(v, k, short)}\n= {text}"
+        for k, (parent, _) in enumerate(v.edges):
             attrs = {"class": "local", "id": f"e{i}_{k}"}
             if op_active and shown is not None:
-                e = shown.edges[k]
-                text += f"\n× {format_number(shown.upstream)} = {format_number(e.contribution)}"
-                attrs.update({"class": "local active", "color": _ACTIVE_EDGE, "fontcolor": _ACTIVE_EDGE,
-                              "penwidth": "2"})
+                attrs.update({"class": "local active", "color": _ACTIVE_EDGE, "penwidth": "2"})
             elif (parent, v) in marked_edges:
                 attrs.update({"class": "local highlight", "color": _ACTIVE_EDGE, "penwidth": "2"})
-            dot.edge(box_id(parent), f"op{i}", label=_dot_text(text), **attrs)
+            dot.edge(box_id(parent), f"op{i}:i{k}:{entry}", **attrs)
             n_edges += 1
         if constants and v.const is not None:
             dot.node(f"c{i}", label=_dot_text(_const_label(v)), shape="plaintext", fontsize="10",
@@ -467,14 +494,10 @@ def _draw(root: Value, direction: str, grads: bool, formulas: bool, constants: b
             n_edges += 1
         if n_nodes > max_nodes:
             raise _too_large(n_nodes, "nodes so far (values, ops and constants)", max_nodes)
-    arrows = sorted(into_groups.items(), key=lambda item: _natural(label_of[_named(item[1].source, member_of,
-                                                                                 group_outputs)]))
-    for (source, g), arrow in arrows:  # with ordering=in: x0, x1, x2 from the top (LR) or left (TB)
-        out = group_outputs[g]
-        of = short[out] if out is not None and out in short else shown_text(group_names[g], SHOWN_CHARS // 2)
-        text = _into_label(arrow, of, short[_named(arrow.source, member_of, group_outputs)], formulas)
-        dot.edge(source, f"g{g}", label=_dot_text(text), **{"class": "into-group", "id": f"{source}_g{g}"})
-        n_edges += 1
+    for g, arrows in enumerate(arrows_into):
+        for k, (source, _) in enumerate(arrows):
+            dot.edge(source, f"g{g}:i{k}:{entry}", **{"class": "into-group", "id": f"{source}_g{g}"})
+            n_edges += 1
     if n_nodes > QUICK_LAYOUT_ABOVE:  # a 3,000-value graph: about 3 s instead of 40
         dot.graph_attr.update(_QUICK_LAYOUT)
     return Graph(dot, n_nodes, n_edges, shown, ids, titles)

@@ -42,6 +42,25 @@ def node_id(element: ET.Element) -> str:
     return element.get("id", "")
 
 
+def port_text(graph, source: str, head: str) -> str:
+    """The text in the port of node ``head`` where the edge from box ``source`` ends (read from the
+    DOT source: each local derivative sits in its own port, where its edge arrives)."""
+    port = re.search(rf"\b{source} -> {head}:i(\d+)", graph.source)
+    assert port, f"no edge {source} -> {head}:iK"
+    label = re.search(rf'\b{head} \[label="(.*?)" ', graph.source)
+    fields = dict(re.findall(r"<i(\d+)> ((?:[^|}\\]|\\.)*)", label.group(1)))
+    return " ".join(fields[port.group(1)].replace("\\n", " ").split())
+
+
+def op_of(graph, v: Value) -> str:
+    """The id of the op node that makes ``v``."""
+    return "op" + graph.ids[v].removeprefix("v")
+
+
+def node_text(svg: ET.Element, node: str) -> str:
+    return " ".join(t for g in groups(svg, "node") if node_id(g) == node for t in texts(g))
+
+
 @pytest.fixture
 def net():
     net = three_two_one()
@@ -68,10 +87,17 @@ def test_labels_data_grads_and_local_derivatives_appear(net):
     assert "data 0.588899" in shown and "data 0.169004" in shown  # a2 and C
     for grad in ("grad -0.0613582", "grad -0.114344", "grad -0.199053", "grad 0.00633355"):
         assert grad in shown
-    edge_labels = [t for g in groups(svg, "edge") for t in texts(g)]
-    assert "0.242097" in edge_labels  # sigma'(z2) on the edge z2 -> sigmoid
-    assert "0.28905" in edge_labels   # d(W2[0]·a1[0])/dW2[0] = a1[0]
-    assert "-0.822203" in edge_labels  # d(err²)/derr = 2·err
+    # each local derivative sits in its op's port where the edge from that parent ends
+    graph = draw(net.C)
+    svg = parse(graph.svg())
+    w2a1 = net.z2.parents[0].parents[0]  # W2[0]·a1[0]
+    for parent, child, local in [(net.z2, net.a2, "0.242097"),   # sigma'(z2)
+                                 (net.W2[0], w2a1, "0.28905"),   # d(W2[0]·a1[0])/dW2[0] = a1[0]
+                                 (net.a1[0], w2a1, "0.5"),       # ... /da1[0] = W2[0]
+                                 (net.C.parents[0], net.C, "-0.822203")]:  # d(err²)/derr = 2·err
+        assert port_text(graph, graph.ids[parent], op_of(graph, child)) == local
+        assert local in texts(svg)
+    assert not [t for g in groups(svg, "edge") for t in texts(g)]  # no floating edge labels
 
 
 def test_every_value_of_the_321_example_shows_its_gradient(net):
@@ -85,15 +111,21 @@ def test_every_value_of_the_321_example_shows_its_gradient(net):
 def test_options_formulas_grads_constants_direction(net):
     plain = draw(net.C)
     assert "rankdir=LR" in plain.source and "Courier" in plain.source
-    formulas = parse(draw(net.C, formulas=True).svg())
-    edge_text = [" ".join(texts(g)) for g in groups(formulas, "edge")]
+    graph = draw(net.C, formulas=True)
+    formulas = parse(graph.svg())
     # each edge's derivative in the graph's own names, as the stepper writes it
-    assert "da2/dz2 = sigma'(z2) = 0.242097" in edge_text
-    assert "derr/da2 = 1 = 1" in edge_text
-    assert any(re.fullmatch(r"dt\d+/da1\[0\] = W2\[0\] = 0\.5", t) for t in edge_text), edge_text
-    assert any(re.fullmatch(r"dt\d+/dW2\[0\] = a1\[0\] = 0\.28905", t) for t in edge_text)
+    w2a1 = net.z2.parents[0].parents[0]  # W2[0]·a1[0]
+    assert port_text(graph, graph.ids[net.z2], op_of(graph, net.a2)) == "da2/dz2 = sigma'(z2) = 0.242097"
+    assert port_text(graph, graph.ids[net.a2], op_of(graph, net.C.parents[0])) == "derr/da2 = 1 = 1"
+    assert re.fullmatch(r"dt\d+/da1\[0\] = W2\[0\] = 0\.5",
+                        port_text(graph, graph.ids[net.a1[0]], op_of(graph, w2a1)))
+    assert re.fullmatch(r"dt\d+/dW2\[0\] = a1\[0\] = 0\.28905",
+                        port_text(graph, graph.ids[net.W2[0]], op_of(graph, w2a1)))
+    op_text = " ".join(node_text(formulas, g.get("id")) for g in groups(formulas, "node")
+                       if g.get("class", "").startswith("node op"))
+    assert "da2/dz2 = sigma'(z2)" in op_text and "= 0.242097" in op_text
     # no generic operand names that clash with the network's own x0, w0
-    assert not any(re.search(r"d\(a·b\)|dσ\(a\)|\bw0\b", t) for t in edge_text)
+    assert not re.search(r"d\(a·b\)|dσ\(a\)|\bw0\b", op_text)
     no_grads = draw(net.C, grads=False, constants=False, direction="TB")
     assert "rankdir=TB" in no_grads.source and "grad " not in no_grads.source
     assert "c = 2" not in no_grads.source and "a ** 2" in no_grads.source
@@ -124,7 +156,8 @@ def test_step_k_highlights_the_active_node_and_changed_grads_without_touching_va
     assert [node_id(g) for g in changed] == [graph.ids[net.z2]]
     assert "grad 0 → -0.199053" in texts(changed[0])
     hot = [g for g in groups(svg, "edge") if "active" in g.get("class", "").split()]
-    assert len(hot) == 1 and "× -0.822203 = -0.199053" in " ".join(texts(hot[0]))
+    assert len(hot) == 1 and "× -0.822203 = -0.199053" in node_text(svg, op_of(graph, net.a2))
+    assert port_text(graph, graph.ids[net.z2], op_of(graph, net.a2)) == "0.242097 × -0.822203 = -0.199053"
     # not yet reached at step 3: the hidden layer's grads are still 0 in the picture
     hidden = next(g for g in groups(svg, "node") if node_id(g) == graph.ids[net.a1[0]])
     assert "grad 0" in texts(hidden)
@@ -145,22 +178,28 @@ def test_collapse_draws_each_neuron_as_one_box(net):
     svg = parse(graph.svg())
     boxes = [g for g in groups(svg, "node") if "group" in g.get("class", "")]
     # each box names itself and the Value whose data and grad it shows
-    assert sorted(texts(b)[0] for b in boxes) == ["hidden 0: a1[0]", "hidden 1: a1[1]", "output: a2"]
+    assert sorted(t for b in boxes for t in texts(b) if ":" in t) == \
+        ["hidden 0: a1[0]", "hidden 1: a1[1]", "output: a2"]
     # left: the 3 inputs, 3 boxes, err and C with their 2 ops and 2 constants
     assert graph.node_count == 3 + 3 + 2 + 2 + 2
     output = next(" ".join(texts(b)) for b in boxes if "output: a2" in texts(b))
     assert "data 0.588899" in output and "grad -0.822203" in output
     assert len(groups(svg, "node")) == graph.node_count
     assert len(groups(svg, "edge")) == graph.edge_count
-    # the arrow into a box carries the box's derivative: d(a1[1])/dx1 = sigma'(z1[1]) × W1[1][1]
-    arrows = {g.get("id"): " ".join(texts(g)) for g in groups(svg, "edge")}
+    # the arrow into a box ends at the box's derivative: d(a1[1])/dx1 = sigma'(z1[1]) × W1[1][1]
     z11 = -0.3 * 2 + 0.4 * 3 + 0.2 * -1 + -0.1
     s11 = 1 / (1 + math.exp(-z11))
     x1 = graph.ids[net.x[1]]
-    assert arrows[f"{x1}_{graph.ids[net.a1[1]]}"] == f"{s11 * (1 - s11) * 0.4:.6g}" == "0.0977833"
+    into_hidden_1 = port_text(graph, x1, graph.ids[net.a1[1]])
+    assert into_hidden_1 == f"{s11 * (1 - s11) * 0.4:.6g}" == "0.0977833"
+    assert "0.0977833" in node_text(svg, graph.ids[net.a1[1]])
     z10 = 0.2 * 2 - 0.5 * 3 + 0.1 * -1 + 0.3
     s10 = 1 / (1 + math.exp(-z10))
-    assert arrows[f"{x1}_{graph.ids[net.a1[0]]}"] == f"{s10 * (1 - s10) * -0.5:.6g}"
+    assert port_text(graph, x1, graph.ids[net.a1[0]]) == f"{s10 * (1 - s10) * -0.5:.6g}"
+    # with formulas: the chain rule inside the box, in the network's own names
+    formulas = draw(net.C, collapse=neurons, formulas=True)
+    assert port_text(formulas, x1, graph.ids[net.a1[1]]) == \
+        "da1[1]/dx1 = sigma'(z1[1]) × W1[1][1] = 0.244458 × 0.4 = 0.0977833"
     # inputs top to bottom in their natural order, hidden 0 above hidden 1
     top = {node_id(g): min(float(t.get("y")) for t in g.iter(f"{SVG}text")) for g in groups(svg, "node")}
     xs = [top[graph.ids[x]] for x in net.x]
@@ -261,6 +300,8 @@ def test_a_large_value_displays_as_text_quickly_and_never_raises(monkeypatch, tm
     page = (Value(1.0, "x") * 2)._repr_html_()
     assert "Value(data=2" in page and "no picture: RendererNotFoundError" in page
     assert "Traceback" not in page and page.count("\n") < 3
+    page = draw(Value(1.0, "x"))._repr_html_()
+    assert "&lt;Graph: 1 nodes" in page and "no picture: RendererNotFoundError" in page
 
 
 # --- finding a renderer -------------------------------------------------------------------------
