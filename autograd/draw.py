@@ -1,10 +1,15 @@
 """Computation graphs as pictures: every Value a box (name | data | grad), every op a node.
 
-Each edge from a parent into an op is labelled with the local derivative recorded at
-forward time (with ``formulas=True`` also the rule's formula, ``d(a·b)/da = b``);
-plain-number operands appear as small constant nodes. ``step=k`` shows the backward
-pass as it stands after step k of ``step_through``. Layout and SVG come from Graphviz
-(see ``autograd.render``); the font is Courier so the picture is the same everywhere.
+Each edge from a parent into an op ends at the op's port for that input, which shows the
+local derivative recorded at forward time (with ``formulas=True`` written out in the graph's
+own names too, ``dz2/da1[0] = W2[0] = 0.5``), so every number sits where its edge arrives.
+Plain-number operands appear as small constant nodes. ``collapse=`` draws groups (a neuron)
+as one box; the number where an arrow enters a box is the box's own derivative with
+respect to that input, by the chain rule through the box. ``step=k`` shows the backward
+pass as it stands after step k of ``step_through``. Labels of any text are shown as text:
+quoted for DOT, escaped for SVG, shortened past ``SHOWN_CHARS`` (the node's tooltip has
+them whole). Layout and SVG come from Graphviz (see ``autograd.render``); the font is
+Courier so the picture is the same everywhere.
 
 >>> from autograd import Value
 >>> x = Value(2.0, "x"); y = x * x; y.label = "y"; y.backward()

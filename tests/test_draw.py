@@ -6,6 +6,7 @@ import math
 import os
 import random
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -367,3 +368,61 @@ def test_command_line_writes_the_321_graph(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "autograd.render", "-o", str(out), "--step", "99"],
                          capture_output=True, text=True, check=False)
     assert bad.returncode == 1 and "21 steps" in bad.stderr
+
+
+def _browser():
+    """A headless Chromium driven by selenium, or a skip saying what is missing."""
+    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
+    binary = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome")
+                   if shutil.which(n)), None)
+    driver_path = shutil.which("chromedriver")
+    if binary is None or driver_path is None:
+        pytest.skip("no headless browser: install Debian's chromium and chromium-driver")
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = binary
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                "--disable-background-networking", "--window-size=1280,800"):
+        options.add_argument(arg)
+    try:
+        return webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
+    except Exception as error:  # a browser that cannot start here is an environment problem
+        pytest.skip(f"chromium could not start: {str(error).splitlines()[0]}")
+
+
+_MEASURE = """
+return Array.from(document.querySelectorAll('.chainrule-graph')).map(function (box) {
+  var svg = box.querySelector('svg');
+  var scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+  var sizes = Array.from(svg.querySelectorAll('text')).map(function (t) {
+    return parseFloat(t.getAttribute('font-size')) * scale; });
+  return {box: box.getBoundingClientRect().width, scrolls: box.scrollWidth > box.clientWidth,
+          svg: svg.getBoundingClientRect().width, smallest: Math.min.apply(null, sizes),
+          ratio: svg.getBoundingClientRect().height / svg.getBoundingClientRect().width,
+          aspect: svg.viewBox.baseVal.height / svg.viewBox.baseVal.width};
+});
+"""
+
+
+def test_in_a_980px_column_pictures_fit_or_scroll_with_text_at_least_9px(net, tmp_path):
+    x = Value(2.0, "x")
+    y = x * x
+    y.label = "y"
+    neurons = {"hidden 0": net.a1[0], "hidden 1": net.a1[1], "output": net.a2}
+    parts = [draw(y)._repr_html_(), draw(net.C)._repr_html_(),
+             draw(net.C, collapse=neurons, direction="TB")._repr_html_(), y._repr_html_()]
+    page = tmp_path / "column.html"
+    page.write_text('<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>'
+                    '<div style="width:980px">' + "".join(parts) + "</div></body></html>", encoding="utf-8")
+    driver = _browser()
+    try:
+        driver.get(page.as_uri())
+        small, wide, collapsed, value = driver.execute_script(_MEASURE)
+    finally:
+        driver.quit()
+    for shown in (small, wide, collapsed, value):
+        assert shown["box"] <= 980 and shown["smallest"] >= 9, shown
+        assert shown["ratio"] == pytest.approx(shown["aspect"], rel=0.02)  # not stretched
+    assert not small["scrolls"] and small["smallest"] == pytest.approx(10 * 4 / 3)  # natural size
+    assert wide["scrolls"] and wide["svg"] > 980  # the whole 3-2-1 graph: scroll, text readable
