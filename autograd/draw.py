@@ -206,7 +206,9 @@ class Graph:
 
     def __repr__(self) -> str:
         step = f", step {self.step.index}/{self.step.total}" if self.step is not None else ""
-        return f"<Graph: {self.node_count} nodes, {self.edge_count} edges, {self.direction}{step}>"
+        nodes = f"{self.node_count} node{'s' * (self.node_count != 1)}"
+        edges = f"{self.edge_count} edge{'s' * (self.edge_count != 1)}"
+        return f"<Graph: {nodes}, {edges}, {self.direction}{step}>"
 
     def _repr_html_(self) -> str:
         """Jupyter shows the picture at a readable size in a box of the column's width that scrolls."""

@@ -206,6 +206,9 @@ def test_collapse_draws_each_neuron_as_one_box(net):
     xs = [top[graph.ids[x]] for x in net.x]
     assert xs == sorted(xs), xs
     assert top[graph.ids[net.a1[0]]] < top[graph.ids[net.a1[1]]]
+    # a box with two outputs has no one derivative: its arrows carry no number
+    two = draw(net.C, collapse=[("two", [net.a1[0], net.a1[1], *net.z1])])
+    assert re.search(r'\bg0 \[label="\{ \{(<i\d> *\|? *){4}\} \| two \}"', two.source), two.source
     # an explicit member list works too, and bad specs are named
     explicit = draw(net.C, collapse=[("loss", [net.C, net.C.parents[0]])])
     assert explicit.node_count < draw(net.C).node_count
@@ -302,7 +305,7 @@ def test_a_large_value_displays_as_text_quickly_and_never_raises(monkeypatch, tm
     assert "Value(data=2" in page and "no picture: RendererNotFoundError" in page
     assert "Traceback" not in page and page.count("\n") < 3
     page = draw(Value(1.0, "x"))._repr_html_()
-    assert "&lt;Graph: 1 nodes" in page and "no picture: RendererNotFoundError" in page
+    assert "&lt;Graph: 1 node, 0 edges, LR&gt;" in page and "no picture: RendererNotFoundError" in page
 
 
 # --- finding a renderer -------------------------------------------------------------------------
