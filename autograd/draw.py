@@ -1,10 +1,15 @@
 """Computation graphs as pictures: every Value a box (name | data | grad), every op a node.
 
-Each edge from a parent into an op is labelled with the local derivative recorded at
-forward time (with ``formulas=True`` also the rule's formula, ``d(a·b)/da = b``);
-plain-number operands appear as small constant nodes. ``step=k`` shows the backward
-pass as it stands after step k of ``step_through``. Layout and SVG come from Graphviz
-(see ``autograd.render``); the font is Courier so the picture is the same everywhere.
+Each edge from a parent into an op ends at the op's port for that input, which shows the
+local derivative recorded at forward time (with ``formulas=True`` written out in the graph's
+own names too, ``dz2/da1[0] = W2[0] = 0.5``), so every number sits where its edge arrives.
+Plain-number operands appear as small constant nodes. ``collapse=`` draws groups (a neuron)
+as one box; the number where an arrow enters a box is the box's own derivative with
+respect to that input, by the chain rule through the box. ``step=k`` shows the backward
+pass as it stands after step k of ``step_through``. Labels of any text are shown as text:
+quoted for DOT, escaped for SVG, shortened past ``SHOWN_CHARS`` (the node's tooltip has
+them whole). Layout and SVG come from Graphviz (see ``autograd.render``); the font is
+Courier so the picture is the same everywhere.
 
 >>> from autograd import Value
 >>> x = Value(2.0, "x"); y = x * x; y.label = "y"; y.backward()
@@ -17,19 +22,21 @@ True
 
 from __future__ import annotations
 
+import html
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import graphviz
 
 from .backward import topological_order
-from .notation import Names, format_number, node_names
+from .notation import Names, expression, format_number, local_symbol, node_names
 from .stepper import Step, Stepper
 from .value import Value
 
-__all__ = ["MAX_NODES", "Collapse", "Graph", "GraphTooLargeError", "draw", "draw_steps"]
+__all__ = ["MAX_NODES", "SHOWN_CHARS", "Collapse", "Graph", "GraphTooLargeError", "draw", "draw_steps",
+           "shown_text", "visible_text"]
 
 MAX_NODES = 6000
 """Drawn nodes (values, ops, constants, groups) above which ``draw`` refuses: layout gets slow."""
@@ -45,14 +52,74 @@ FONT = "Courier"
 _FILL = {"value": "white", "op": "#eeeeee", "group": "#dde8f6", "highlight": "#fff3b0",
          "active": "#ffd866", "changed": "#bfe6bf"}
 _ACTIVE_EDGE = "#c0392b"
-_RECORD_SPECIAL = re.compile(r'([{}|<>"\\])')
+SHOWN_CHARS = 40
+"""Labels longer than this are shortened in the picture (``…`` at the end); the tooltip has them whole."""
+_RECORD_SPECIAL = re.compile(r"([{}|<>])")
+_UNSHOWABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+"""Characters XML (and so SVG) cannot hold, or that show nothing: control characters, lone surrogates."""
+_SVG_PROLOG = re.compile(r"\A.*?(?=<svg\b)", re.DOTALL)
+_SVG_SIZE = re.compile(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"')
+_NODE_TITLE = re.compile(r'(<g id="([a-z]+\d+)" class="node[^"]*">\s*<title>)[^<]*(</title>)')
+
+
+def visible_text(text: str) -> str:
+    r"""``text`` as the pictures show it: control characters written as escapes (``\x00``), line
+    breaks as ``\n``; everything else, any script, emoji and markup characters included, as it is.
+
+    >>> visible_text("a\x00b\r\nc<d>")
+    'a\\x00b\nc<d>'
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    return _UNSHOWABLE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                           else f"\\u{ord(m.group()):04x}", text)
+
+
+def shown_text(text: str, limit: int = SHOWN_CHARS) -> str:
+    """``visible_text(text)`` shortened to ``limit`` characters (the last one ``…``) for a picture.
+
+    >>> shown_text("x" * 50, 10)
+    'xxxxxxxxx…'
+    """
+    text = visible_text(text)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _escaped(text: str) -> str:
+    """``visible_text(text)`` with what Graphviz would expand in a label written out: backslashes
+    doubled (``\\N`` would become the node's name) and ``&`` as ``&amp;`` (``&lt;`` would become ``<``).
+    """
+    return visible_text(text).replace("\\", "\\\\").replace("&", "&amp;")
+
+
+def _dot_text(text: str) -> str:
+    """Text for a plain (non-record) DOT label: shown as written, never as DOT, HTML or escapes.
+
+    ``_escaped``, lines joined with DOT's ``\\n``; ``nohtml`` stops the graphviz library from
+    passing ``<...>`` as HTML-like DOT; the library quotes the rest (``"`` becomes ``\\"``).
+    """
+    return graphviz.nohtml(_escaped(text).replace("\n", "\\n"))
+
+
+def _field(text: str) -> str:
+    """One field of a record label: as ``_dot_text``, with ``{ } | < >`` escaped for records."""
+    return _RECORD_SPECIAL.sub(r"\\\1", _escaped(text)).replace("\n", "\\n")
+
+
+def _record(*fields: str) -> str:
+    """A record label of ``fields``, each escaped (``_field``)."""
+    return graphviz.nohtml(" | ".join(_field(f) for f in fields))
+
+
+def _ports(texts: Iterable[str]) -> str:
+    """Record fields ``<i0> text0 | <i1> text1 | ...``: one port per incoming edge, where it ends."""
+    return " | ".join(f"<i{k}> {_field(text)}" for k, text in enumerate(texts))
 
 
 class GraphTooLargeError(ValueError):
     """The graph has more nodes than ``draw`` lays out in reasonable time."""
 
 
-@dataclass
+@dataclass(repr=False)
 class Graph:
     """A drawn computation graph: ``svg()`` renders it, ``save(path)`` writes it, Jupyter shows it.
 
@@ -67,14 +134,23 @@ class Graph:
     """The backward step shown (``draw(..., step=k)`` with k ≥ 1), else None."""
     ids: dict[Value, str] = field(default_factory=dict)
     """The SVG element id of each drawn Value's box (a collapsed Value has its group's id)."""
+    titles: dict[str, str] = field(default_factory=dict)
+    """The tooltip of each node (by id): a box's full name, an op's equation."""
 
     @property
     def source(self) -> str:
         """The graph in Graphviz's DOT language."""
         return self.digraph.source
 
+    @property
+    def direction(self) -> str:
+        """``"LR"`` (left to right) or ``"TB"`` (top to bottom)."""
+        return str(self.digraph.graph_attr.get("rankdir", "TB"))
+
     def svg(self) -> str:
         """The picture as SVG text (rendered by graphviz-pure, else a system ``dot``).
+
+        Each node's ``<title>`` (its tooltip in a browser) is its full, escaped name.
 
         >>> from autograd import Value
         >>> draw(Value(1.0, "x")).svg().count('class="node value')
@@ -82,35 +158,63 @@ class Graph:
         """
         from .render import render_svg  # imported here so that `python -m autograd.render` runs cleanly
 
-        return render_svg(self.source)
+        titles = self.titles
+
+        def title(match: re.Match[str]) -> str:
+            text = titles.get(match.group(2))
+            if text is None:
+                return match.group(0)
+            return f"{match.group(1)}{html.escape(visible_text(text), quote=False)}{match.group(3)}"
+
+        return _NODE_TITLE.sub(title, render_svg(self.source))
+
+    def render(self, fmt: str = "svg") -> bytes:
+        """The picture as ``fmt``: "svg", "png", "jpg", or "pdf" (with a system Graphviz ``dot``).
+
+        >>> from autograd import Value
+        >>> draw(Value(1.0, "x")).render("png")[:4]
+        b'\\x89PNG'
+        """
+        from .render import render
+
+        return self.svg().encode("utf-8") if fmt == "svg" else render(self.source, fmt)
 
     def save(self, path: str | Path) -> Path:
-        """Write the SVG to ``path`` (``.dot`` or ``.gv``: the DOT source instead); returns the path.
+        """Write the picture to ``path``, in the format its suffix names; returns the path.
+
+        ``.svg``, ``.png``, ``.jpg``, ``.pdf`` (PDF needs a system Graphviz), or ``.dot``/``.gv``
+        for the DOT source. The file is written whole or not at all (a temporary file, then a
+        rename); a missing folder or an unknown suffix is a clear error naming ``path``.
 
         >>> import tempfile, pathlib
         >>> from autograd import Value
-        >>> draw(Value(1.0)).save(pathlib.Path(tempfile.mkdtemp()) / "x.svg").stat().st_size > 0
-        True
+        >>> draw(Value(1.0)).save(pathlib.Path(tempfile.mkdtemp()) / "x.png").read_bytes()[:4]
+        b'\\x89PNG'
         """
-        path = Path(path)
-        text = self.source if path.suffix in (".dot", ".gv") else self.svg()
-        path.write_text(text, encoding="utf-8")
-        return path
+        from .render import FORMATS, check_writable, write_file
 
-    def _repr_svg_(self) -> str:
-        return self.svg()
+        path = check_writable(path, f"Graph.save({str(path)!r})")
+        suffix = path.suffix.lower()
+        if suffix in (".dot", ".gv"):
+            data = self.source.encode("utf-8")
+        elif suffix in FORMATS:
+            data = self.render(FORMATS[suffix])
+        else:
+            raise ValueError(f"Graph.save({str(path)!r}): the suffix names the format; use "
+                             f"{', '.join(FORMATS)}, or .dot for the DOT source")
+        return write_file(path, data, f"Graph.save({str(path)!r})")
 
-    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, str]:
-        return {"image/svg+xml": self.svg()}
+    def __repr__(self) -> str:
+        step = f", step {self.step.index}/{self.step.total}" if self.step is not None else ""
+        nodes = f"{self.node_count} node{'s' * (self.node_count != 1)}"
+        edges = f"{self.edge_count} edge{'s' * (self.edge_count != 1)}"
+        return f"<Graph: {nodes}, {edges}, {self.direction}{step}>"
 
+    def _repr_html_(self) -> str:
+        """Jupyter shows the picture at a readable size in a box of the column's width that scrolls."""
+        from .display import graph_html
 
-def _record(*fields: str) -> str:
-    return " | ".join(_RECORD_SPECIAL.sub(r"\\\1", f) for f in fields)
-
-
-def _dot_text(text: str) -> str:
-    """Text for a non-record label: backslashes doubled, lines joined with DOT's ``\\n``."""
-    return text.replace("\\", "\\\\").replace("\n", "\\n")
+        return graph_html(self)
 
 
 def _op_label(node: Value, constants: bool) -> str:
@@ -131,7 +235,10 @@ def _const_label(node: Value) -> str:
 
 def _groups(collapse: Collapse | None,
             order: list[Value]) -> tuple[list[str], dict[Value, int], list[Value | None]]:
-    """Group names, each member's group index, and each group's output Value (or None)."""
+    """Group names, each member's group index, and each group's output Value (or None).
+
+    A group given by its members has as output the one member used outside it (None if several are).
+    """
     if collapse is None:
         return [], {}, []
     specs = list(collapse.items() if isinstance(collapse, Mapping) else collapse)
@@ -162,30 +269,36 @@ def _groups(collapse: Collapse | None,
             if v in in_graph:
                 member_of.setdefault(v, index)
         outputs.append(None)
-    if auto:
-        consumers: dict[Value, list[Value]] = {}
-        for node in order:
+    consumers: dict[Value, list[Value]] = {}
+    for node in order:
+        for parent in node.parents:
+            consumers.setdefault(parent, []).append(node)
+    for index, out in auto:
+        # Walk back from the group's output through ops not claimed by another group;
+        # leaves join when every op that uses them is inside the group (its parameters).
+        mine = {out}
+        stack = [out]
+        while stack:
+            node = stack.pop()
             for parent in node.parents:
-                consumers.setdefault(parent, []).append(node)
-        for index, out in auto:
-            # Walk back from the group's output through ops not claimed by another group;
-            # leaves join when every op that uses them is inside the group (its parameters).
-            mine = {out}
-            stack = [out]
-            while stack:
-                node = stack.pop()
-                for parent in node.parents:
-                    if parent in mine or member_of.get(parent, index) != index or parent.is_leaf:
-                        continue
+                if parent in mine or member_of.get(parent, index) != index or parent.is_leaf:
+                    continue
+                mine.add(parent)
+                stack.append(parent)
+        for node in list(mine):
+            for parent in node.parents:
+                if parent.is_leaf and parent not in member_of and \
+                        all(c in mine for c in consumers.get(parent, ())):
                     mine.add(parent)
-                    stack.append(parent)
-            for node in list(mine):
-                for parent in node.parents:
-                    if parent.is_leaf and parent not in member_of and \
-                            all(c in mine for c in consumers.get(parent, ())):
-                        mine.add(parent)
-            for node in mine:
-                member_of.setdefault(node, index)
+        for node in mine:
+            member_of.setdefault(node, index)
+    root = order[-1] if order else None
+    for index, out in enumerate(outputs):
+        if out is None:  # a list of members: its output is the one member used outside it, if one is
+            leaving = [v for v, g in member_of.items() if g == index and
+                       (v is root or any(member_of.get(c) != index for c in consumers.get(v, ())))]
+            if len(leaving) == 1:
+                outputs[index] = leaving[0]
     return names, member_of, outputs
 
 
@@ -269,12 +382,14 @@ def _draw(root: Value, direction: str, grads: bool, formulas: bool, constants: b
 
     dot = graphviz.Digraph(name="chainrule", graph_attr={
         "rankdir": direction, "fontname": FONT, "nodesep": "0.25", "ranksep": "0.4",
-        "bgcolor": "white"})
+        "bgcolor": "white", "ordering": "in"})
     dot.attr("node", fontname=FONT, fontsize="12")
     dot.attr("edge", fontname=FONT, fontsize="10", arrowsize="0.7")
+    entry = "w" if direction == "LR" else "n"  # edges end on the side of a port facing their source
     ids: dict[Value, str] = {}
+    titles: dict[str, str] = {}
     index_of = {v: i for i, v in enumerate(order)}
-    into_groups: dict[tuple[str, int], list[float]] = {}
+    short = {v: shown_text(name, SHOWN_CHARS // 2) for v, name in label_of.items()}
     n_nodes = n_edges = 0
 
     def box_id(v: Value) -> str:
@@ -300,15 +415,35 @@ def _draw(root: Value, direction: str, grads: bool, formulas: bool, constants: b
         state["active"] |= v is active
         state["changed"] |= v in changed
         state["marked"] |= v in marked
+    into_groups = _into_groups(order, member_of, group_outputs, box_id,
+                               (lambda v, k: local_symbol(v, k, short)) if formulas else None)
+    # the arrows into each box, x0, x1, x2 in their natural order, each ending at its own port
+    arrows_into: list[list[tuple[str, str]]] = [[] for _ in group_names]
+    for (source, g), arrow in sorted(into_groups.items(), key=lambda item: _natural(
+            label_of[_named(item[1].source, member_of, group_outputs)])):
+        out = group_outputs[g]
+        of = short[out] if out is not None and out in short else shown_text(group_names[g], SHOWN_CHARS // 2)
+        by = short[_named(arrow.source, member_of, group_outputs)]
+        arrows_into[g].append((source, _into_label(arrow, of, by, formulas)))
     for g, name in enumerate(group_names):
         out = group_outputs[g]
-        fields = [name]
+        fields = [shown_text(name)]
+        titles[f"g{g}"] = name
         if out is not None and out in index_of:
+            if label_of[out] != name:  # which Value the box's numbers are
+                fields[0] += f": {shown_text(label_of[out], SHOWN_CHARS // 2)}"
+                titles[f"g{g}"] = f"{name}: {label_of[out]}"
             fields += [f"data {format_number(out.data)}", *grad_field(out)]
         state = group_state[g]
         kind = "active" if state["active"] else "changed" if state["changed"] else \
             "highlight" if state["marked"] else "group"
-        dot.node(f"g{g}", label=record_label(fields), shape="record", style="rounded,filled,bold",
+        body = _record(*fields)
+        if arrows_into[g]:  # LR: ports | name | data | grad; TB: the ports above the fields
+            ports = _ports(text for _, text in arrows_into[g])
+            body = f"{{ {{{ports}}} | {body} }}" if direction == "LR" else f"{{ {{{ports}}} | {{{body}}} }}"
+        else:
+            body = record_label(fields)
+        dot.node(f"g{g}", label=graphviz.nohtml(body), shape="record", style="rounded,filled,bold",
                  fillcolor=_FILL[kind],
                  **{"class": "group" if kind == "group" else f"group {kind}", "id": f"g{g}"})
         n_nodes += 1
@@ -320,43 +455,43 @@ def _draw(root: Value, direction: str, grads: bool, formulas: bool, constants: b
         if group is None:
             kind = "active" if v is active else "changed" if v in changed else \
                 "highlight" if v in marked else "value"
-            fields = [label_of[v], f"data {format_number(v.data)}", *grad_field(v)]
-            attrs = {"class": "value" if kind == "value" else f"value {kind}", "id": f"v{i}",
-                     "tooltip": label_of[v]}
+            fields = [shown_text(label_of[v]), f"data {format_number(v.data)}", *grad_field(v)]
+            attrs = {"class": "value" if kind == "value" else f"value {kind}", "id": f"v{i}"}
+            titles[f"v{i}"] = label_of[v]
             if kind != "value":
                 attrs["penwidth"] = "2"
             dot.node(f"v{i}", label=record_label(fields), shape="record", style="filled",
                      fillcolor=_FILL[kind], **attrs)
             n_nodes += 1
-        if v.is_leaf:
-            continue
-        if group is not None:
-            # inside a group: only edges coming in from outside it are drawn, into the box
-            for parent, local in v.edges:
-                if member_of.get(parent) != group:
-                    into_groups.setdefault((box_id(parent), group), []).append(local)
+        if v.is_leaf or group is not None:  # inside a group only edges into its box are drawn
             continue
         op_active = v is active
-        dot.node(f"op{i}", label=_dot_text(_op_label(v, constants)), shape="ellipse", style="filled",
-                 fillcolor=_FILL["active"] if op_active else _FILL["op"], fontsize="11",
-                 margin="0.04,0.02", height="0.3",
-                 **{"class": "op active" if op_active else "op", "id": f"op{i}"})
-        dot.edge(f"op{i}", f"v{i}", **{"class": "out", "id": f"out{i}"})
-        n_nodes += 1
-        n_edges += 1
+        # each input's local derivative sits in the op's own port, where that input's edge ends
+        ports = []
         for k, (parent, local) in enumerate(v.edges):
             text = format_number(local)
-            if formulas:
-                text = f"{v.formulas[k]}\n= {text}"
-            attrs = {"class": "local", "id": f"e{i}_{k}"}
+            if formulas:  # in the graph's own names, as the stepper writes it: dz2/da1[0] = W2[0]
+                text = f"{_d(short[v], short[parent])} = {local_symbol(v, k, short)}\n= {text}"
             if op_active and shown is not None:
                 e = shown.edges[k]
                 text += f"\n× {format_number(shown.upstream)} = {format_number(e.contribution)}"
-                attrs.update({"class": "local active", "color": _ACTIVE_EDGE, "fontcolor": _ACTIVE_EDGE,
-                              "penwidth": "2"})
+            ports.append(text)
+        label = f"{{ {{{_ports(ports)}}} | {_field(_op_label(v, constants))} }}"
+        dot.node(f"op{i}", label=graphviz.nohtml(label),
+                 shape="record", style="rounded,filled",
+                 fillcolor=_FILL["active"] if op_active else _FILL["op"], fontsize="10",
+                 **{"class": "op active" if op_active else "op", "id": f"op{i}"})
+        titles[f"op{i}"] = f"{label_of[v]} = {expression(v, label_of)}"
+        dot.edge(f"op{i}", f"v{i}", **{"class": "out", "id": f"out{i}"})
+        n_nodes += 1
+        n_edges += 1
+        for k, (parent, _) in enumerate(v.edges):
+            attrs = {"class": "local", "id": f"e{i}_{k}"}
+            if op_active and shown is not None:
+                attrs.update({"class": "local active", "color": _ACTIVE_EDGE, "penwidth": "2"})
             elif (parent, v) in marked_edges:
                 attrs.update({"class": "local highlight", "color": _ACTIVE_EDGE, "penwidth": "2"})
-            dot.edge(box_id(parent), f"op{i}", label=_dot_text(text), **attrs)
+            dot.edge(box_id(parent), f"op{i}:i{k}:{entry}", **attrs)
             n_edges += 1
         if constants and v.const is not None:
             dot.node(f"c{i}", label=_dot_text(_const_label(v)), shape="plaintext", fontsize="10",
@@ -366,14 +501,117 @@ def _draw(root: Value, direction: str, grads: bool, formulas: bool, constants: b
             n_edges += 1
         if n_nodes > max_nodes:
             raise _too_large(n_nodes, "nodes so far (values, ops and constants)", max_nodes)
-    for (source, group), locals_ in into_groups.items():
-        # one arrow per source; its local derivative when it stands for a single edge
-        dot.edge(source, f"g{group}", label=format_number(locals_[0]) if len(locals_) == 1 else "",
-                 **{"class": "into-group", "id": f"{source}_g{group}"})
-        n_edges += 1
+    for g, arrows in enumerate(arrows_into):
+        for k, (source, _) in enumerate(arrows):
+            dot.edge(source, f"g{g}:i{k}:{entry}", **{"class": "into-group", "id": f"{source}_g{g}"})
+            n_edges += 1
     if n_nodes > QUICK_LAYOUT_ABOVE:  # a 3,000-value graph: about 3 s instead of 40
         dot.graph_attr.update(_QUICK_LAYOUT)
-    return Graph(dot, n_nodes, n_edges, shown, ids)
+    return Graph(dot, n_nodes, n_edges, shown, ids, titles)
+
+
+_MAX_PATHS = 4
+"""Paths through a group above which its arrows' formulas give the derivative's name and value only."""
+_Path = tuple[tuple[str, ...], tuple[float, ...]]
+"""One path through a group: the local derivatives along it, as symbols and as numbers."""
+
+
+@dataclass
+class _Into:
+    """What an arrow into a group's box says: d(output)/d(source), and how it is made up."""
+
+    source: Value
+    value: float | None = 0.0
+    """None when the box has no single output (no one derivative of the box)."""
+    paths: list[_Path] | None = field(default_factory=list)
+    """None when there are too many paths to write out."""
+
+
+def _into_groups(order: list[Value], member_of: Mapping[Value, int], outputs: list[Value | None],
+                 box_id: Callable[[Value], str],
+                 symbol: Callable[[Value, int], str] | None) -> dict[tuple[str, int], _Into]:
+    """Each arrow into a group's box, keyed (source box id, group): d(group output)/d(source) by the
+    chain rule through the group's inner edges, so that a neuron's box shows its own derivative
+    (d(a1[1])/dx1 = sigma'(z1[1]) × W1[1][1] = 0.244458 × 0.4), not one inner edge's.
+    With ``symbol`` (``local_symbol`` in the graph's names) each arrow also keeps its paths.
+    """
+    inner: dict[Value, float] = {out: 1.0 for out in outputs if out is not None}
+    inner_paths: dict[Value, list[_Path] | None] = {out: [((), ())] if symbol else None for out in inner}
+    into: dict[tuple[str, int], _Into] = {}
+    for v in reversed(order):  # every consumer of v inside its group comes before v
+        g = member_of.get(v)
+        if g is None or v.is_leaf:
+            continue
+        upstream = inner.get(v)
+        mine = inner_paths.get(v)
+        for k, (parent, local) in enumerate(v.edges):
+            inside = member_of.get(parent) == g
+            arrow = None if inside else into.setdefault((box_id(parent), g), _Into(parent))
+            if upstream is None:  # v does not lead to the group's one output
+                if arrow is not None:
+                    arrow.value = arrow.paths = None
+                continue
+            extended = None
+            if mine is not None and symbol is not None:
+                written = symbol(v, k)
+                step: _Path = ((), ()) if written == "1" else ((written,), (local,))
+                extended = [(s + step[0], n + step[1]) for s, n in mine]
+            if arrow is None:
+                inner[parent] = inner.get(parent, 0.0) + local * upstream
+                have = inner_paths.get(parent, [])
+                inner_paths[parent] = _merge(have, extended)
+            else:
+                if arrow.value is not None:
+                    arrow.value += local * upstream
+                arrow.paths = _merge(arrow.paths, extended)
+    return into
+
+
+def _named(v: Value, member_of: Mapping[Value, int], outputs: list[Value | None]) -> Value:
+    """The Value whose name stands for ``v`` in a formula: its group's output if it is in a group."""
+    g = member_of.get(v)
+    out = None if g is None else outputs[g]
+    return out if out is not None else v
+
+
+def _merge(have: list[_Path] | None, more: list[_Path] | None) -> list[_Path] | None:
+    """Two lists of paths as one; None (too many to write out) if either is or if they get long."""
+    if have is None or more is None or len(have) + len(more) > _MAX_PATHS:
+        return None
+    return have + more
+
+
+def _into_label(arrow: _Into, of: str, by: str, formulas: bool) -> str:
+    """An arrow into a box: the number, or with ``formulas`` d(of)/d(by) = the chain rule = the number."""
+    if arrow.value is None:
+        return ""
+    number = format_number(arrow.value)
+    if not formulas:
+        return number
+    head = _d(of, by)
+    if arrow.paths is None:
+        return f"{head}\n= {number}"
+    symbols = " + ".join(" × ".join(s) or "1" for s, _ in arrow.paths)
+    lines = [f"{head} = {symbols}"]
+    if len(arrow.paths) > 1 or len(arrow.paths[0][1]) > 1:
+        numbers = (" × ".join(format_number(x) for x in n) or "1" for _, n in arrow.paths)
+        lines.append("= " + " + ".join(numbers))
+    lines.append(f"= {number}")
+    return "\n".join(lines)
+
+
+def _natural(name: str) -> list[tuple[int, int | str]]:
+    """Sort key reading digits as numbers: x2 before x10, W1[0][1] before W1[1][0]."""
+    return [(0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", name) if part]
+
+
+def _d(of: str, by: str) -> str:
+    """``dz2/da1[0]``; names that are not one word go in parentheses: ``d(hidden 1)/dx1``."""
+    return f"d{_word(of)}/d{_word(by)}"
+
+
+def _word(name: str) -> str:
+    return name if re.fullmatch(r"[\w\[\].']+", name) else f"({name})"
 
 
 def _too_large(count: int, what: str, limit: int) -> GraphTooLargeError:

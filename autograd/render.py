@@ -1,4 +1,4 @@
-"""Turning Graphviz DOT source into SVG, and the ``chainrule-render`` command.
+"""Turning Graphviz DOT source into SVG or PNG, writing files safely, and ``chainrule-render``.
 
 The renderer is the ``graphviz-pure`` program (installed with chainrule from its wheel;
 looked for next to the running Python first, then on PATH), else a system Graphviz
@@ -9,21 +9,39 @@ looked for next to the running Python first, then on PATH), else a system Graphv
 True
 
 Command line: ``chainrule-render -o 321.svg`` (or ``python -m autograd.render``) draws the
-hand-worked 3-2-1 network after its backward pass; ``--help`` lists the options.
+hand-worked 3-2-1 network after its backward pass; ``chainrule-render mymodel.py:loss`` draws
+a Value of your own (a module's name, or a function of no arguments that returns one);
+``--help`` lists the options.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
+import importlib.util
 import os
+import secrets
 import shutil
+import stat
 import subprocess
 import sys
 import sysconfig
-from collections.abc import Sequence
+import traceback
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
 
-__all__ = ["RenderError", "RendererNotFoundError", "find_renderer", "main", "render_svg"]
+if TYPE_CHECKING:
+    from .value import Value
+
+__all__ = ["FORMATS", "RenderError", "RendererNotFoundError", "check_writable", "find_renderer",
+           "load_value", "main", "render", "render_svg", "write_file"]
+
+FORMATS = {".svg": "svg", ".png": "png", ".jpg": "jpg", ".jpeg": "jpg", ".pdf": "pdf"}
+"""File suffixes a picture can be saved as, and the renderer's format for each (``.dot``/``.gv``
+save the DOT source itself). graphviz-pure writes all but PDF; a system Graphviz writes PDF too."""
+_MAGIC = {"png": (b"\x89PNG\r\n\x1a\n",), "jpg": (b"\xff\xd8",), "pdf": (b"%PDF",)}
 
 RENDER_TIMEOUT = 120.0
 """Seconds a renderer may take on one graph before chainrule gives up on it."""
@@ -73,32 +91,220 @@ def find_renderer() -> Path:
         "winget install graphviz).")
 
 
+def render(source: str, fmt: str = "svg", timeout: float = RENDER_TIMEOUT) -> bytes:
+    """The DOT graph ``source`` laid out with ``dot`` and written as ``fmt`` ("svg", "png", "jpg", "pdf").
+
+    A renderer that cannot write ``fmt`` gives a ``RenderError`` naming the formats that work;
+    what comes back is checked to be that format (never SVG text in a PNG).
+
+    >>> render("digraph { a -> b }", "png")[:4]
+    b'\\x89PNG'
+    """
+    if fmt not in set(FORMATS.values()):
+        raise ValueError(f"render(fmt={fmt!r}): use one of {', '.join(sorted(set(FORMATS.values())))}")
+    program = find_renderer()
+    try:
+        done = subprocess.run([str(program), f"-T{fmt}"], input=source.encode("utf-8"),
+                              capture_output=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        raise RenderError(f"{program} took more than {timeout:g} s to lay out the graph; "
+                          f"draw a smaller part of it or collapse groups of nodes") from None
+    message = done.stderr.decode("utf-8", "replace").strip()
+    if done.returncode != 0 and "not recognized" in message:
+        raise RenderError(f"{program.name} cannot write {fmt.upper()} files; it writes "
+                          f"{_formats_of(program.name)}{_PDF_HINT if fmt == 'pdf' else ''}")
+    if done.returncode != 0:
+        message = message or f"exit status {done.returncode}"
+        raise RenderError(f"{program} failed to render the graph: {message}")
+    out = done.stdout
+    if not (out.startswith(_MAGIC[fmt]) if fmt in _MAGIC else b"<svg" in out[:2000]):
+        raise RenderError(f"{program} was asked for {fmt.upper()} but wrote something else "
+                          f"(it begins {out[:16]!r}); nothing was saved")
+    return out
+
+
+_PDF_HINT = " (for PDF, install a system Graphviz: its 'dot' writes PDF)"
+
+
+def _formats_of(program: str) -> str:
+    """The picture formats a renderer writes, for error messages."""
+    if program.startswith("graphviz-pure"):
+        return ".svg, .png and .jpg"
+    return ".svg, .png, .jpg and .pdf"
+
+
 def render_svg(source: str, timeout: float = RENDER_TIMEOUT) -> str:
     """The SVG text of the DOT graph ``source``, laid out with ``dot`` by the renderer found.
 
     >>> "<svg" in render_svg('digraph { x [label="x"] }')
     True
     """
-    program = find_renderer()
+    return render(source, "svg", timeout).decode("utf-8")
+
+
+def check_writable(path: str | Path, what: str) -> Path:
+    """``path`` as a Path if a file can be written there; else an OSError naming ``path`` as given.
+
+    >>> check_writable("no_such_folder/x.svg", "save")
+    Traceback (most recent call last):
+    ...
+    FileNotFoundError: save: cannot write no_such_folder/x.svg: the folder no_such_folder does not exist
+    """
+    path = Path(path)
+    if path.is_dir() or not path.name or path.name in (".", ".."):
+        raise IsADirectoryError(f"{what}: {path} is a folder; give a file name such as "
+                                f"{path / 'graph.svg'}")
+    folder = path.parent
+    if not folder.exists():
+        raise FileNotFoundError(f"{what}: cannot write {path}: the folder {folder} does not exist")
+    if not folder.is_dir():
+        raise NotADirectoryError(f"{what}: cannot write {path}: {folder} is a file, not a folder")
+    return path
+
+
+def write_file(path: str | Path, data: bytes, what: str = "save") -> Path:
+    """Write ``data`` to ``path`` atomically (a temporary file beside it, then ``os.replace``).
+
+    The file gets the permissions ``open(path, "w")`` would give it (an existing file keeps its own);
+    on any error the old file is left as it was and the temporary file is removed.
+
+    >>> import tempfile, pathlib
+    >>> path = write_file(pathlib.Path(tempfile.mkdtemp()) / "x.txt", b"hello")
+    >>> path.read_bytes()
+    b'hello'
+    """
+    path = check_writable(path, what)
+    temporary = path.parent / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+    # os.open applies the umask to 0o666, as open(path, "w") does
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
+                         0o666)
     try:
-        done = subprocess.run([str(program), "-Tsvg"], input=source.encode("utf-8"),
-                              capture_output=True, timeout=timeout, check=False)
-    except subprocess.TimeoutExpired:
-        raise RenderError(f"{program} took more than {timeout:g} s to lay out the graph; "
-                          f"draw a smaller part of it or collapse groups of nodes") from None
-    if done.returncode != 0:
-        message = done.stderr.decode("utf-8", "replace").strip() or f"exit status {done.returncode}"
-        raise RenderError(f"{program} failed to render the graph: {message}")
-    return done.stdout.decode("utf-8")
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        if path.exists():
+            os.chmod(temporary, stat.S_IMODE(path.stat().st_mode))
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return path
+
+
+class _LoadError(Exception):
+    """A ``FILE.py:NAME`` or ``MODULE:NAME`` given to ``chainrule-render`` could not be loaded."""
+
+
+def load_value(spec: str) -> tuple[Value, str]:
+    """The Value named by ``spec`` ("mymodel.py:loss", "package.module:net.C") and a short description.
+
+    The file or module is imported (never ``eval``-ed); the name is looked up attribute by
+    attribute; a function of no arguments is called. Errors are ``ValueError`` in one line.
+
+    >>> root, what = load_value("autograd.examples:three_two_one")
+    Traceback (most recent call last):
+    ...
+    ValueError: autograd.examples:three_two_one is a function returning ThreeTwoOne, not a Value
+    """
+    where, colon, name = spec.rpartition(":")
+    if not colon or not where or not name:
+        raise ValueError(f"{spec!r}: name the Value to draw as FILE.py:NAME or MODULE:NAME "
+                         f"(e.g. mymodel.py:loss)")
+    try:
+        module = _import_file(where) if where.endswith(".py") or os.sep in where or "/" in where \
+            else _import_module(where)
+    except _LoadError as error:
+        raise ValueError(str(error)) from None
+    found: object = module
+    for i, part in enumerate(name.split(".")):
+        try:
+            found = getattr(found, part)
+        except AttributeError:
+            inside = ".".join([where, *name.split(".")[:i]]) if i else where
+            raise ValueError(f"{spec}: {inside} has no name {part!r}{_values_in(found)}") from None
+    from .value import Value
+
+    if callable(found) and not isinstance(found, Value):
+        function: Callable[[], object] = found
+        try:
+            found = function()
+        except Exception as error:  # the user's own code: report it in one line
+            raise ValueError(f"{spec}: calling it failed: {_one_line(error)}") from None
+        if not isinstance(found, Value):
+            raise ValueError(f"{spec} is a function returning {type(found).__name__}, not a Value")
+    if not isinstance(found, Value):
+        raise ValueError(f"{spec} is of type {type(found).__name__}, not a Value")
+    return found, spec
+
+
+def _values_in(thing: object) -> str:
+    """``" (its Values: a, b)"`` for an error message, or nothing."""
+    from .value import Value
+
+    names = [n for n, v in vars(thing).items() if isinstance(v, Value) and not n.startswith("_")] \
+        if hasattr(thing, "__dict__") else []
+    return f" (its Values: {', '.join(names[:10])})" if names else ""
+
+
+def _one_line(error: BaseException) -> str:
+    """``ZeroDivisionError: division by zero (mymodel.py, line 3)``: an error and where it happened."""
+    frames = traceback.extract_tb(error.__traceback__)
+    place = f" ({Path(frames[-1].filename).name}, line {frames[-1].lineno})" if frames else ""
+    text = " ".join(str(error).split())
+    return f"{type(error).__name__}: {text}{place}" if text else f"{type(error).__name__}{place}"
+
+
+def _import_file(where: str) -> ModuleType:
+    """Import the Python file ``where`` as a module, its folder first on ``sys.path`` (as ``python``)."""
+    path = Path(where)
+    if not path.is_file():
+        raise _LoadError(f"{where}: no such file")
+    folder = str(path.resolve().parent)
+    module_name = f"_chainrule_user_{secrets.token_hex(4)}"
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    if spec is None or spec.loader is None:
+        raise _LoadError(f"{where}: not a Python file chainrule can import")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module
+    sys.path.insert(0, folder)
+    try:
+        spec.loader.exec_module(module)
+    except (Exception, SystemExit) as error:  # the user's own code: report it in one line
+        raise _LoadError(f"importing {where} failed: {_one_line(error)}") from None
+    finally:
+        if sys.path and sys.path[0] == folder:
+            del sys.path[0]
+    return module
+
+
+def _import_module(where: str) -> ModuleType:
+    """Import the module ``where`` (dotted), from the current folder too, as ``python -m`` would."""
+    if os.getcwd() not in sys.path:
+        sys.path.insert(0, os.getcwd())
+    try:
+        return importlib.import_module(where)
+    except ModuleNotFoundError as error:
+        if error.name and where.startswith(error.name):
+            raise _LoadError(f"{where}: no module named {error.name!r} (a file? write it as {where}.py)") \
+                from None
+        raise _LoadError(f"importing {where} failed: {_one_line(error)}") from None
+    except (Exception, SystemExit) as error:  # the user's own code: report it in one line
+        raise _LoadError(f"importing {where} failed: {_one_line(error)}") from None
 
 
 def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="chainrule-render",
-        description="Draw a demo network's computation graph (after its backward pass) as SVG, "
-                    "or write the step-by-step backward player as HTML.")
-    parser.add_argument("-o", "--output", default="chainrule_321.svg",
-                        help="the SVG file to write (default: %(default)s)")
+        description="Draw a computation graph (after its backward pass) as SVG or PNG, or write the "
+                    "step-by-step backward player as HTML: a demo network, or a Value of your own.")
+    parser.add_argument("value", nargs="?", default=None, metavar="FILE.py:NAME",
+                        help="draw your own Value: mymodel.py:loss or package.module:loss, where loss is "
+                             "a Value or a function of no arguments returning one (imported, never "
+                             "evaluated as text); backward() is run on it if its grad is still 0")
+    parser.add_argument("-o", "--output", default=None,
+                        help="the picture to write: .svg, .png, .jpg, .pdf (with a system Graphviz) or "
+                             ".dot (default: chainrule_321.svg, or chainrule_NAME.svg)")
     parser.add_argument("--example", choices=("321", "321-fused"), default="321",
                         help="321: the hand-worked 3-2-1 network, one node per op; 321-fused: the same "
                              "with each neuron's w·x + b as one node (default: %(default)s)")
@@ -114,7 +320,9 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """The ``chainrule-render`` command: draw a demo graph to an SVG file; returns the exit status.
+    """The ``chainrule-render`` command: draw a graph to a picture file; returns the exit status.
+
+    Every error is one line on stderr (exit status 1); bad options are argparse's (status 2).
 
     >>> import tempfile, pathlib
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "g.svg"
@@ -122,24 +330,52 @@ def main(argv: Sequence[str] | None = None) -> int:
     wrote .../g.svg: the 3-2-1 network, 35 values, 21 backward steps
     0
     """
+    # the classes as draw.py sees them: run as `python -m autograd.render`, this module is __main__
+    from .render import RendererNotFoundError, RenderError
+
+    args = _arguments(argv)
+    try:
+        return _run(args)
+    except (OSError, ValueError, TypeError, RenderError, RendererNotFoundError) as error:
+        print(f"chainrule-render: {' '.join(str(error).split())}", file=sys.stderr)
+    except Exception as error:  # a bug: still one line, with what to report
+        print(f"chainrule-render: unexpected {type(error).__name__}: {' '.join(str(error).split())} "
+              f"(please report this)", file=sys.stderr)
+    return 1
+
+
+def _run(args: argparse.Namespace) -> int:
+    """``main`` after the arguments are read; errors propagate to ``main``, which prints them."""
     from .draw import draw
     from .examples import three_two_one
     from .player import player
-    from .stepper import step_through
+    from .stepper import Stepper, step_through
 
-    args = _arguments(argv)
-    net = three_two_one(fused=args.example == "321-fused")
-    stepper = step_through(net.C).run()
-    try:
-        graph = draw(net.C, direction=args.direction, formulas=args.formulas, step=args.step)
-        graph.save(args.output)
-    except (RendererNotFoundError, RenderError, ValueError) as error:
-        print(f"chainrule-render: {error}", file=sys.stderr)
-        return 1
-    print(f"wrote {args.output}: the 3-2-1 network, {len(stepper.order)} values, "
-          f"{stepper.total} backward steps")
+    if args.value is not None:
+        name = args.value.rpartition(":")[2]
+        default = f"chainrule_{''.join(c if c.isalnum() or c in '_-' else '_' for c in name)}.svg"
+    else:
+        default = "chainrule_321.svg"
+    output = check_writable(args.output or default, "-o")
+    if output.suffix.lower() not in (*FORMATS, ".dot", ".gv"):
+        raise ValueError(f"-o {output}: the suffix names the format; use {', '.join(FORMATS)} or .dot")
     if args.player:
-        player(net.C, args.player, direction=args.direction)
+        check_writable(args.player, "--player")
+    if args.value is not None:
+        root, what = load_value(args.value)
+        if root.grad == 0.0:
+            root.backward()
+            what += " (after root.backward())"
+        stepper = Stepper(root, live=False).run()
+    else:
+        net = three_two_one(fused=args.example == "321-fused")
+        root, what = net.C, "the 3-2-1 network"
+        stepper = step_through(net.C).run()
+    graph = draw(root, direction=args.direction, formulas=args.formulas, step=args.step)
+    graph.save(output)
+    print(f"wrote {output}: {what}, {len(stepper.order)} values, {stepper.total} backward steps")
+    if args.player:
+        player(root, args.player, direction=args.direction)
         print(f"wrote {args.player}: the backward player, open it in a browser")
     if args.table:
         print(stepper.table())

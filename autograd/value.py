@@ -418,11 +418,11 @@ class Value:
 
         return step_through(self)
 
-    def _repr_svg_(self) -> str:
-        """Jupyter/IPython shows a Value as the SVG of its computation graph."""
-        from .draw import draw
+    def _repr_html_(self) -> str:
+        """Jupyter shows a Value as its repr, with its graph's picture when that is small enough to read."""
+        from .display import value_html  # a view: imported only when a notebook asks
 
-        return draw(self).svg()
+        return value_html(self)
 
     def detach(self) -> Value:
         """A new leaf with the same data and label, cut off from this graph.
