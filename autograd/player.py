@@ -49,7 +49,8 @@ _SVG_NS = "http://www.w3.org/2000/svg"
 _XLINK_NS = "http://www.w3.org/1999/xlink"
 _STATE_CLASSES = {"active", "changed", "highlight"}
 _UNSAFE_ELEMENTS = {"script", "foreignObject", "iframe", "object", "embed", "style", "image", "use"}
-_STATEMENT = re.compile(r"\t(\w+)(?: -> (\w+))? ")
+_STATEMENT = re.compile(r"\t(\w+)(?: -> (\w+)[:\w]*)? ")
+"""A DOT body statement: a node's id, or an edge's tail and head (an edge may end at a port)."""
 _PT_TO_PX = 4 / 3
 """Graphviz sizes its SVG in points; a CSS pixel is 3/4 of a point."""
 _LINE_ROWS_MAX = 4
@@ -89,7 +90,7 @@ h2 { font-size: 1em; margin: .5em 0; }
 #table .row.current { background: #ffd866; }
 svg g.node.value polygon { fill: white; stroke-width: 1; }
 svg g.node.group path, svg g.node.group polygon { fill: #dde8f6; }
-svg g.node.op ellipse { fill: #eeeeee; }
+svg g.node.op ellipse, svg g.node.op path { fill: #eeeeee; stroke-width: 1; }
 svg g.node.changed polygon, svg g.node.changed path { fill: #bfe6bf; stroke-width: 2; }
 svg g.node.active polygon, svg g.node.active path, svg g.node.active ellipse { fill: #ffd866;
   stroke-width: 2; }
@@ -99,8 +100,8 @@ svg g.edge text { fill: black; }
 svg g.edge.active path { stroke: #c0392b; stroke-width: 2; }
 svg g.edge.active polygon { fill: #c0392b; stroke: #c0392b; }
 svg g.edge.active text { fill: #c0392b; font-weight: bold; }
-svg g.edge text.extra { visibility: hidden; }
-svg g.edge.active text.extra { visibility: visible; }
+svg g.node.op text.extra { visibility: hidden; }
+svg g.node.op.active text.extra { visibility: visible; fill: #c0392b; font-weight: bold; }
 """
 
 _SCRIPT = r"""
@@ -482,7 +483,7 @@ def _step_data(stepper: Stepper, boxes: _BoxIds) -> dict:
 
 
 def _layout_svg(frames: list[Graph], stepper: Stepper, boxes: _BoxIds, data: dict) -> str:
-    """One SVG for every step: each box and edge label drawn as in the step where it is widest."""
+    """One SVG for every step: each box and op drawn as in the step where its text is widest."""
     # A box's grad field is widest in a step that changes it ("grad before → after"): every value it
     # shows otherwise is 0 or the "after" of such a step. A box never changed keeps step 0's width.
     widest: dict[str, int] = {}
@@ -492,6 +493,7 @@ def _layout_svg(frames: list[Graph], stepper: Stepper, boxes: _BoxIds, data: dic
             if len(before) + len(after) > longest.get(box, -1):
                 longest[box] = len(before) + len(after)
                 widest[box] = k
+    # An op is widest in its own step, where each of its ports adds "× upstream = contribution".
     step_of = {f"op{boxes.index[s.node]}": s.index for s in stepper.steps}
     bodies = [frame.digraph.body for frame in frames]
     if len({len(body) for body in bodies}) != 1:
@@ -500,10 +502,12 @@ def _layout_svg(frames: list[Graph], stepper: Stepper, boxes: _BoxIds, data: dic
     for j, statement in enumerate(bodies[0]):
         match = _STATEMENT.match(statement)
         tail, head = (match.group(1), match.group(2)) if match else (None, None)
-        if head is not None:  # an edge: its label is longest when its op is the active step
-            k = step_of.get(head, 0)
-        else:  # a node: a box is widest where its grad text is
-            k = widest.get(tail, 0) if tail is not None else 0
+        if head is not None or tail is None:  # edges carry no text: the seed's statement
+            k = 0
+        elif tail in step_of:  # an op
+            k = step_of[tail]
+        else:  # a value's box is widest where its grad text is
+            k = widest.get(tail, 0)
         chosen.append(bodies[k][j])
     dot = frames[0].digraph.copy()
     dot.body = chosen
@@ -540,9 +544,10 @@ def _clean_svg(svg: str, boxes: _BoxIds, seed: dict) -> str:
         if "node" in classes and group.get("id") in boxes.shows:
             lines[-1].set("class", "grad")
             lines[-1].text = f"grad {seeded.get(group.get('id'), '0')}"
-        elif "edge" in classes and "local" in classes and len(lines) > 1 and \
-                (lines[-1].text or "").startswith("×"):
-            lines[-1].set("class", "extra")
+        elif "op" in classes:  # the lines "× upstream = contribution" show only in the op's step
+            for line in lines:
+                if (line.text or "").startswith("×"):
+                    line.set("class", "extra")
     return ET.tostring(tree, encoding="unicode")
 
 

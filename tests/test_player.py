@@ -149,11 +149,12 @@ def test_the_svg_as_served_shows_the_seed_and_marks_each_product_line(html_321):
     svg = page_svg(html)
     texts = box_texts(svg)
     assert {box: texts[box][-1] for box in data["start"]} == grads_at(data, 0)
-    extra = [g.get("id") for g in svg.iter(f"{SVG}g") if "edge" in g.get("class", "").split()
-             and any(t.get("class") == "extra" for t in g.iter(f"{SVG}text"))]
-    active_edges = [e for step in data["steps"] for e in step["edges"]]
-    assert sorted(extra) == sorted(active_edges)  # every local edge, once
-    assert len(extra) == sum(len(s.edges) for s in step_through(three_two_one().C).run().steps)
+    # each op shows "× upstream = contribution" under each port's local derivative, in its own step
+    extra = {g.get("id"): sum(t.get("class") == "extra" for t in g.iter(f"{SVG}text"))
+             for g in svg.iter(f"{SVG}g") if "op" in g.get("class", "").split()}
+    ports = {step["active"][1]: len(step["edges"]) for step in data["steps"][1:]}
+    assert extra == ports  # every local edge, once
+    assert sum(extra.values()) == sum(len(s.edges) for s in step_through(three_two_one().C).run().steps)
 
 
 def test_the_player_leaves_the_grads_alone_and_escapes_the_title(tmp_path):

@@ -428,7 +428,6 @@ def test_a_page_with_hostile_labels_works_and_runs_nothing_it_was_given(browser,
 
 
 @pytest.mark.filterwarnings("ignore:expect syntax error scanning invalid quoted string")
-@pytest.mark.xfail(strict=False, reason="needs draw.py escaping from the draw branch")
 def test_labels_that_break_todays_drawing_are_shown_as_text_in_the_player(browser, tmp_path):
     By = by()
     labels = ["<!--<script>", f"</script><script>{PAYLOAD}</script>",
