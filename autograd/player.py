@@ -112,7 +112,7 @@ def player(root: Value, path: str | Path, *, title: str | None = None, direction
     title = title or f"Backward pass of {name}, step by step"
     frames = "\n".join(f'<div class="frame" data-step="{k}"{" hidden" if k else ""}>'
                        f"{_inline_svg(graph.svg(), k)}</div>" for k, graph in enumerate(graphs))
-    table_lines = stepper.table(leaves=False).splitlines()
+    table_lines = stepper.table(leaves=False).render(width=None).splitlines()
     rows = [f'<span class="head">{html.escape(line)}</span>' for line in table_lines[:2]]
     step_of_row = [e_step.index for e_step in stepper.steps for _ in e_step.edges]
     rows += [f'<span class="row" data-step="{k}">{html.escape(line)}</span>'
