@@ -143,10 +143,10 @@ class Stepper(Iterator[Step]):
         given = normalise_names(names)
         self.folded = _zero_adds(self.order, root)
         """``v + 0`` nodes (from ``sum()``) shown as part of their child's step, not as steps."""
-        self.names = node_names([v for v in self.order if v not in self.folded], given)
+        names_ = node_names([v for v in self.order if v not in self.folded], given)  # no t-number lost
         for f in self.folded:  # named only for pictures: the steps show f's parent instead
-            self.names[f] = given.get(f) or f.label or f"{self.names[f.parents[0]]} + 0"
-        self.names = {v: self.names[v] for v in self.order}
+            names_[f] = given.get(f) or f.label or f"{names_[f.parents[0]]} + 0"
+        self.names = {v: names_[v] for v in self.order}
         self.invented = [v for v in self.order if v not in given and not v.label]
         """The nodes whose names were made up (``L``, ``t1``, ``v1``): no label and none given."""
         # the names shown in steps: a folded v + 0 is written as v itself
@@ -247,10 +247,13 @@ class Stepper(Iterator[Step]):
     def derivative(self, value: Value) -> float:
         """d(root)/d(value) from this pass alone (a leaf's ``grad`` may also hold an older gradient).
 
+        >>> import warnings
         >>> from autograd import Value
         >>> w = Value(3.0, "w"); y = w * 2; y.label = "y"; y.backward()
-        >>> import warnings; warnings.simplefilter("ignore")
-        >>> s = step_through(y).run(); w.grad, s.derivative(w)
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore")    # the GradientAccumulationWarning: w.grad is 2 already
+        ...     s = step_through(y).run()
+        >>> w.grad, s.derivative(w)
         (4.0, 2.0)
         """
         if value not in self._grads:
