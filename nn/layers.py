@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from typing import Literal
 
 from autograd import Value, dot
+from autograd.text import for_stream
 
 from .module import Module
 
@@ -236,8 +237,8 @@ class Layer(Module):
                 for n in self.neurons]
 
     def __repr__(self) -> str:
-        return (f"Layer({self._n_inputs} → {len(self.neurons)}, {self._activation}"
-                f"{_fusion_note(self._fused)})")
+        return for_stream(f"Layer({self._n_inputs} → {len(self.neurons)}, {self._activation}"
+                          f"{_fusion_note(self._fused)})")
 
 
 class MLP(Module):
@@ -332,7 +333,7 @@ class MLP(Module):
 
     def __repr__(self) -> str:
         inner = ", ".join(f"{layer.n_outputs} {layer.activation}" for layer in self.layers)
-        return f"MLP({self.layers[0].n_inputs} → [{inner}]{_fusion_note(self.layers[0]._fused)})"
+        return for_stream(f"MLP({self.layers[0].n_inputs} → [{inner}]{_fusion_note(self.layers[0]._fused)})")
 
 
 def _check_size(n: int, where: str) -> None:

@@ -153,3 +153,14 @@ def test_tutorial_names_of_a_deeper_network_and_names_for_unlabelled_models():
     assert names["W2[1][2]"] is net.layers[1].neurons[1].w[2]
     assert net.layers[0].neurons[0].w[0].label == "layers.0.neurons.0.w.0"  # default labels unchanged
     assert net.label_tutorial() is net and net.layers[0].neurons[0].w[0].label == "W1[0][0]"
+
+
+def test_reprs_print_on_any_console(monkeypatch):
+    import io
+    import sys
+
+    net = MLP(2, [2, 1], activations="sigmoid", rng=0)
+    assert repr(net) == "MLP(2 → [2 sigmoid, 1 sigmoid], fused)"
+    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(io.BytesIO(), encoding="cp1252"))
+    assert repr(net) == "MLP(2 -> [2 sigmoid, 1 sigmoid], fused)"
+    assert repr(net.layers[0]) == "Layer(2 -> 2, sigmoid, fused)"
