@@ -81,6 +81,12 @@ class Step:
         """The step as lines of a hand calculation, one per edge; within ``width`` when it can be.
 
         A step whose lines do not fit beside ``step k/n  node = ...:`` starts them on the next line.
+
+        >>> from autograd import Value
+        >>> x = Value(2.0, "x"); y = x * 3; y.label = "y"
+        >>> print(next(step_through(y)).text(width=30))
+        step 1/1  y = x*3:
+            dy/dx += 3 × dy/dy = 3 × 1 = 3
         """
         head = f"step {self.index}/{self.total}  {self.equation}: "
         lines = [self.edge_line(edge) for edge in self.edges]
@@ -106,6 +112,7 @@ class GradientAccumulationWarning(UserWarning):
 
 
 def _finite(x: float) -> bool:
+    """False for inf and NaN, the check backward makes (x - x is 0 only for finite x)."""
     return x - x == 0.0
 
 
@@ -174,6 +181,7 @@ class Stepper(Iterator[Step]):
             warnings.warn(self._held_message(), GradientAccumulationWarning, stacklevel=3)
 
     def _held_message(self) -> str:
+        """The warning for a live pass on leaves that already hold a gradient: what, why, what to do."""
         root = self.names[self.root]
         first = min(self.held, key=lambda v: _natural(self.names[v]))
         leaves = sum(1 for v in self.order if v.is_leaf)

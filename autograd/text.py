@@ -77,6 +77,7 @@ def python_maths(text: str) -> str:
 
 
 def _encoding_of(stream: TextIO | None) -> str:
+    """The encoding text written to ``stream`` (default ``sys.stdout``) ends up in; UTF-8 if unknown."""
     encoding = getattr(stream if stream is not None else sys.stdout, "encoding", None)
     return encoding or "utf-8"
 
@@ -173,11 +174,11 @@ class Table:
         rows = [tuple(spell(cell) for cell in row) for row in self.rows]
         headings = None if self.headings is None else [spell(h) if h else None for h in self.headings]
         columns = tuple(range(len(header)))
-        lines = self._layout(header, rows, columns, None, width)
+        lines = self._layout(header, rows, columns, None)
         if width is not None and max(map(len, lines), default=0) > width and self.narrow is not None:
-            lines = self._layout(header, rows, self.narrow, headings, width)
+            lines = self._layout(header, rows, self.narrow, headings)
             if max(map(len, lines), default=0) > width and len(self.narrow) > 1:
-                lines = self._stacked(header, rows, headings, width)
+                lines = self._stacked(header, rows, headings)
         if width is not None and self.wrap_at and max(map(len, lines), default=0) > width:
             lines = self._wrapped_last(header, rows, width)
         notes = [spell(note) for note in self.notes]
@@ -188,12 +189,14 @@ class Table:
         return "\n".join(lines)
 
     def _line(self, cells: Row, columns: Sequence[int], widths: Sequence[int], indent: str) -> str:
+        """One row of ``columns``, each cell padded to its width (numbers to the right)."""
         text = "  ".join(cell.rjust(w) if c in self.numeric else cell.ljust(w)
                          for cell, c, w in zip(cells, columns, widths))
         return (indent + text).rstrip()
 
     def _layout(self, header: Row, rows: list[Row], columns: Sequence[int],
-                headings: list[str | None] | None, width: int | None) -> list[str]:
+                headings: list[str | None] | None) -> list[str]:
+        """Header, rule and rows of ``columns``; with ``headings``, each heading on a line above its row."""
         picked = [tuple(row[c] for c in columns) for row in rows]
         head = tuple(header[c] for c in columns)
         widths = [max(len(r[i]) for r in [head, *picked]) for i in range(len(columns))]
@@ -206,10 +209,10 @@ class Table:
             out.append(self._line(row, columns, widths, indent))
         return out
 
-    def _stacked(self, header: Row, rows: list[Row], headings: list[str | None] | None,
-                 width: int) -> list[str]:
+    def _stacked(self, header: Row, rows: list[Row], headings: list[str | None] | None) -> list[str]:
+        """The narrowest layout: the first narrow column on a line of its own, the others below it."""
         first, rest = self.narrow[0], self.narrow[1:]  # type: ignore[index]
-        lower = self._layout(header, rows, rest, None, width)
+        lower = self._layout(header, rows, rest, None)
         out = ["  " + header[first], "      " + lower[0], "      " + lower[1]]
         for k, row in enumerate(rows):
             if headings is not None and headings[k]:
@@ -246,6 +249,7 @@ class Table:
         return out
 
     def __str__(self) -> str:
+        """The table as ``print`` shows it: ``width`` columns, symbols only if stdout is UTF."""
         return self.render(self.width, rich_symbols())
 
     __repr__ = __str__
