@@ -17,7 +17,9 @@ step 1/1  y = sigmoid(x): dy/dx += sigma'(x) × dy/dy = 0.235004 × 1 = 0.235004
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -111,6 +113,15 @@ class GradientAccumulationWarning(UserWarning):
     """A live stepper started on leaves that already hold a gradient (an earlier ``backward()``?)."""
 
 
+def _caller_level() -> int:
+    """The ``stacklevel`` that points a warning at the first caller outside the autograd package."""
+    package = os.path.dirname(os.path.abspath(__file__))
+    frame, level = sys._getframe(1), 1
+    while frame is not None and os.path.dirname(os.path.abspath(frame.f_code.co_filename)) == package:
+        frame, level = frame.f_back, level + 1
+    return level
+
+
 def _finite(x: float) -> bool:
     """False for inf and NaN, the check backward makes (x - x is 0 only for finite x)."""
     return x - x == 0.0
@@ -178,7 +189,7 @@ class Stepper(Iterator[Step]):
             for node, grad in self.initial.items():
                 node.grad = grad
         if self.held:
-            warnings.warn(self._held_message(), GradientAccumulationWarning, stacklevel=3)
+            warnings.warn(self._held_message(), GradientAccumulationWarning, stacklevel=_caller_level())
 
     def _held_message(self) -> str:
         """The warning for a live pass on leaves that already hold a gradient: what, why, what to do."""
@@ -347,7 +358,9 @@ class Stepper(Iterator[Step]):
 
     def __repr__(self) -> str:
         root = self.names[self.root]
-        hint = "; names like t1 are made up: pass names= or set .label" if self.invented else ""
+        made_up = sorted((self.names[v] for v in self.invented if v is not self.root), key=_natural)
+        made_up = made_up or [self.names[v] for v in self.invented]
+        hint = f"; names like {made_up[0]} are made up: pass names= or set .label" if made_up else ""
         return f"<Stepper for {root!r}: {len(self.steps)} of {self.total} steps taken{hint}>"
 
 

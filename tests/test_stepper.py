@@ -383,3 +383,11 @@ def test_long_names_still_fit_100_columns():
     assert max(map(len, text.splitlines())) <= 100
     assert "dL/dlayers.0.neurons.1.w.2 += x2 ×" not in text  # x2 is a number here
     assert "dL/dlayers.0.neurons.1.w.2 += 2 × dL/dt" in text or "layers.0.neurons.1.w.2" in text
+
+
+def test_the_accumulation_warning_points_at_the_students_line():
+    net = three_two_one()
+    net.C.backward()
+    with pytest.warns(GradientAccumulationWarning) as caught:
+        net.C.backward_steps()  # through Value.backward_steps and step_through: still this file
+    assert caught[0].filename == __file__
