@@ -342,8 +342,9 @@ class Stepper(Iterator[Step]):
                       "      their .grad adds this pass to it, as backward() does; the last column "
                       "shows .grad."]
         if self.folded:
-            notes.append(f"note: sum() starts from 0; the step adding that 0 is folded into the next one "
-                         f"({len(self.folded)} folded). total(values) or dot(w, x, b) add in one node.")
+            notes += [f"note: sum() starts from 0; the step that adds the 0 is folded into the next one "
+                      f"({len(self.folded)} folded);",
+                      "      total(values) and dot(w, x, b) add in one node instead."]
         if leaves:
             if notes:
                 notes.append("")
