@@ -30,11 +30,12 @@ import html
 import re
 import sys
 import textwrap
+import unicodedata
 from collections.abc import Sequence
 from typing import TextIO
 
-__all__ = ["ASCII_SPELLING", "WIDTH", "Table", "ascii_spelling", "echo", "for_stream", "python_maths",
-           "rich_symbols"]
+__all__ = ["ASCII_SPELLING", "WIDTH", "Table", "ascii_spelling", "display_width", "echo", "for_stream",
+           "python_maths", "rich_symbols"]
 
 WIDTH = 100
 """The widest line chainrule prints by default: a small terminal or a notebook cell."""
@@ -122,6 +123,21 @@ def echo(*parts: object, sep: str = " ", end: str = "\n", file: TextIO | None = 
     stream.write(for_stream(sep.join(str(part) for part in parts) + end, stream))
 
 
+def display_width(text: str) -> int:
+    """How many terminal columns ``text`` takes: Chinese, Japanese and Korean characters take two.
+
+    >>> display_width("loss"), display_width("损失")
+    (4, 4)
+    """
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int, right: bool) -> str:
+    """``text`` padded with spaces to ``width`` columns, on the left when ``right``-aligned."""
+    fill = " " * max(0, width - display_width(text))
+    return fill + text if right else text + fill
+
+
 Row = Sequence[str]
 
 
@@ -174,13 +190,17 @@ class Table:
         rows = [tuple(spell(cell) for cell in row) for row in self.rows]
         headings = None if self.headings is None else [spell(h) if h else None for h in self.headings]
         columns = tuple(range(len(header)))
+        def too_wide(lines: list[str]) -> bool:
+            """Whether some line is wider than ``width`` columns."""
+            return width is not None and max(map(display_width, lines), default=0) > width
+
         lines = self._layout(header, rows, columns, None)
-        if width is not None and max(map(len, lines), default=0) > width and self.narrow is not None:
+        if too_wide(lines) and self.narrow is not None:
             lines = self._layout(header, rows, self.narrow, headings)
-            if max(map(len, lines), default=0) > width and len(self.narrow) > 1:
+            if too_wide(lines) and len(self.narrow) > 1:
                 lines = self._stacked(header, rows, headings)
-        if width is not None and self.wrap_at and max(map(len, lines), default=0) > width:
-            lines = self._wrapped_last(header, rows, width)
+        if too_wide(lines) and self.wrap_at:
+            lines = self._wrapped_last(header, rows, width)  # type: ignore[arg-type]
         notes = [spell(note) for note in self.notes]
         if notes:
             lines += ["", *notes]
@@ -190,8 +210,7 @@ class Table:
 
     def _line(self, cells: Row, columns: Sequence[int], widths: Sequence[int], indent: str) -> str:
         """One row of ``columns``, each cell padded to its width (numbers to the right)."""
-        text = "  ".join(cell.rjust(w) if c in self.numeric else cell.ljust(w)
-                         for cell, c, w in zip(cells, columns, widths))
+        text = "  ".join(_pad(cell, w, c in self.numeric) for cell, c, w in zip(cells, columns, widths))
         return (indent + text).rstrip()
 
     def _layout(self, header: Row, rows: list[Row], columns: Sequence[int],
@@ -199,7 +218,7 @@ class Table:
         """Header, rule and rows of ``columns``; with ``headings``, each heading on a line above its row."""
         picked = [tuple(row[c] for c in columns) for row in rows]
         head = tuple(header[c] for c in columns)
-        widths = [max(len(r[i]) for r in [head, *picked]) for i in range(len(columns))]
+        widths = [max(display_width(r[i]) for r in [head, *picked]) for i in range(len(columns))]
         indent = "  " if headings is not None else ""
         out = [self._line(head, columns, widths, indent), self._line(tuple("-" * w for w in widths),
                                                                      columns, widths, indent)]
@@ -223,7 +242,7 @@ class Table:
     def _wrapped_last(self, header: Row, rows: list[Row], width: int) -> list[str]:
         """The last column continued on the next lines, broken at ``wrap_at``."""
         last = len(header) - 1
-        lead = [max(len(r[c]) for r in [header, *rows]) for c in range(last)]
+        lead = [max(display_width(r[c]) for r in [header, *rows]) for c in range(last)]
         start = sum(lead) + 2 * last
         room = max(width - start, 20)
         cut = self.wrap_at.rstrip()  # type: ignore[union-attr]
@@ -237,7 +256,7 @@ class Table:
             pieces: list[str] = []
             for part in parts:
                 joined = f"{pieces[-1]}{self.wrap_at}{part}" if pieces else part
-                if pieces and len(joined) <= room:
+                if pieces and display_width(joined) <= room:
                     pieces[-1] = joined
                 else:
                     if pieces:
@@ -250,7 +269,7 @@ class Table:
 
     def __str__(self) -> str:
         """The table as ``print`` shows it: ``width`` columns, symbols only if stdout is UTF."""
-        return self.render(self.width, rich_symbols())
+        return for_stream(self.render(self.width, rich_symbols()))
 
     __repr__ = __str__
 
@@ -268,7 +287,7 @@ class Table:
 
 def _fit(line: str, width: int) -> list[str]:
     """A line longer than ``width`` (a very long name) broken into pieces, continued with an indent."""
-    if len(line) <= width:
+    if display_width(line) <= width:
         return [line]
     indent = len(line) - len(line.lstrip()) + 4
     return textwrap.wrap(line, width, subsequent_indent=" " * min(indent, width // 2),

@@ -123,3 +123,19 @@ def test_a_long_name_is_wrapped_not_cut():
     text = str(step_through(y, live=False).table())
     assert max(map(len, text.splitlines())) <= 100
     assert "far_too_long" in text
+
+
+def test_chinese_labels_keep_the_columns_aligned_and_survive_gbk(monkeypatch):
+    from autograd.text import display_width
+
+    table = Table(("name", "grad"), [("损失", "1"), ("x", "-2.5")], numeric=(1,))
+    lines = table.render().splitlines()
+    assert lines == ["name  grad", "----  ----", "损失     1", "x     -2.5"]
+    assert {display_width(line) for line in lines} == {10}
+    x = Value(2.0, "输入")
+    y = x * 3.0
+    y.label = "损失"
+    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(io.BytesIO(), encoding="gbk"))
+    assert "d损失/d输入 += 3 * d损失/d损失" in str(step_through(y).table())
+    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(io.BytesIO(), encoding="cp1252"))
+    assert "d??/d?? += 3 * d??/d??" in str(step_through(y, live=False).table())  # never a crash
