@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from .backward import non_finite_gradient, topological_order
 from .notation import Names, expression, format_number, local_symbol, node_names, normalise_names
-from .text import WIDTH, Table, for_stream
+from .text import WIDTH, Table, fit_line, for_stream
 from .value import Value
 
 __all__ = ["EdgeStep", "GradientAccumulationWarning", "Step", "Stepper", "step_through"]
@@ -93,7 +93,8 @@ class Step:
         head = f"step {self.index}/{self.total}  {self.equation}: "
         lines = [self.edge_line(edge) for edge in self.edges]
         if width is not None and len(head) + max(map(len, lines), default=0) > width:
-            return head.rstrip() + "".join("\n    " + line for line in lines)
+            return head.rstrip() + "".join("\n" + part for line in lines
+                                           for part in fit_line("    " + line, width))
         return head + ("\n" + " " * len(head)).join(lines)
 
     def __repr__(self) -> str:

@@ -34,8 +34,8 @@ import unicodedata
 from collections.abc import Sequence
 from typing import TextIO
 
-__all__ = ["ASCII_SPELLING", "WIDTH", "Table", "ascii_spelling", "display_width", "echo", "for_stream",
-           "python_maths", "rich_symbols"]
+__all__ = ["ASCII_SPELLING", "WIDTH", "Table", "ascii_spelling", "display_width", "echo", "fit_line",
+           "for_stream", "python_maths", "rich_symbols"]
 
 WIDTH = 100
 """The widest line chainrule prints by default: a small terminal or a notebook cell."""
@@ -205,7 +205,7 @@ class Table:
         if notes:
             lines += ["", *notes]
         if width is not None:
-            lines = [part for line in lines for part in _fit(line, width)]
+            lines = [part for line in lines for part in fit_line(line, width)]
         return "\n".join(lines)
 
     def _line(self, cells: Row, columns: Sequence[int], widths: Sequence[int], indent: str) -> str:
@@ -285,8 +285,12 @@ class Table:
                 f"<tbody>{body}</tbody></table>{notes}")
 
 
-def _fit(line: str, width: int) -> list[str]:
-    """A line longer than ``width`` (a very long name) broken into pieces, continued with an indent."""
+def fit_line(line: str, width: int = WIDTH) -> list[str]:
+    """``line`` as lines of at most ``width`` columns: a long one is broken at spaces, continued indented.
+
+    >>> fit_line("dL/dx += 2 × dL/dy = 2 × 1 = 2", 20)
+    ['dL/dx += 2 × dL/dy =', '    2 × 1 = 2']
+    """
     if display_width(line) <= width:
         return [line]
     indent = len(line) - len(line.lstrip()) + 4
