@@ -236,7 +236,7 @@ class Stepper(Iterator[Step]):
                 continue
             before = grads[parent]
             after = self._add(parent, contribution)
-            edges.append(EdgeStep(parent, self._shown[parent], local, symbol, contribution, before, after))
+            edges.append(EdgeStep(parent, self.names[parent], local, symbol, contribution, before, after))
         step = Step(len(self.steps) + 1, self.total, node, self.names[node],
                     expression(node, self._shown), self.names[self.root], upstream, tuple(edges))
         self.steps.append(step)
