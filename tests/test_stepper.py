@@ -6,7 +6,7 @@ import math
 import warnings
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from autograd import NonFiniteGradientError, Value, dot, step_through, topological_order, total
@@ -391,3 +391,40 @@ def test_the_accumulation_warning_points_at_the_students_line():
     with pytest.warns(GradientAccumulationWarning) as caught:
         net.C.backward_steps()  # through Value.backward_steps and step_through: still this file
     assert caught[0].filename == __file__
+
+
+@given(st.sampled_from([1e-300, 1e-160, 1.0, 1e150]),
+       st.lists(st.sampled_from([1e300, 1e-300, 1e200, 1e-200, 1e150, 2.0, 0.5, -3.0]),
+                min_size=1, max_size=6),
+       st.sampled_from([None, 1e300, -1e300, 1.0]))
+def test_stepper_and_backward_agree_when_gradients_overflow(start, factors, second):
+    """Chains of large and small factors: finite going forward, the gradient may overflow anywhere."""
+    def graph():
+        x = Value(start, "x")
+        y = x
+        try:
+            for c in factors:
+                y = y * c
+            if second is not None:  # x feeds a second path: its grad is a sum that may overflow
+                y = y + x * second
+        except OverflowError:
+            return None
+        return x, y
+
+    made = graph()
+    assume(made is not None)
+    _, y = made
+    try:
+        y.backward()
+        error = None
+    except NonFiniteGradientError as raised:
+        error = str(raised)
+    expected = [v.grad for v in topological_order(y)]
+    _, y = graph()
+    stepper = step_through(y)
+    try:
+        stepper.run()
+        assert error is None
+    except NonFiniteGradientError as raised:
+        assert str(raised) == error
+    assert [v.grad for v in stepper.order] == pytest.approx(expected, nan_ok=True, rel=0, abs=0)
