@@ -24,8 +24,10 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from .text import Table
+if TYPE_CHECKING:
+    from .text import Table
 
 Check = Callable[..., "str | None"]
 
@@ -305,6 +307,8 @@ def rules_table() -> Table:
     >>> print(rules_table().render(width=None).splitlines()[-1])
     half_squared_error  ½(a − c)²          d½(a − c)²/da = a − c
     """
+    from .text import Table  # printing lives in autograd/text.py; the engine does not import it at load
+
     rows = []
     for rule in _ROWS:
         if rule.variadic:
