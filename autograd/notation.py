@@ -3,16 +3,18 @@
 The stepper's lines, the chain-rule table and the drawn graph all name nodes through
 this module, so a node is called the same thing everywhere: the name given in
 ``names`` (e.g. from an nn model's ``named_parameters()``), else its ``label``, else
-an invented one (``t1, t2, ...`` for unlabelled results of ops, ``v1, v2, ...`` for
-unlabelled leaves).
+an invented one (``L`` for an unlabelled root, then ``t1, t2, ...`` for unlabelled results
+of ops, ``v1, v2, ...`` for unlabelled leaves). Expressions and local derivatives are written
+in Python's ASCII operators (``a2 - 1``, ``W2[0]*a1[0]``), so a student can copy them back
+(see autograd/text.py for the printing policy).
 
 >>> from autograd import Value, topological_order
->>> x = Value(0.5, "x"); y = (x * 3).sigmoid(); y.label = "y"
+>>> x = Value(0.5, "x"); y = (x * 3).sigmoid()
 >>> names = node_names(topological_order(y))
 >>> [names[v] for v in topological_order(y)]
-['x', 't1', 'y']
->>> expression(y, names), local_symbol(y, 0, names)
-('sigmoid(t1)', "sigma'(t1)")
+['x', 't1', 'L']
+>>> expression(y, names), local_symbol(y, 0, names), expression(y.parents[0], names)
+('sigmoid(t1)', "sigma'(t1)", 'x*3')
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
+from .text import python_maths
 from .value import Value
 
 Names = (Mapping[Value, str] | Mapping[str, Value] | Iterable[tuple[str, Value]]
@@ -35,6 +38,8 @@ _OPERAND = re.compile(r"(?<![A-Za-z_])([abc]|[wx]\d+)(?![A-Za-z_0-9(])")
 _SIMPLE_NAME = re.compile(r"[\w\[\].']+")
 _MAX_TERMS = 4
 """Longer sums and dot products are shortened to their first and last terms."""
+ROOT_NAMES = ("L", "out")
+"""What an unlabelled root is called (the first one not taken), as a tutorial calls its loss."""
 
 
 _ACTIVATION_NAMES = {"σ": "sigmoid"}
@@ -70,18 +75,22 @@ def normalise_names(names: Names | None) -> dict[Value, str]:
 def node_names(order: Sequence[Value], names: Names | None = None) -> dict[Value, str]:
     """A readable name for every Value of ``order`` (a topological order, root last).
 
-    Invented names are numbered in the order the backward pass meets the nodes (root first).
+    Invented names are numbered in the order the backward pass meets the nodes; an unlabelled
+    root is ``L`` (``out`` if a node is already called ``L``).
 
-    >>> a = Value(1.0); b = a + 1
-    >>> list(node_names([a, b]).values())
-    ['v1', 't1']
+    >>> a = Value(1.0); b = a + 1; c = b * 2
+    >>> list(node_names([a, b, c]).values())
+    ['v1', 't1', 'L']
     """
     given = normalise_names(names)
     taken = {given.get(v) or v.label for v in order}
     result: dict[Value, str] = {}
     counters = {"t": 0, "v": 0}
+    root = order[-1] if order else None
     for v in reversed(order):
         name = given.get(v) or v.label
+        if not name and v is root:
+            name = next((n for n in ROOT_NAMES if n not in taken), "")
         if not name:
             prefix = "v" if v.is_leaf else "t"
             while True:
@@ -116,17 +125,22 @@ def _constants(node: Value) -> tuple[float, ...]:
 
 def _shorten(terms: list[str], joiner: str) -> str:
     if len(terms) > _MAX_TERMS + 1:
-        terms = [*terms[:2], "…", terms[-1]]
+        terms = [*terms[:2], "...", terms[-1]]
     return joiner.join(terms)
 
 
 def expression(node: Value, names: Mapping[Value, str]) -> str:
-    """What ``node`` was computed from, in its parents' names: ``'sigmoid(z2)'``, ``'W2[0]·a1[0]'``.
+    """What ``node`` was computed from, in its parents' names and Python's operators: ``'W2[0]*a1[0]'``.
 
     >>> a, b = Value(2.0, "a"), Value(3.0, "b"); y = a * b - 1
     >>> expression(y.parents[0], {a: "a", b: "b"}), expression(y, {y.parents[0]: "t"})
-    ('a·b', 't − 1')
+    ('a*b', 't - 1')
     """
+    return python_maths(_expression(node, names))
+
+
+def _expression(node: Value, names: Mapping[Value, str]) -> str:
+    """``expression`` in RULES' own symbols."""
     rule = node.rule
     if rule is None:
         return names.get(node, node.label)
@@ -153,7 +167,8 @@ def expression(node: Value, names: Mapping[Value, str]) -> str:
 def local_symbol(node: Value, edge: int, names: Mapping[Value, str]) -> str:
     """The local derivative on edge ``edge`` of ``node`` as written in a hand calculation.
 
-    Functions read ``sigma'(z2)``; other rules give their formula in the operands' names.
+    Functions read ``sigma'(z2)``; other rules give their formula in the operands' names, with
+    Python's operators (``2*(a2 - 1)``).
 
     >>> a, b = Value(2.0, "a"), Value(3.0, "b"); y = a * b
     >>> local_symbol(y, 0, {a: "a", b: "W"}), local_symbol(y.sigmoid(), 0, {y: "z"})
@@ -176,20 +191,20 @@ def local_symbol(node: Value, edge: int, names: Mapping[Value, str]) -> str:
         operands = {"a": _operand(names[parents[0]]), "c": constants[0] if constants else "c"}
         if len(parents) > 1:
             operands["b"] = _operand(names[parents[1]])
-    return _grouped(_OPERAND.sub(lambda m: operands.get(m.group(1), m.group(1)), formula))
+    return _grouped(python_maths(_OPERAND.sub(lambda m: operands.get(m.group(1), m.group(1)), formula)))
 
 
 def _grouped(text: str) -> str:
-    """``text`` in parentheses when it is a sum or difference at its top level (``(t1 − 1)``), so that
-    it reads right in front of ``× dC/d…``.
+    """``text`` in parentheses when it is a sum or difference at its top level (``(t1 - 1)``), so that
+    it reads right in front of ``× dC/d...``.
 
-    >>> _grouped("t1 − 1"), _grouped("2·(a2 − 1)"), _grouped("x0")
-    ('(t1 − 1)', '2·(a2 − 1)', 'x0')
+    >>> _grouped("t1 - 1"), _grouped("2*(a2 - 1)"), _grouped("x0")
+    ('(t1 - 1)', '2*(a2 - 1)', 'x0')
     """
     depth = 0
     for i, ch in enumerate(text):
         depth += ch == "("
         depth -= ch == ")"
-        if depth == 0 and ch in "+−" and 0 < i < len(text) - 1 and text[i - 1] == " ":
+        if depth == 0 and ch in "+-" and 0 < i < len(text) - 1 and text[i - 1] == " ":
             return f"({text})"
     return text

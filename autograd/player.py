@@ -298,7 +298,7 @@ class Player:
     >>> from autograd import Value
     >>> p = player(Value(2.0, "x") * 3)
     >>> p
-    <Player: backward pass of 't1', 1 step; .save(path) writes it, a notebook shows it>
+    <Player: backward pass of 'L', 1 step; .save(path) writes it, a notebook shows it>
     >>> p._repr_html_().startswith("<iframe")
     True
     """
@@ -379,7 +379,7 @@ def _page(root: Value, title: str | None, direction: str, formulas: bool, collap
     lines = [step["line"] for step in data["steps"]]
     name = stepper.names[root]
     title = title or f"Backward pass of {name}, step by step"
-    table_lines = stepper.table(leaves=False).splitlines()
+    table_lines = stepper.table(leaves=False).render(width=None).splitlines()
     rows = [f'<span class="head">{html.escape(line)}</span>' for line in table_lines[:2]]
     step_of_row = [e_step.index for e_step in stepper.steps for _ in e_step.edges]
     rows += [f'<span class="row" data-step="{k}">{html.escape(line)}</span>'
@@ -471,7 +471,7 @@ def _step_data(stepper: Stepper, boxes: _BoxIds) -> dict:
             moved[edge.parent] = (moved.get(edge.parent, (edge.before, 0.0))[0], edge.after)
         op = boxes.op(step.node)
         steps.append({
-            "line": repr(step),
+            "line": step.text(width=None),  # the page is UTF-8: its symbols, whatever the console
             "node": boxes.box[step.node],
             "active": [boxes.box[step.node], *([op] if op else [])],
             "edges": boxes.edges(step.node),

@@ -24,6 +24,10 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .text import Table
 
 Check = Callable[..., "str | None"]
 
@@ -342,21 +346,25 @@ RULES: RuleTable = RuleTable(_ROWS)
 """Every rule, keyed by its ``expr`` (``'a·b'``, ``'a·c'``, ``'σ(a)'``, ...) or its op name."""
 
 
-def rules_table() -> str:
-    """Every rule as a text table: the op, and the local derivative on each of its edges.
+def rules_table() -> Table:
+    """Every rule as a table that prints: the op, and the local derivative on each of its edges.
 
-    >>> print(rules_table().splitlines()[2])
-    add                a + b             d(a + b)/da = 1;  d(a + b)/db = 1
-    >>> print(rules_table().splitlines()[-1])
-    half_squared_error ½(a − c)²         d½(a − c)²/da = a − c
+    The formulas keep their maths symbols; printed to a console that is not UTF-8 they are
+    spelled in ASCII (see autograd/text.py), and lines wider than 100 columns wrap.
+
+    >>> print(rules_table().render(width=None).splitlines()[2])
+    add                 a + b              d(a + b)/da = 1;  d(a + b)/db = 1
+    >>> print(rules_table().render(width=None).splitlines()[-1])
+    half_squared_error  ½(a − c)²          d½(a − c)²/da = a − c
     """
-    head = f"{'op':<18} {'expression':<17} local derivative on each edge"
-    lines = [head, "-" * 78]
+    from .text import Table  # printing lives in autograd/text.py; the engine does not import it at load
+
+    rows = []
     for rule in _ROWS:
         if rule.variadic:
             pairs = zip(rule.roles, rule.formulas)
             texts = [f"{rule.d_out}/d{role} = {formula}" for role, formula in pairs]
         else:
             texts = [rule.derivative_text(edge) for edge in range(len(rule.formulas))]
-        lines.append(f"{rule.name:<18} {rule.expr:<17} {';  '.join(texts)}")
-    return "\n".join(lines)
+        rows.append((rule.name, rule.expr, ";  ".join(texts)))
+    return Table(("op", "expression", "local derivative on each edge"), rows, wrap_at=";  ")

@@ -1,8 +1,10 @@
 """Numerical vs analytic gradient (tutorial 5) on the book's 2-2-1 iris network.
 
 The analytic gradient is what ``backward()`` computes with the chain rule; the numerical one
-is the central difference (f(w + h) − f(w − h)) / 2h for each of the nine parameters, with f the
-mean training loss ½(a2 − y)² over the 70 flowers. ``autograd.gradcheck`` does both and prints
+is the central difference (f(w + h) - f(w - h)) / (2*h) for each of the nine parameters, with f the
+mean training loss 0.5*(a2 - y)**2 over the 70 flowers. The parameters carry the tutorial's names
+(``MLP.tutorial_names``: W1[j][i] from input i to hidden neuron j); the book calls them w0 ... b2.
+``autograd.gradcheck`` does both and prints
 them side by side, here at the initial weights and after 200 epochs of training, for the fused
 graph (one ``dot`` node per neuron) and for the fine-grained one.
 
@@ -11,7 +13,10 @@ Run:  python demos/gradcheck_iris.py
 
 from __future__ import annotations
 
+import textwrap
+
 from autograd import Value, gradcheck
+from autograd.text import WIDTH, echo
 from nn import MLP, batch_loss, half_squared_error, iris_book_split
 from nn.iris import fit_iris_221, iris_221_network
 
@@ -34,25 +39,27 @@ BOOK_NAMES = ("w0", "w2", "b0", "w1", "w3", "b1", "w4", "w5", "b2")
 
 
 def check(net: MLP, fused: bool) -> None:
-    inputs = [Value(value.data, name) for name, value in zip(BOOK_NAMES, net.parameters())]
+    inputs = [Value(value.data, name) for name, value in net.tutorial_names()]
     report = gradcheck(loss_of_parameters(fused), inputs)
-    print(report.table())
+    echo(report.table())
     worst = max(row.error for row in report.rows)
-    print(f"largest |backward − finite difference| = {worst:.2e}\n")
+    echo(f"largest abs(backward - finite difference) = {worst:.2e}\n")
 
 
 def main() -> None:
     split = iris_book_split()
     net = iris_221_network(seed=0)
-    print("2-2-1 iris network, f = mean ½(a2 − y)² over 70 flowers; h = 1e-6")
-    print("parameters named as in the book: z0 = w0·x0 + w2·x1 + b0, z1 = w1·x0 + w3·x1 + b1, "
-          "a2 = w4·a0 + w5·a1 + b2\n")
-    print("at the initial weights (1e-4·(U[0,1) − 0.5), biases 0), fused graph:")
+    echo("2-2-1 iris network, f = mean 0.5*(a2 - y)**2 over 70 flowers; h = 1e-6")
+    echo("z1[j] = W1[j][0]*x0 + W1[j][1]*x1 + b1[j], a1 = sigmoid(z1), a2 = W2[0]*a1[0] + W2[1]*a1[1] + b2")
+    pairs = ", ".join(f"{ours} = {book}" for (ours, _), book in zip(net.tutorial_names(), BOOK_NAMES))
+    echo(textwrap.fill(f"(the book's names: {pairs})", WIDTH) + "\n")
+    echo("at the initial weights (1e-4*(U[0,1) - 0.5), biases 0), fused graph:")
     check(net, fused=True)
     fit_iris_221(net, split, epochs=200)
-    print("after 200 epochs of training, fused graph:")
+    echo("after 200 epochs of training, fused graph:")
     check(net, fused=True)
-    print("after 200 epochs of training, fine-grained graph (w0·x0 + w1·x1 + b as separate ops):")
+    echo("after 200 epochs of training, fine-grained graph (W1[0][0]*x0 + W1[0][1]*x1 + b1[0]\n"
+         "as separate ops):")
     check(net, fused=False)
 
 

@@ -1,7 +1,7 @@
 """The hand-worked 3-2-1 network: one forward and one backward pass, every gradient printed.
 
 Input x = [2, 3, -1], target y = 1; two sigmoid hidden neurons, one sigmoid output,
-loss C = (a2 - y)^2 (no 1/2). The tutorial this comes from works it out by hand and gets
+loss C = (a2 - y)**2 (no 1/2). The tutorial this comes from works it out by hand and gets
 a2 ≈ 0.589. chainrule types the network in through ``nn`` with the tutorial's weights,
 prints the forward values, the whole backward pass as a chain-rule table (17 gradients:
 dW1, db1, dW2, db2, dx), one SGD step and one Adam step (with and without bias correction)
@@ -12,7 +12,10 @@ Run:  python demos/hand_worked_321.py
 
 from __future__ import annotations
 
+import textwrap
+
 from autograd import Value, step_through
+from autograd.text import WIDTH, echo
 from nn import MLP, SGD, Adam, squared_error
 
 W1 = [[0.2, -0.5, 0.1], [-0.3, 0.4, 0.2]]
@@ -24,21 +27,12 @@ Y = 1.0
 
 
 def build() -> MLP:
-    """The tutorial's network, typed in exactly; parameters renamed the way the tutorial writes them."""
-    net = MLP(3, [2, 1], activations="sigmoid", weights=[W1, [W2]], biases=[B1, [B2]])
-    for r, neuron in enumerate(net.layers[0].neurons):
-        for c, w in enumerate(neuron.w):
-            w.label = f"W1[{r}][{c}]"
-        neuron.b.label = f"b1[{r}]"
-    out = net.layers[1].neurons[0]
-    for c, w in enumerate(out.w):
-        w.label = f"W2[{c}]"
-    out.b.label = "b2"
-    return net
+    """The tutorial's network, typed in exactly; parameters labelled the way the tutorial writes them."""
+    return MLP(3, [2, 1], activations="sigmoid", weights=[W1, [W2]], biases=[B1, [B2]], labels="tutorial")
 
 
 def forward(net: MLP) -> dict[str, Value | list[Value]]:
-    """x → z1, a1 → z2, a2 → C = (a2 − y)², each node labelled like the tutorial names it."""
+    """x → z1, a1 → z2, a2 → C = (a2 - y)**2, each node labelled like the tutorial names it."""
     x = [Value(v, f"x{i}") for i, v in enumerate(X)]
     a1 = net.layers[0](x)
     for r, a in enumerate(a1):
@@ -46,7 +40,7 @@ def forward(net: MLP) -> dict[str, Value | list[Value]]:
     a2 = net.layers[1](a1)[0]
     a2.label, a2.parents[0].label = "a2", "z2"
     loss = squared_error(a2, Y)
-    loss.label = "C"  # one node: dC/da2 = 2·(a2 − y), the tutorial's first chain-rule factor
+    loss.label = "C"  # one node: dC/da2 = 2*(a2 - y), the tutorial's first chain-rule factor
     return {"x": x, "z1": [a.parents[0] for a in a1], "a1": a1, "z2": a2.parents[0], "a2": a2, "C": loss}
 
 
@@ -77,63 +71,65 @@ def claims(values: dict[str, float | list[float]]) -> list[tuple[str, str, str, 
     return [
         ("a2 ≈ 0.589", show(values["a2"]), "right", "rounds to 0.589"),
         ("old loss 0.168921", show(values["C"]), "WRONG",
-         "0.168921 = 0.411² uses a rounded output; (1 − 0.588899)² = 0.169004"),
-        ("dC/db2 ≈ -0.199", show(values["db2"]), "right", "2(a2 − 1)·σ'(z2)"),
+         "0.168921 = 0.411**2 uses a rounded output; (1 - 0.588899)**2 = 0.169004"),
+        ("dC/db2 ≈ -0.199", show(values["db2"]), "right", "2*(a2 - 1)*sigma'(z2)"),
         ("dC/dW2 ≈ [-0.0287, -0.0572]", show(values["dW2"]), "WRONG",
-         "half the true value: the gradient of ½(a2 − y)², but the loss has no ½ (and db2 keeps the 2)"),
+         "half the true value: the gradient of 0.5*(a2 - y)**2, but the loss has no 0.5 "
+         "(and db2 keeps the 2)"),
         ("SGD W2 = [0.50287, 0.20572]", show(values["sgd_W2"]), "WRONG", "follows from the halved dW2"),
-        ("SGD b2 = 0.1199", show(values["sgd_b2"]), "right", "0.1 + 0.1·0.199053"),
+        ("SGD b2 = 0.1199", show(values["sgd_b2"]), "right", "0.1 + 0.1*0.199053"),
         ("new output 0.595, new loss 0.164025", show([values["sgd_a2"], values["sgd_C"]]),  # type: ignore[list-item]
-         "WRONG", "0.164025 = (1 − 0.595)² from the rounded output; (1 − 0.595693)² = 0.163464"),
+         "WRONG", "0.164025 = (1 - 0.595)**2 from the rounded output; (1 - 0.595693)**2 = 0.163464"),
         ("Adam W2 ≈ [0.5003, 0.2006]", show(values["adam_W2"], 8), "WRONG",
-         "Adam's first step is lr·g/(|g| + eps) ≈ lr·sign(g) = +0.1 per parameter; the tutorial used m "
-         "alone, never divided by √v"),
+         "Adam's first step is lr*g/(abs(g) + eps) ≈ lr*sign(g) = +0.1 per parameter; the tutorial "
+         "used m alone, never divided by sqrt(v)"),
         ("Adam b2 ≈ 0.1021", show(values["adam_b2"], 8), "WRONG", "same: b2 moves by +0.1, to 0.2"),
         ("  (Adam without bias correction)", show(values["raw_W2"] + [values["raw_b2"]]),  # type: ignore[operator]
-         "—", "still not the tutorial's: each parameter moves by lr·0.1/√0.001 = +0.316228"),
+         "-", "still not the tutorial's: each parameter moves by lr*0.1/sqrt(0.001) = +0.316228"),
     ]
 
 
 def main() -> None:
     net = build()
     values = forward(net)
-    print("network 3-2-1, sigmoid everywhere, x = [2, 3, -1], y = 1, C = (a2 − y)²\n")
-    print("forward")
+    echo("network 3-2-1, sigmoid everywhere, x = [2, 3, -1], y = 1, C = (a2 - y)**2\n")
+    echo("forward")
     for name in ("z1", "a1", "z2", "a2", "C"):
         v = values[name]
         shown = ", ".join(f"{u.data:.6f}" for u in v) if isinstance(v, list) else f"{v.data:.6f}"
-        print(f"  {name:<3}= {shown}")
+        echo(f"  {name:<3}= {shown}")
 
     loss = values["C"]
-    print("\nbackward, one chain-rule step per edge (each row: dC/d(parent) += local × upstream)\n")
-    print(step_through(loss).table())  # type: ignore[arg-type]
+    echo("\nbackward, one chain-rule step per edge (each row: dC/d(parent) += local × upstream)\n")
+    echo(step_through(loss).table())  # type: ignore[arg-type]
 
     hidden, out = net.layers[0].neurons, net.layers[1].neurons[0]
     x = values["x"]
-    print("\nthe 17 gradients, grouped like the tutorial")
+    echo("\nthe 17 gradients, grouped like the tutorial")
     for r, n in enumerate(hidden):
-        print(f"  dC/dW1 row {r} = [{', '.join(f'{w.grad:.6g}' for w in n.w)}]")
-    print(f"  dC/db1       = [{', '.join(f'{n.b.grad:.6g}' for n in hidden)}]")
-    print(f"  dC/dW2       = [{', '.join(f'{w.grad:.6g}' for w in out.w)}]")
-    print(f"  dC/db2       = {out.b.grad:.6g}")
-    print(f"  dC/dx        = [{', '.join(f'{v.grad:.6g}' for v in x)}]")  # type: ignore[union-attr]
+        echo(f"  dC/dW1[{r}]     = [{', '.join(f'{w.grad:.6g}' for w in n.w)}]")
+    echo(f"  dC/db1        = [{', '.join(f'{n.b.grad:.6g}' for n in hidden)}]")
+    echo(f"  dC/dW2        = [{', '.join(f'{w.grad:.6g}' for w in out.w)}]")
+    echo(f"  dC/db2        = {out.b.grad:.6g}")
+    echo(f"  dC/dx         = [{', '.join(f'{v.grad:.6g}' for v in x)}]")  # type: ignore[union-attr]
 
-    print("\none update of the output layer only, lr = 0.1, each from the original parameters")
+    echo("\none update of the output layer only, lr = 0.1, each from the original parameters")
     results = {}
     for key, title, args in (("sgd", "SGD", ("sgd",)), ("adam", "Adam (standard, bias-corrected)", ("adam",)),
                              ("raw", "Adam without bias correction", ("adam", False))):
         w2, b2, a2, c = output_step(*args)  # type: ignore[arg-type]
         results.update({f"{key}_W2": w2, f"{key}_b2": b2, f"{key}_a2": a2, f"{key}_C": c})
-        print(f"  {title:<32} W2 = [{w2[0]:.8f}, {w2[1]:.8f}]  b2 = {b2:.8f}  → a2 = {a2:.6f}  C = {c:.6f}")
+        echo(f"  {title}:\n    W2 = [{w2[0]:.8f}, {w2[1]:.8f}]  b2 = {b2:.8f}  → a2 = {a2:.6f}  C = {c:.6f}")
 
     numbers: dict[str, float | list[float]] = {
         "a2": values["a2"].data, "C": loss.data,  # type: ignore[union-attr]
         "db2": out.b.grad, "dW2": [w.grad for w in out.w], **results}
-    print("\nthe tutorial's claims against chainrule")
+    echo("\nthe tutorial's claims against chainrule")
     rows = claims(numbers)
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     for claim, ours, verdict, why in rows:
-        print(f"  {claim:<{widths[0]}}  chainrule {ours:<{widths[1]}}  {verdict:<{widths[2]}}  {why}")
+        echo(f"  {claim:<{widths[0]}}  chainrule {ours:<{widths[1]}}  {verdict}")
+        echo(textwrap.fill(why, WIDTH, initial_indent="      ", subsequent_indent="      "))
 
 
 if __name__ == "__main__":

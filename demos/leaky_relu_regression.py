@@ -1,30 +1,35 @@
 """Tutorial 1's three-layer leaky-ReLU network, and tutorial 3's per-sample vs minibatch training.
 
-The network: x1 = W1·x + b1, leaky ReLU; x2 = W2·x1 + b2, leaky ReLU; y = W3·x2 + b3, leaky ReLU
+The network: x1 = W1*x + b1, leaky ReLU; x2 = W2*x1 + b2, leaky ReLU; y = W3*x2 + b3, leaky ReLU
 (alpha = 0.01 everywhere, output included, as in the tutorial). The loss is the tutorial's MSE with
-the 1/(2n) convention, (1/2n)·Σ (y − ŷ)², so dloss/dŷ is (ŷ − y)/n. The data: 40 points of a smooth
-bump, y = 0.6 + 0.4·x·sin(3x) plus a little noise.
+the 1/(2n) convention, sum((y - y_hat)**2) / (2*n), so dloss/dy_hat is (y_hat - y)/n. The data: 40
+points of a smooth bump, y = 0.6 + 0.4*x*sin(3*x) plus a little noise.
 
 The same network (same initial weights) is then trained three ways for the same number of epochs:
 full batch (one update per epoch), minibatches of 8 (5 updates per epoch) and per sample (40
 updates per epoch), and the loss curves are printed side by side.
 
 Run:  python demos/leaky_relu_regression.py
+(``CHAINRULE_FAST=1`` trains 10 epochs instead of 100, and at most 50 in the stop-condition run:
+a quick check that the demo runs.)
 """
 
 from __future__ import annotations
 
 import math
+import os
 
+from autograd.text import echo
 from nn import MLP, SGD, History, bumpy_regression, evaluate, fit, half_squared_error
 
-EPOCHS = 100
+FAST = os.environ.get("CHAINRULE_FAST") == "1"
+EPOCHS = 10 if FAST else 100
 LR = 0.05
 MODES = {"full batch": None, "minibatch of 8": 8, "per sample": 1}
 
 
 def network(seed: int = 3) -> MLP:
-    """1 → 8 → 8 → 1, leaky ReLU after every layer; weights U[−1, 1), biases U[−0.1, 0.1)."""
+    """1 → 8 → 8 → 1, leaky ReLU after every layer; weights U[-1, 1), biases U[-0.1, 0.1)."""
     return MLP(1, [8, 8, 1], activations="leaky_relu", weight_scale=2.0, bias_scale=0.2, rng=seed,
                leaky_slope=0.01)
 
@@ -48,30 +53,37 @@ def sparkline(values: list[float], low: float, high: float, width: int = 50) -> 
 
 def main() -> None:
     x, y = bumpy_regression(40, seed=0)
-    print("tutorial 1's network: 1 → 8 → 8 → 1, leaky ReLU (alpha 0.01) after every layer")
-    print(f"loss (1/2n)·Σ (y − ŷ)² on 40 points of y = 0.6 + 0.4·x·sin(3x) + noise; SGD, lr {LR}\n")
+    if FAST:
+        echo(f"(a quick run: {EPOCHS} epochs instead of 100; the numbers are not the full run's)")
+    echo("tutorial 1's network: 1 → 8 → 8 → 1, leaky ReLU (alpha 0.01) after every layer")
+    echo("loss sum((y - y_hat)**2) / (2*n) on n = 40 points of y = 0.6 + 0.4*x*sin(3*x) + noise;")
+    echo(f"SGD, lr {LR}\n")
     results = {name: train(size) for name, size in MODES.items()}
-    checkpoints = [1, 2, 5, 10, 25, 50, EPOCHS]
-    print(f"{'epoch':>6}" + "".join(f"{name:>18}" for name in results))
+    checkpoints = sorted({e for e in (1, 2, 5, 10, 25, 50) if e < EPOCHS} | {EPOCHS})
+    echo(f"{'epoch':>6}" + "".join(f"{name:>18}" for name in results))
     for epoch in checkpoints:
-        print(f"{epoch:>6}" + "".join(f"{h[epoch - 1]:>18.6f}" for _, h in results.values()))
-    print(f"\n{'updates':>6}" + "".join(f"{EPOCHS * (40 // (size or 40)):>18}" for size in MODES.values()))
-    print(f"{'final':>6}" + "".join(f"{evaluate(net, half_squared_error, x, y):>18.6f}"
+        echo(f"{epoch:>6}" + "".join(f"{h[epoch - 1]:>18.6f}" for _, h in results.values()))
+    echo(f"\n{'updates':>6}" + "".join(f"{EPOCHS * (40 // (size or 40)):>18}" for size in MODES.values()))
+    echo(f"{'final':>6}" + "".join(f"{evaluate(net, half_squared_error, x, y):>18.6f}"
                                     for net, _ in results.values()))
-    print("(an epoch's loss is the mean of its batches' losses, each measured before that batch's update;")
-    print(" 'final' is the loss over all 40 points with the final weights)\n")
+    echo("(an epoch's loss is the mean of its batches' losses, each measured before that batch's update;")
+    echo(" 'final' is the loss over all 40 points with the final weights)\n")
     low = min(min(h) for _, h in results.values())
     high = max(max(h) for _, h in results.values())
-    print(f"loss curves, one block per 2 epochs, log scale from {low:.4f} (▁) to {high:.4f} (█):")
+    per = max(1, EPOCHS // 50)
+    echo(f"loss curves, one block per {per} epoch{'s' if per > 1 else ''}, log scale from {low:.4f} (▁) "
+         f"to {high:.4f} (█):")
     for name, (_, history) in results.items():
-        print(f"{name:>15}  {sparkline(history, low, high)}")
-    print("\nMore updates per epoch make faster progress per pass over the data; averaging over a")
-    print("minibatch gives a smoother path than single samples for less work per update.")
+        echo(f"{name:>15}  {sparkline(history, low, high)}")
+    echo("\nMore updates per epoch make faster progress per pass over the data; averaging over a")
+    echo("minibatch gives a smoother path than single samples for less work per update.")
     net = network()
-    h = fit(net, half_squared_error, x, y, SGD(net.parameters(), lr=LR), epochs=1000, batch_size=8,
+    most = 50 if FAST else 1000
+    h = fit(net, half_squared_error, x, y, SGD(net.parameters(), lr=LR), epochs=most, batch_size=8,
             shuffle=3, loss_below=0.002, change_below=1e-6)
-    print(f"\nstop conditions (max 1000 epochs, loss below 0.002, loss change below 1e-6): minibatch "
-          f"training stopped after {len(h)} epochs because of '{h.stop_reason}', loss {h[-1]:.6f}")
+    echo(f"\nstop conditions (max {most} epochs, loss below 0.002, loss change below 1e-6):")
+    echo(f"minibatch training stopped after {len(h)} epochs because of '{h.stop_reason}', "
+         f"loss {h[-1]:.6f}")
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ Writes into the folder given (default: the current one):
   321_step3.svg    the same graph at step 3 of the backward pass (a2 = sigmoid(z2))
   321_player.html  the backward pass step by step in a browser (one file, works offline)
   iris_player.html the same for the book's 2-2-1 iris network on one training flower, its
-                   parameters named by named_parameters()
+                   parameters named as tutorials write them (W1[0][0], ..., b2: MLP.tutorial_names)
 and prints the 3-2-1 chain-rule table.
 
 Run:  python demos/see_backprop.py [folder]
@@ -18,6 +18,7 @@ from pathlib import Path
 
 from autograd import draw, player, step_through
 from autograd.examples import three_two_one
+from autograd.text import echo
 from nn import half_squared_error, iris_book_split
 from nn.iris import iris_221_network
 
@@ -26,20 +27,20 @@ def main(folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     net = three_two_one()
     stepper = step_through(net.C).run()  # the same grads as net.C.backward(), one step at a time
-    print(stepper.table())
+    echo(stepper.table())
     graph = draw(net.C, direction="TB")
-    print(f"\n{graph.save(folder / '321_graph.svg')}: {len(net.leaves)} inputs and parameters, "
-          f"{len(stepper.order)} values, each with its gradient")
-    print(f"{draw(net.C, direction='TB', step=3).save(folder / '321_step3.svg')}: step 3 highlighted")
-    print(f"{player(net.C, folder / '321_player.html', direction='TB')}: open it in a browser, "
-          f"then Next / Play")
+    echo(f"\n{graph.save(folder / '321_graph.svg')}:\n  {len(net.leaves)} inputs and parameters, "
+         f"{len(stepper.order)} values, each with its gradient")
+    echo(f"{draw(net.C, direction='TB', step=3).save(folder / '321_step3.svg')}:\n  step 3 highlighted")
+    echo(f"{player(net.C, folder / '321_player.html', direction='TB')}:\n  open it in a browser, "
+         f"then Next / Play")
 
     iris = iris_221_network(seed=0, fused=False)
     split = iris_book_split()
     loss = half_squared_error(iris(split.train_x[0])[0], split.train_y[0])
     loss.label = "loss"
-    print(f"{player(loss, folder / 'iris_player.html', names=iris.named_parameters())}: "
-          f"the 2-2-1 iris network on one training flower")
+    echo(f"{player(loss, folder / 'iris_player.html', names=iris.tutorial_names())}:\n"
+         f"  the 2-2-1 iris network on one training flower")
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from typing import Literal
 
 from autograd import Value, dot
+from autograd.text import for_stream
 
 from .module import Module
 
@@ -236,8 +237,8 @@ class Layer(Module):
                 for n in self.neurons]
 
     def __repr__(self) -> str:
-        return (f"Layer({self._n_inputs} → {len(self.neurons)}, {self._activation}"
-                f"{_fusion_note(self._fused)})")
+        return for_stream(f"Layer({self._n_inputs} → {len(self.neurons)}, {self._activation}"
+                          f"{_fusion_note(self._fused)})")
 
 
 class MLP(Module):
@@ -245,7 +246,9 @@ class MLP(Module):
 
     ``activations`` is one name for every layer or one per layer. ``weights[k]`` and ``biases[k]``
     are layer k's explicit rows and biases (see ``Layer``). Every parameter is labelled with its
-    name (``layers.1.neurons.0.w.0``), so graphs and tables show where each one lives.
+    name (``layers.1.neurons.0.w.0``), so graphs and tables show where each one lives; with
+    ``labels="tutorial"`` it is labelled the way tutorials write it instead (``W1[0][2]``, ``b2``:
+    see ``tutorial_names``). ``named_parameters()`` and saved states keep the dotted names.
 
     >>> net = MLP(2, [16, 1, 1], activations=["tanh", "tanh", "linear"], rng=0)
     >>> out = net([0.5, -0.5]); type(out).__name__, len(out)     # micrograd's bug: not here
@@ -256,8 +259,11 @@ class MLP(Module):
                  *, weights: Sequence[Sequence[Sequence[Value | Number]]] | None = None,
                  biases: Sequence[Sequence[Value | Number]] | None = None, weight_scale: float = 1.0,
                  bias_scale: float = 0.0, rng: Seed = None, fused: Fusion = True,
-                 leaky_slope: float = 0.01) -> None:
+                 leaky_slope: float = 0.01, labels: Literal["names", "tutorial"] = "names") -> None:
         _check_size(n_inputs, "MLP: n_inputs")
+        if labels not in ("names", "tutorial"):
+            raise ValueError(f"MLP: labels must be 'names' (layers.0.neurons.1.w.2) or 'tutorial' "
+                             f"(W1[1][2]), got {labels!r}")
         sizes = list(sizes)
         if not sizes:
             raise ValueError("MLP: sizes must name at least one layer, got []")
@@ -278,11 +284,45 @@ class MLP(Module):
                   name=f"MLP layer {k}")
             for k in range(len(sizes))]
         self.label_parameters()
+        if labels == "tutorial":
+            self.label_tutorial()
 
     @property
     def sizes(self) -> list[int]:
         """Input size, then each layer's output size: ``[3, 2, 1]``."""
         return [self.layers[0].n_inputs, *(layer.n_outputs for layer in self.layers)]
+
+    def tutorial_names(self) -> list[tuple[str, Value]]:
+        """Every parameter named as tutorials write it, in ``named_parameters()`` order.
+
+        Layers count from 1. ``W{l}[j][i]`` is the weight from input ``i`` to neuron ``j`` of layer
+        ``l`` and ``b{l}[j]`` that neuron's bias; a layer of one neuron drops the ``[j]``
+        (``W2[i]``, ``b2``), as the hand-worked 3-2-1 example does. The pairs work as ``names=``
+        for ``step_through``, ``draw`` and ``player``.
+
+        >>> net = MLP(3, [2, 1], activations="sigmoid", rng=0)
+        >>> [name for name, _ in net.tutorial_names()][:4], [name for name, _ in net.tutorial_names()][-3:]
+        (['W1[0][0]', 'W1[0][1]', 'W1[0][2]', 'b1[0]'], ['W2[0]', 'W2[1]', 'b2'])
+        """
+        pairs: list[tuple[str, Value]] = []
+        for number, layer in enumerate(self.layers, start=1):
+            single = len(layer.neurons) == 1
+            for j, neuron in enumerate(layer.neurons):
+                row = "" if single else f"[{j}]"
+                pairs += [(f"W{number}{row}[{i}]", w) for i, w in enumerate(neuron.w)]
+                pairs.append((f"b{number}{row}", neuron.b))
+        return pairs
+
+    def label_tutorial(self) -> MLP:
+        """Label every parameter with its ``tutorial_names()`` name (pictures, tables and steps use it).
+
+        >>> net = MLP(2, [2, 1], activations="sigmoid", rng=0).label_tutorial()
+        >>> net.layers[0].neurons[1].w[0].label, net.layers[1].neurons[0].b.label
+        ('W1[1][0]', 'b2')
+        """
+        for name, value in self.tutorial_names():
+            value.label = name
+        return self
 
     def __call__(self, x: Sequence[Input]) -> list[Value]:
         """The last layer's outputs (always a list) for one input vector ``x``."""
@@ -293,7 +333,7 @@ class MLP(Module):
 
     def __repr__(self) -> str:
         inner = ", ".join(f"{layer.n_outputs} {layer.activation}" for layer in self.layers)
-        return f"MLP({self.layers[0].n_inputs} → [{inner}]{_fusion_note(self.layers[0]._fused)})"
+        return for_stream(f"MLP({self.layers[0].n_inputs} → [{inner}]{_fusion_note(self.layers[0]._fused)})")
 
 
 def _check_size(n: int, where: str) -> None:

@@ -17,14 +17,16 @@ def demo(name: str) -> dict:
 
 
 def test_iris_221_demo(capsys):
-    demo("iris_221")["main"](seed=1)
+    demo("iris_221")["main"](seed=1, epochs=1000)
     out = capsys.readouterr().out
     assert "before training: TN 15  FP 0 / FN 15  TP 0" in out
     assert "after training:  TN 14  FP 1 / FN 1  TP 14" in out
-    assert "final mean train loss ½(a2 − y)²: 0.014954" in out
+    assert "final mean train loss 0.5*(a2 - y)**2: 0.014954" in out
     assert "iris row 41: sepal 4.5 cm × 2.3 cm, a setosa, output 0.5897" in out
     assert "iris row 85: sepal 6.0 cm × 3.4 cm, a versicolor, output 0.4846" in out
     assert "training took" in out
+    assert "  W1[0][0]  " in out and "  b2  " in out  # the tutorial's names, as in every demo
+    assert "quick run" not in out
 
 
 def test_iris_222_onehot_demo_runs(capsys):

@@ -118,3 +118,49 @@ def test_reprs():
     assert repr(MLP(2, [2, 1], activations=["sigmoid", "linear"])) == "MLP(2 → [2 sigmoid, 1 linear], fused)"
     assert repr(Layer(3, 2, "relu", fused=False)) == "Layer(3 → 2, relu)"
     assert MLP(3, [4, 2], activations="tanh").sizes == [3, 4, 2]
+
+
+def test_tutorial_names_match_the_hand_worked_321_example():
+    from autograd import step_through
+    from autograd.examples import three_two_one
+
+    net = MLP(3, [2, 1], activations="sigmoid", fused=False, labels="tutorial",
+              weights=[[[0.2, -0.5, 0.1], [-0.3, 0.4, 0.2]], [[0.5, 0.2]]], biases=[[0.3, -0.1], [0.1]])
+    example = three_two_one()
+    names = [name for name, _ in net.tutorial_names()]
+    assert names == ["W1[0][0]", "W1[0][1]", "W1[0][2]", "b1[0]", "W1[1][0]", "W1[1][1]", "W1[1][2]",
+                     "b1[1]", "W2[0]", "W2[1]", "b2"]
+    assert sorted(names) == sorted(v.label for v in example.leaves if not v.label.startswith("x"))
+    assert [v.label for _, v in net.named_parameters()] == names  # labels="tutorial" labels them
+    # named_parameters keeps its keys (state files depend on them)
+    assert net.named_parameters()[4][0] == "layers.0.neurons.1.w.0"
+    assert list(net.state_dict())[-1] == "layers.1.neurons.0.b"
+    # W[l][j][i]: neuron j of layer l, input i; -0.3 is the weight from input 0 to hidden neuron 1
+    assert dict(net.tutorial_names())["W1[1][0]"].data == -0.3
+    x = [Value(v, f"x{i}") for i, v in enumerate([2.0, 3.0, -1.0])]
+    loss = (net(x)[0] - 1.0) ** 2
+    table = str(step_through(loss).table())
+    assert "  dL/dW2[0] = -0.0575363" in table and "  dL/dW1[1][2] = 0.00973203" in table
+    with pytest.raises(ValueError, match="labels must be 'names'"):
+        MLP(2, [1], activations="linear", labels="book")  # type: ignore[arg-type]
+
+
+def test_tutorial_names_of_a_deeper_network_and_names_for_unlabelled_models():
+    net = MLP(2, [3, 2, 1], activations="tanh", rng=0)
+    names = dict(net.tutorial_names())
+    assert list(names)[:3] == ["W1[0][0]", "W1[0][1]", "b1[0]"]
+    assert "W2[1][2]" in names and "b2[1]" in names and "W3[1]" in names and "b3" in names
+    assert names["W2[1][2]"] is net.layers[1].neurons[1].w[2]
+    assert net.layers[0].neurons[0].w[0].label == "layers.0.neurons.0.w.0"  # default labels unchanged
+    assert net.label_tutorial() is net and net.layers[0].neurons[0].w[0].label == "W1[0][0]"
+
+
+def test_reprs_print_on_any_console(monkeypatch):
+    import io
+    import sys
+
+    net = MLP(2, [2, 1], activations="sigmoid", rng=0)
+    assert repr(net) == "MLP(2 → [2 sigmoid, 1 sigmoid], fused)"
+    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(io.BytesIO(), encoding="cp1252"))
+    assert repr(net) == "MLP(2 -> [2 sigmoid, 1 sigmoid], fused)"
+    assert repr(net.layers[0]) == "Layer(2 -> 2, sigmoid, fused)"

@@ -77,7 +77,7 @@ def test_one_file_with_one_svg_and_no_network(html_321):
 def test_the_lines_are_the_steppers_lines(html_321):
     _, _, html = html_321
     lines = [step["line"] for step in page_data(html)["steps"]]
-    expected = [repr(step) for step in step_through(three_two_one().C, live=False).run().steps]
+    expected = [step.text(width=None) for step in step_through(three_two_one().C, live=False).run().steps]
     assert lines[0] == "step 0/21  seed: dC/dC = 1 (the backward pass starts at C)"
     assert lines[1:] == expected
     assert "dC/dz2 += sigma&#x27;(z2) × dC/da2" in html  # the table, escaped, below the picture

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from autograd import NonFiniteGradientError, Value, dot, step_through, total
+from autograd import NonFiniteGradientError, Value, dot, step_through, topological_order, total
 from autograd.examples import three_two_one
-from autograd.stepper import Stepper
+from autograd.stepper import GradientAccumulationWarning, Stepper
 
 # --- the hand-worked 3-2-1 example: every number typed in from hand_worked_321.md --------------
 
@@ -34,11 +35,11 @@ def test_the_issue_line_for_the_output_sigmoid():
 def test_321_step_lines_match_the_reference():
     steps = list(step_through(three_two_one().C))
     assert len(steps) == 21
-    assert repr(steps[1]) == "step 2/21  err = a2 − 1: dC/da2 += 1 × dC/derr = 1 × -0.822203 = -0.822203"
+    assert repr(steps[1]) == "step 2/21  err = a2 - 1: dC/da2 += 1 × dC/derr = 1 × -0.822203 = -0.822203"
     by_name = {step.name: step for step in steps}
-    hidden = repr(by_name["a1[0]"]).split(": ", 1)[1]
+    hidden = by_name["a1[0]"].edge_line(by_name["a1[0]"].edges[0])
     assert hidden == "dC/dz1[0] += sigma'(z1[0]) × dC/da1[0] = 0.2055 × -0.0995265 = -0.0204527"
-    hidden = repr(by_name["a1[1]"]).split(": ", 1)[1]
+    hidden = by_name["a1[1]"].edge_line(by_name["a1[1]"].edges[0])
     assert hidden == "dC/dz1[1] += sigma'(z1[1]) × dC/da1[1] = 0.244458 × -0.0398106 = -0.00973203"
     # the products feeding z2: dC/dW2 and dC/da1, one line per edge
     w2_lines = [step.edge_line(e) for step in steps for e in step.edges if e.parent_name.startswith("W2")]
@@ -63,14 +64,14 @@ def test_321_fused_has_eight_steps_and_the_same_gradients():
     assert net.W1[0][1].grad == pytest.approx(-0.0613582, abs=1e-7)
     assert net.x[1].grad == pytest.approx(0.00633355, abs=1e-8)
     z2 = next(s for s in stepper.steps if s.name == "z2")
-    assert z2.expression == "W2[0]·a1[0] + W2[1]·a1[1] + b2"
+    assert z2.expression == "W2[0]*a1[0] + W2[1]*a1[1] + b2"
     assert [e.local_symbol for e in z2.edges] == ["a1[0]", "a1[1]", "1", "W2[0]", "W2[1]"]
 
 
 def test_table_has_one_row_per_edge_and_the_leaf_gradients():
     net = three_two_one()
     stepper = step_through(net.C)
-    table = stepper.table()
+    table = stepper.table().render(width=None)
     head, rule, *rest = table.splitlines()
     assert head.split()[:3] == ["step", "node", "chain"]
     assert set(rule.replace(" ", "")) == {"-"}
@@ -81,7 +82,7 @@ def test_table_has_one_row_per_edge_and_the_leaf_gradients():
     leaves = rest[rest.index("") + 2:]
     assert leaves[0] == "  dC/dW1[0][0] = -0.0409054"
     assert "  dC/dx1 = 0.00633355" in leaves and len(leaves) == 14
-    assert stepper.table() == table  # stable: asking again gives the same text
+    assert stepper.table().render(width=None) == table  # stable: asking again gives the same text
 
 
 # --- the same policy and numbers as backward(), on random graphs --------------------------------
@@ -95,7 +96,7 @@ def graphs(draw):
     nodes = [Value(draw(finite), f"x{i}") for i in range(draw(st.integers(1, 4)))]
     for _ in range(draw(st.integers(1, 14))):
         op = draw(st.sampled_from(["add", "sub", "mul", "rmul", "tanh", "sigmoid", "square", "total",
-                                   "dot", "neg", "leaky"]))
+                                   "dot", "neg", "leaky", "pysum"]))
         pick = st.sampled_from(nodes)
         a, b = draw(pick), draw(pick)
         if op == "add":
@@ -118,6 +119,8 @@ def graphs(draw):
             out = a.leaky_relu(0.1)
         elif op == "total":
             out = total([a, b, draw(pick), 1.5])
+        elif op == "pysum":  # Python's sum(): 0 + a + b, a "+ 0" node the stepper folds
+            out = sum([a, b, draw(pick)])
         else:
             out = dot([a, b], [draw(pick), draw(pick)], draw(pick))
         nodes.append(out)
@@ -136,12 +139,15 @@ def test_stepper_equals_backward(nodes, leaf_start):
             v.grad = 123.0
     start = {v: v.grad for v in nodes}
     root.backward()
-    expected = {v: v.grad for v in nodes}
+    expected = {v: v.grad for v in topological_order(root)}  # sum() makes nodes not in `nodes`
     for v in nodes:
         v.grad = start[v]
-    stepper = step_through(root)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", GradientAccumulationWarning)  # leaves hold grads on purpose
+        stepper = step_through(root)
     steps = list(stepper)
-    assert len(steps) == stepper.total == len([v for v in stepper.order if not v.is_leaf])
+    inner = [v for v in stepper.order if not v.is_leaf]
+    assert len(steps) == stepper.total == len(inner) - len(stepper.folded)
     for v in nodes:
         if v in stepper.initial:
             assert v.grad == expected[v], v  # bit for bit: same order of the same additions
@@ -191,7 +197,7 @@ def test_iterator_protocol_backward_steps_and_repr():
         next(stepper)
     assert (a.grad, b.grad) == (-2.0, 2.0)
     second = repr(stepper.steps[1]).splitlines()
-    assert second[0] == "step 2/2  t1 = a·b: dc/da += b × dc/dt1 = -3 × 1 = -3"
+    assert second[0] == "step 2/2  t1 = a*b: dc/da += b × dc/dt1 = -3 × 1 = -3"
     assert second[1].strip() == "dc/db += a × dc/dt1 = 2 × 1 = 2"
     assert second[1].index("dc/db") == second[0].index("dc/da")
 
@@ -201,7 +207,7 @@ def test_names_from_named_parameters_pairs():
     out = (w * 2.0 + b).tanh()
     steps = list(step_through(out, names=[("layer.w", w), ("layer.b", b)]))
     assert steps[-1].edges[0].parent_name == "layer.w"
-    assert "dt1/dlayer.w" in repr(steps[-1])
+    assert "dL/dlayer.w" in repr(steps[-1])
     with pytest.raises(TypeError, match="pairs"):
         step_through(out, names=[(1, 2)])
 
@@ -239,11 +245,186 @@ def test_whole_neuron_and_loss_nodes_read_like_hand_calculations():
     loss.label = "L"
     s = 1 / (1 + math.exp(-0.1))  # σ(z) at z = 0.5·2 − 0.25·4 + 0.1 = 0.1
     steps = list(step_through(loss))
-    assert repr(steps[0]) == (f"step 1/2  L = ½(a − 1)²: dL/da += (a − 1) × dL/dL = "
+    assert repr(steps[0]) == (f"step 1/2  L = 0.5*(a - 1)**2: dL/da += (a - 1) × dL/dL = "
                               f"{s - 1:.6g} × 1 = {s - 1:.6g}")
-    first = repr(steps[1]).splitlines()[0]
+    head, first, *_ = repr(steps[1]).splitlines()  # 105 columns on one line: the edges go below
     slope = s * (1 - s)
-    assert first == (f"step 2/2  a = sigmoid(w0·2 + w1·4 + b): dL/dw0 += σ'(z)·2 × dL/da = "
+    assert head == "step 2/2  a = sigmoid(w0*2 + w1*4 + b):"
+    assert first == (f"    dL/dw0 += sigma'(z)*2 × dL/da = "
                      f"{2 * slope:.6g} × {s - 1:.6g} = {2 * slope * (s - 1):.6g}")
     assert w[1].grad == pytest.approx(4 * slope * (s - 1), rel=1e-12)
     assert b.grad == pytest.approx(slope * (s - 1), rel=1e-12)
+
+
+# --- issue 9: no silent traps, readable text ----------------------------------------------------
+
+def test_stepper_after_backward_warns_and_shows_this_pass_derivatives():
+    net = three_two_one()
+    net.C.backward()  # the student's natural order: backward, look at the grads, then step
+    with pytest.warns(GradientAccumulationWarning) as caught:
+        stepper = step_through(net.C)
+    message = str(caught[0].message)
+    assert message.startswith("step_through(C): 14 of the 14 inputs and parameters already hold a "
+                              "gradient (W1[0][0].grad = -0.0409054 and 13 more)")
+    assert "not dC/d(leaf)" in message and "zero_grad" in message and "live=False" in message
+    text = stepper.table().render(width=None)
+    # the summary is this pass's derivative (the hand-worked reference), the sum is labelled .grad
+    assert "gradients of the leaves (this pass):" in text
+    assert "  dC/dW2[0] = -0.0575363   (.grad = -0.115073: accumulated with the earlier one)" in text
+    assert "dC/dW2[0] = -0.115073" not in text
+    assert ".grad: before → after" in text.splitlines()[0]
+    assert "d(parent): before" not in text
+    for name, value in REFERENCE_GRADS.items():
+        leaf = next((v for v in stepper.order if stepper.names[v] == name and v.is_leaf), None)
+        if leaf is not None:
+            assert stepper.derivative(leaf) == pytest.approx(value, abs=1e-6, rel=1e-5), name
+            assert leaf.grad == pytest.approx(2 * value, abs=2e-6, rel=1e-5), name
+    fresh = three_two_one()
+    fresh.C.backward()
+    assert [stepper.derivative(v) for v in net.leaves] == [v.grad for v in fresh.leaves]  # bit for bit
+
+
+def test_a_fresh_pass_gives_no_warning_and_the_derivative_column():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        stepper = step_through(three_two_one().C)
+        text = stepper.table().render(width=None)
+    assert "dC/d(parent): before → after" in text.splitlines()[0]
+    assert "  dC/dW2[0] = -0.0575363\n" in text
+
+
+def test_an_overflowing_leaf_gradient_stops_the_stepper_as_it_stops_backward():
+    def graph():
+        x = Value(1e-310, "x")
+        t = x * 1e10      # 1e-300
+        y = t * 1e300     # 1.0; dy/dt = 1e300 is finite, dy/dx = 1e300 * 1e10 overflows on the leaf
+        y.label = "y"
+        return x, y
+
+    x, y = graph()
+    with pytest.raises(NonFiniteGradientError, match="node 'x'") as from_backward:
+        y.backward()
+    assert x.grad == math.inf
+    x, y = graph()
+    stepper = step_through(y)
+    with pytest.raises(NonFiniteGradientError, match="node 'x'") as from_stepper:
+        stepper.run()
+    assert str(from_stepper.value) == str(from_backward.value)
+    assert x.grad == math.inf and len(stepper.steps) == 2  # both steps shown, then the leaf's turn
+    x, y = graph()
+    with pytest.raises(NonFiniteGradientError):
+        step_through(y, live=False).run()
+    assert x.grad == 0.0
+
+
+def test_an_unlabelled_root_is_called_L_and_the_repr_says_how_to_name_nodes():
+    x = Value(2.0, "x")
+    y = x * x + x
+    stepper = step_through(y)
+    assert next(stepper).equation == "L = t1 + x"
+    text = repr(stepper)
+    assert text == ("<Stepper for 'L': 1 of 2 steps taken; names like t1 are made up: "
+                    "pass names= or set .label>")
+    assert len(text) <= 100 and "\n" not in text
+    z = Value(1.0, "L") * x
+    assert step_through(z, live=False).names[z] == "out"
+    named = x * 3
+    named.label = "y"
+    assert repr(step_through(named, live=False)) == "<Stepper for 'y': 0 of 1 steps taken>"
+
+
+def test_python_sum_adds_no_visible_plus_zero_step():
+    w = [Value(v, f"w{i}") for i, v in enumerate([0.5, -1.0, 2.0])]
+    x = [1.0, 2.0, 3.0]
+    y = sum(wi * xi for wi, xi in zip(w, x))  # 0 + w0*1 + w1*2 + w2*3
+    y.label = "y"
+    stepper = step_through(y)
+    steps = list(stepper)
+    assert len(stepper.folded) == 1 and stepper.total == 5 == len(steps)  # not 6: the "+ 0" is folded
+    assert steps[0].equation == "y = t1 + t4"
+    assert steps[1].equation == "t1 = t2 + t3"
+    assert [e.parent_name for e in steps[1].edges] == ["t2", "t3"]  # t2 = w0*1 itself, not t2 + 0
+    assert [s.equation for s in steps[2:]] == ["t2 = w0*1", "t3 = w1*2", "t4 = w2*3"]
+    text = stepper.table().render(width=None)
+    assert "+ 0" not in text and "total(values)" in text
+    assert [v.grad for v in w] == [1.0, 2.0, 3.0]
+    # the same numbers as backward, for every node, the folded one included
+    grads = step_through(y, live=False).grads_at(5)
+    for v in stepper.order:
+        v.grad = 0.0
+    y.backward()
+    assert all(grads[v] == v.grad for v in stepper.order)
+
+
+def test_table_prints_itself_within_100_columns_and_in_full_on_request():
+    stepper = step_through(three_two_one().C)
+    table = stepper.table()
+    text = str(table)
+    assert repr(table) == text and "\n" in text
+    assert max(map(len, text.splitlines())) <= 100
+    assert "3/21  a2 = sigmoid(z2)   (upstream dC/da2 = -0.822203)" in text.splitlines()
+    assert "  dC/dz2 += sigma'(z2) × dC/da2            0.242097     -0.199053  0 → -0.199053" in text
+    full = table.render(width=None)
+    assert max(map(len, full.splitlines())) > 100  # one line per edge
+    html = table._repr_html_()
+    assert html.startswith("<table") and "sigma&#x27;(z2) × dC/da2" in html and "<td" in html
+    # a console that is not UTF-8 gets ASCII: no U+2212, arrows as ->, × as *
+    ascii_text = table.render(rich=False)
+    assert ascii_text.isascii() and "0 -> -0.199053" in ascii_text
+    assert "dC/dz2 += sigma'(z2) * dC/da2" in ascii_text
+
+
+def test_long_names_still_fit_100_columns():
+    from nn import MLP
+
+    net = MLP(3, [2, 1], activations="sigmoid", fused=False, rng=0)
+    loss = (net([2.0, 3.0, -1.0])[0] - 1.0) ** 2
+    text = str(step_through(loss, names=net.named_parameters()).table())
+    assert max(map(len, text.splitlines())) <= 100
+    assert "dL/dlayers.0.neurons.1.w.2 += x2 ×" not in text  # x2 is a number here
+    assert "dL/dlayers.0.neurons.1.w.2 += 2 × dL/dt" in text or "layers.0.neurons.1.w.2" in text
+
+
+def test_the_accumulation_warning_points_at_the_students_line():
+    net = three_two_one()
+    net.C.backward()
+    with pytest.warns(GradientAccumulationWarning) as caught:
+        net.C.backward_steps()  # through Value.backward_steps and step_through: still this file
+    assert caught[0].filename == __file__
+
+
+@given(st.sampled_from([1e-300, 1e-160, 1.0, 1e150]),
+       st.lists(st.sampled_from([1e300, 1e-300, 1e200, 1e-200, 1e150, 2.0, 0.5, -3.0]),
+                min_size=1, max_size=6),
+       st.sampled_from([None, 1e300, -1e300, 1.0]))
+def test_stepper_and_backward_agree_when_gradients_overflow(start, factors, second):
+    """Chains of large and small factors: finite going forward, the gradient may overflow anywhere."""
+    def graph():
+        x = Value(start, "x")
+        y = x
+        try:
+            for c in factors:
+                y = y * c
+            if second is not None:  # x feeds a second path: its grad is a sum that may overflow
+                y = y + x * second
+        except OverflowError:
+            return None
+        return x, y
+
+    made = graph()
+    assume(made is not None)
+    _, y = made
+    try:
+        y.backward()
+        error = None
+    except NonFiniteGradientError as raised:
+        error = str(raised)
+    expected = [v.grad for v in topological_order(y)]
+    _, y = graph()
+    stepper = step_through(y)
+    try:
+        stepper.run()
+        assert error is None
+    except NonFiniteGradientError as raised:
+        assert str(raised) == error
+    assert [v.grad for v in stepper.order] == pytest.approx(expected, nan_ok=True, rel=0, abs=0)
