@@ -11,9 +11,6 @@ import re
 import sys
 from pathlib import Path
 
-from docutils import nodes
-from sphinx.search.zh import SearchChinese
-
 DOCS = Path(__file__).resolve().parent
 sys.path.insert(0, str(DOCS.parent))  # the worktree's autograd and nn, not an installed copy
 
@@ -88,6 +85,8 @@ _CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
 
 def _join_cjk_lines(app, doctree) -> None:
     """In the Chinese edition, drop the newline that Markdown turns into a space between lines."""
+    from docutils import nodes
+
     if not app.config.language.startswith("zh"):
         return
     cjk = re.compile(f"[{_CJK}]")
@@ -124,40 +123,50 @@ def _bars_as_written(app, what: str, name: str, obj, options, lines: list[str]) 
                            for part in parts)
 
 
-class ChineseSearch(SearchChinese):
-    """Search for the Chinese edition that needs no word segmenter (jieba): Chinese text is
-    indexed, and queried, as overlapping pairs of characters, so 链式法则 finds 链式, 式法, 法则."""
-
-    # Sphinx 9.0 names the JS stemmer after language_name ("ChineseStemmer"), which it does not
-    # ship (sphinx-doc/sphinx#14229); Chinese search stems Latin words with the English one.
-    language_name = "English"
-    js_splitter_code = r"""
-function splitQuery(query) {
-  const terms = [];
-  for (const part of query.split(/[^\p{Letter}\p{Number}_]+/u)) {
-    for (const run of part.match(/[\u3400-\u4dbf\u4e00-\u9fff]+|[^\u3400-\u4dbf\u4e00-\u9fff]+/gu) || []) {
-      if (!/[\u3400-\u4dbf\u4e00-\u9fff]/u.test(run) || run.length < 2) { terms.push(run); continue; }
-      for (let i = 0; i + 1 < run.length; i++) terms.push(run.slice(i, i + 2));
-    }
-  }
-  return terms;
-}
-"""
-
-    def split(self, input: str) -> list[str]:
-        """Latin words (and jieba's words, when it is installed), plus each pair of characters."""
-        terms = super().split(input)
-        for run in _HAN_RUN.findall(input):
-            terms += [run[i:i + 2] for i in range(len(run) - 1)]
-        return terms
 
 
 _HAN_RUN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]{2,}")
 
 
+def _chinese_search():
+    """The search language class below (built here: conf.py must import without Sphinx)."""
+    from sphinx.search.zh import SearchChinese
+
+    class ChineseSearch(SearchChinese):
+        """Search for the Chinese edition that needs no word segmenter (jieba): Chinese text is
+        indexed, and queried, as overlapping pairs of characters, so 链式法则 finds 链式, 式法, 法则."""
+
+        # Sphinx 9.0 names the JS stemmer after language_name ("ChineseStemmer"), which it does not
+        # ship (sphinx-doc/sphinx#14229); Chinese search stems Latin words with the English one.
+        language_name = "English"
+        js_splitter_code = r"""
+function splitQuery(query) {
+  const han = /[\u3400-\u4dbf\u4e00-\u9fff]/u;
+  const terms = [];
+  for (const part of query.split(/[^\p{Letter}\p{Number}_]+/u)) {
+    const runs = part.match(/[\u3400-\u4dbf\u4e00-\u9fff]+|[^\u3400-\u4dbf\u4e00-\u9fff]+/gu) || [];
+    for (const run of runs) {
+      if (!han.test(run) || run.length < 2) { terms.push(run); continue; }
+      for (let i = 0; i + 1 < run.length; i++) terms.push(run.slice(i, i + 2));
+    }
+  }
+  return terms.filter((term) => term);
+}
+"""
+
+        def split(self, input: str) -> list[str]:
+            """Latin words (and jieba's words, when it is installed), plus each pair of characters."""
+            terms = super().split(input)
+            for run in _HAN_RUN.findall(input):
+                terms += [run[i:i + 2] for i in range(len(run) - 1)]
+            return terms
+
+    return ChineseSearch
+
+
 def setup(app):
     """Connect the hooks above."""
-    app.add_search_language(ChineseSearch)
+    app.add_search_language(_chinese_search())
     app.connect("source-read", _pages_on_the_way)
     app.connect("autodoc-process-docstring", _bars_as_written)
     app.connect("doctree-read", _join_cjk_lines)
