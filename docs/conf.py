@@ -133,8 +133,8 @@ def _chinese_search():
     from sphinx.search.zh import SearchChinese
 
     class ChineseSearch(SearchChinese):
-        """Search for the Chinese edition that needs no word segmenter (jieba): Chinese text is
-        indexed, and queried, as overlapping pairs of characters, so 链式法则 finds 链式, 式法, 法则."""
+        """Search for the Chinese edition that needs no word segmenter (jieba): Chinese text
+        is indexed, and queried, as overlapping pairs of characters (链式法则: 链式, 式法, 法则)."""
 
         # Sphinx 9.0 names the JS stemmer after language_name ("ChineseStemmer"), which it does not
         # ship (sphinx-doc/sphinx#14229); Chinese search stems Latin words with the English one.
