@@ -1,0 +1,233 @@
+"""The documentation site: a complete API reference, both languages' pages, and the built HTML.
+
+The source checks always run. The build (``docs/build_site.py``, both languages, warnings as
+errors) runs once per session when sphinx, myst-parser and furo are installed, and is skipped
+otherwise; it takes a few seconds.
+"""
+
+from __future__ import annotations
+
+import ast
+import doctest
+import importlib
+import inspect
+import re
+import subprocess
+import sys
+import types
+from itertools import pairwise
+from pathlib import Path
+
+import pytest
+
+import autograd
+import nn
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+ZH = DOCS / "zh_CN"
+PACKAGES = {"autograd": autograd, "nn": nn}
+REFERENCE = {"autograd": DOCS / "reference_autograd.md", "nn": DOCS / "reference_nn.md"}
+DIRECTIVE = re.compile(r"^\.\. auto(?:class|function|exception|data|module|attribute)::\s+(\S+)", re.M)
+TOCTREE = re.compile(r"```\{toctree\}\n(.*?)```", re.S)
+
+
+def _conf_list(name: str) -> list[str]:
+    """A list assigned at the top level of docs/conf.py, read without running it."""
+    tree = ast.parse((DOCS / "conf.py").read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == name for t in node.targets):
+            return ast.literal_eval(node.value)
+    raise AssertionError(f"docs/conf.py assigns no {name}")
+
+
+def _toctree_pages(index: Path) -> list[str]:
+    """The documents named in the toctrees of an index page, in order (options skipped)."""
+    pages = []
+    for body in TOCTREE.findall(index.read_text(encoding="utf-8")):
+        pages += [line.strip() for line in body.splitlines()
+                  if line.strip() and not line.strip().startswith(":")]
+    return pages
+
+
+def _public_names() -> list[tuple[str, str]]:
+    return [(package, name) for package, module in PACKAGES.items() for name in module.__all__]
+
+
+def _attribute_docstring(package: str, name: str) -> str | None:
+    """The docstring written under a module-level assignment ``NAME = ...`` in the package."""
+    for path in sorted((ROOT / package).glob("*.py")):
+        body = ast.parse(path.read_text(encoding="utf-8")).body
+        for node, after in pairwise(body):
+            targets = node.targets if isinstance(node, ast.Assign) else \
+                [node.target] if isinstance(node, ast.AnnAssign) else []
+            if any(getattr(t, "id", None) == name for t in targets) and isinstance(after, ast.Expr) \
+                    and isinstance(after.value, ast.Constant) and isinstance(after.value.value, str):
+                return after.value.value
+    return None
+
+
+def _own_docstring(obj: object) -> str | None:
+    """A module's, class's or function's own docstring (not one inherited from its type)."""
+    if isinstance(obj, (types.ModuleType, type, types.FunctionType, types.BuiltinFunctionType)):
+        return inspect.getdoc(obj)
+    return None
+
+
+def _resolve(target: str) -> object:
+    """The object an autodoc target such as ``autograd.rules.RULES`` or ``nn.MLP`` names."""
+    module_name, _, attribute = target.rpartition(".")
+    parent = importlib.import_module(module_name)  # as autodoc does: autograd.backward is the
+    if hasattr(parent, attribute):                  # function, not the module of that name
+        return getattr(parent, attribute)
+    return importlib.import_module(target)
+
+
+# --- the reference ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("package", "name"), _public_names())
+def test_every_public_name_has_a_docstring(package, name):
+    obj = getattr(PACKAGES[package], name)
+    doc = _own_docstring(obj) or _attribute_docstring(package, name)
+    assert doc and doc.strip(), f"{package}.{name} is public (in __all__) but has no docstring"
+
+
+def test_the_reference_documents_every_public_name_and_nothing_else():
+    for package, module in PACKAGES.items():
+        targets = DIRECTIVE.findall(REFERENCE[package].read_text(encoding="utf-8"))
+        documented = {target.rpartition(".")[2]: target for target in targets}
+        missing = sorted(set(module.__all__) - documented.keys())
+        assert not missing, f"{REFERENCE[package].name} has no autodoc entry for {missing}"
+        extra = sorted(documented.keys() - set(module.__all__))
+        assert not extra, f"{REFERENCE[package].name} documents names not in {package}.__all__: {extra}"
+        for name, target in documented.items():
+            assert _resolve(target) is getattr(module, name), f"{target} is not {package}.{name}"
+
+
+def test_the_reference_source_check_can_fail(tmp_path):
+    """The directive pattern finds what the reference pages write (so a missing name is noticed)."""
+    text = "```{eval-rst}\n.. autoclass:: nn.MLP\n   :members:\n```\n"
+    assert DIRECTIVE.findall(text) == ["nn.MLP"]
+    assert _attribute_docstring("nn", "ACTIVATIONS") and _attribute_docstring("nn", "no_such") is None
+
+
+# --- the pages, in both languages ---------------------------------------------------------------
+
+def test_every_page_in_a_table_of_contents_exists_and_every_page_is_in_one():
+    english = _toctree_pages(DOCS / "index.md")
+    for page in english:
+        assert (DOCS / f"{page}.md").is_file(), f"docs/index.md lists {page}, but docs/{page}.md is missing"
+    on_the_way = set(_conf_list("PAGES_ON_THE_WAY"))  # docs/conf.py lists them until index.md does
+    pages = {path.stem for path in DOCS.glob("*.md")} - {"index"}
+    unlisted = sorted(pages - set(english) - on_the_way)
+    assert not unlisted, f"docs/{unlisted[0]}.md is in no table of contents: add it to docs/index.md"
+    assert len(english) == len(set(english)), "a page is listed twice in docs/index.md"
+
+
+def test_the_chinese_edition_has_every_promised_page():
+    promised = _conf_list("TRANSLATED")
+    chinese = _toctree_pages(ZH / "index.md")
+    assert ["index", *chinese] == promised, "docs/zh_CN/index.md and TRANSLATED in docs/conf.py differ"
+    for page in promised:
+        assert (ZH / f"{page}.md").is_file(), f"docs/zh_CN/{page}.md is promised but missing"
+        assert (DOCS / f"{page}.md").is_file(), f"docs/zh_CN/{page}.md has no English page"
+    english = _toctree_pages(DOCS / "index.md")
+    assert [page for page in english if page in chinese] == chinese, "the learning path's order differs"
+    assert {path.stem for path in ZH.glob("*.md")} == set(promised), "a Chinese page is not in TRANSLATED"
+
+
+def _examples(path: Path) -> list[tuple[str, str]]:
+    """Each doctest example of a page: its code without comments, and its expected output."""
+    parser = doctest.DocTestParser()
+    examples = parser.get_examples(path.read_text(encoding="utf-8"), path.name)
+    without_comments = re.compile(r"\s*#[^\n]*")
+    return [(without_comments.sub("", e.source).strip(), e.want) for e in examples]
+
+
+@pytest.mark.parametrize("page", [p for p in _conf_list("TRANSLATED") if p != "index"])
+def test_a_chinese_page_runs_the_same_code_with_the_same_outputs(page):
+    english, chinese = _examples(DOCS / f"{page}.md"), _examples(ZH / f"{page}.md")
+    assert english, f"docs/{page}.md has no examples"
+    assert chinese == english, f"docs/zh_CN/{page}.md's code or outputs differ from docs/{page}.md's"
+
+
+# --- the two READMEs ---------------------------------------------------------------------------
+
+def _code_blocks(text: str, heading: str) -> list[str]:
+    """The fenced code blocks of the section under ``## heading``."""
+    section = re.search(rf"^## {re.escape(heading)}\n(.*?)(?=^## |\Z)", text, re.S | re.M)
+    assert section, f"no section {heading!r}"
+    return re.findall(r"```\w*\n(.*?)```", section.group(1), re.S)
+
+
+def test_the_readmes_link_to_each_other_and_share_the_quickstart():
+    english = (ROOT / "README.md").read_text(encoding="utf-8")
+    chinese = (ROOT / "README.zh-CN.md").read_text(encoding="utf-8")
+    assert "](README.zh-CN.md)" in english.splitlines()[0]
+    assert "](README.md)" in chinese.splitlines()[0]
+    quickstart = _code_blocks(english, "Quickstart")
+    assert quickstart and _code_blocks(chinese, "快速上手") == quickstart
+
+
+def test_the_chinese_readme_examples_run():
+    """README.md is doctested through pytest's testpaths; README.zh-CN.md here, the same way."""
+    flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+    result = doctest.testfile(str(ROOT / "README.zh-CN.md"), module_relative=False, optionflags=flags,
+                              verbose=False, encoding="utf-8")
+    assert result.attempted > 0 and result.failed == 0
+
+
+# --- the built site ----------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    """The whole site, built once per session by docs/build_site.py (warnings are errors)."""
+    for module in ("sphinx", "myst_parser", "furo"):
+        pytest.importorskip(module, reason=f"{module} is not installed (pip install '.[docs]')")
+    out = tmp_path_factory.mktemp("site") / "html"
+    run = subprocess.run([sys.executable, str(DOCS / "build_site.py"), str(out)], cwd=ROOT,
+                         capture_output=True, text=True, encoding="utf-8", timeout=300)
+    assert run.returncode == 0, f"the site does not build:\n{run.stdout}\n{run.stderr}"
+    return out
+
+
+@pytest.mark.parametrize(("package", "name"), _public_names())
+def test_every_public_name_is_in_the_built_reference(site, package, name):
+    html = (site / f"reference_{package}.html").read_text(encoding="utf-8")
+    assert re.search(rf'id="(module-)?{package}(\.\w+)*\.{name}"', html), \
+        f"{package}.{name} has no entry in the built reference_{package}.html"
+
+
+def test_every_page_is_built_in_both_languages_where_promised(site):
+    for page in ["index", *_toctree_pages(DOCS / "index.md")]:
+        assert (site / f"{page}.html").is_file(), f"{page}.html was not built"
+    for page in _conf_list("TRANSLATED"):
+        assert (site / "zh_CN" / f"{page}.html").is_file(), f"zh_CN/{page}.html was not built"
+
+
+def test_the_language_switch_links_to_a_built_page_and_nothing_is_fetched_online(site):
+    pages = sorted(site.rglob("*.html"))
+    switch = re.compile(r'class="[^"]*language-switch[^"]*">\s*<a class="muted-link" href="([^"]+)"')
+    for path in pages:
+        html = path.read_text(encoding="utf-8")
+        if path.name in ("search.html", "genindex.html"):
+            continue
+        links = switch.findall(html)
+        assert links, f"{path.relative_to(site)} has no language switch"
+        assert (path.parent / links[0]).resolve().is_file(), f"{path.relative_to(site)}: {links[0]}"
+        assert not re.search(r'<(script|link|img)[^>]+(src|href)="(https?:)?//', html), \
+            f"{path.relative_to(site)} loads something from the network"
+    chinese = (site / "zh_CN" / "training_loop.html").read_text(encoding="utf-8")
+    assert 'href="../training_loop.html"' in chinese and 'lang="zh' in chinese
+
+
+def test_the_chinese_edition_can_be_searched(site):
+    """Chinese words are in the search index (as pairs of characters, no segmenter needed), and the
+    search script names a stemmer that exists (Sphinx 9.0 names a missing ChineseStemmer)."""
+    index = (site / "zh_CN" / "searchindex.js").read_text(encoding="utf-8")
+    for word in ("梯度", "链式", "法则", "学习"):
+        assert word.encode("unicode_escape").decode("ascii") in index or f'"{word}"' in index, word
+    script = (site / "zh_CN" / "_static" / "language_data.js").read_text(encoding="utf-8")
+    stemmer = re.search(r"window\.Stemmer = (\w+);", script).group(1)
+    assert re.search(rf"\b(var|let|const|function|class)\s+{stemmer}\b", script), stemmer
+    assert "function splitQuery" in script
