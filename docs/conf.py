@@ -53,7 +53,7 @@ TRANSLATED = ["index", "getting_started", "chain_rule_one_neuron", "training_loo
 # Pages other branches are adding. Until index.md names one, it is listed under "More pages"
 # (so the build does not fail on a page outside every table of contents); the lead then moves
 # it to its place in the learning path.
-PAGES_ON_THE_WAY = ["security_and_threads", "static_graphs"]
+PAGES_ON_THE_WAY = ["static_graphs"]
 
 
 def _pages_on_the_way(app, docname: str, source: list[str]) -> None:
