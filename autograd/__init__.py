@@ -19,7 +19,7 @@ from .grad_mode import enable_grad, is_recording, no_grad
 from .gradcheck import GradcheckReport, gradcheck
 from .player import player
 from .rules import RULES, Rule, rules_table
-from .stepper import Step, Stepper, step_through
+from .stepper import GradientAccumulationWarning, Step, Stepper, step_through
 from .value import Value, zero_grad
 
 installation.check(_Path(__file__).parent)  # HIPS autograd's files mixed in, or nn shadowed: say so
@@ -30,6 +30,7 @@ __all__ = [
     "DivisionByZeroError",
     "DomainError",
     "GradcheckReport",
+    "GradientAccumulationWarning",
     "Graph",
     "GraphTooLargeError",
     "NonFiniteGradientError",
