@@ -1,7 +1,9 @@
 """Installing next to HIPS autograd, or beside a student's own nn.py (issue 9 §5).
 
 Each test copies chainrule's two packages into a temporary site folder, damages it the way a
-real install sequence does, and imports in a fresh interpreter whose path holds only that folder.
+real install sequence does, and imports in a fresh interpreter whose path holds only that folder
+and a copy of the one library chainrule imports at start-up (graphviz). Python's own site-packages
+is left out (``-S``): where chainrule is installed there, its intact copy would be found instead.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import importlib.util
 import sys
 from pathlib import Path
 
@@ -26,14 +29,20 @@ def site(tmp_path):
     folder = tmp_path / "site"
     for package in ("autograd", "nn"):
         shutil.copytree(ROOT / package, folder / package, ignore=shutil.ignore_patterns("__pycache__"))
+    graphviz = importlib.util.find_spec("graphviz")
+    assert graphviz is not None and graphviz.submodule_search_locations
+    shutil.copytree(next(iter(graphviz.submodule_search_locations)), tmp_path / "deps" / "graphviz",
+                    ignore=shutil.ignore_patterns("__pycache__"))
     return folder
 
 
 def run(code: str, site: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """``code`` in a fresh Python whose path has ``site`` (and ``cwd``, as for a script) only."""
-    env = {**os.environ, "PYTHONPATH": str(site), "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run([sys.executable, "-c", code], cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=60, check=False)
+    """``code`` in a fresh Python without site-packages, whose path has ``site``, its graphviz copy
+    and ``cwd`` (first, as for a script) only."""
+    path = os.pathsep.join([str(site), str(site.parent / "deps")])
+    env = {**os.environ, "PYTHONPATH": path, "PYTHONIOENCODING": "utf-8"}
+    return subprocess.run([sys.executable, "-S", "-c", code], cwd=cwd, env=env, capture_output=True,
+                          text=True, timeout=60, check=False)
 
 
 def install_hips_over(site: Path) -> None:
