@@ -8,10 +8,10 @@ is left out (``-S``): where chainrule is installed there, its intact copy would 
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
-import importlib.util
 import sys
 from pathlib import Path
 
