@@ -406,7 +406,7 @@ def _draw(root: Value, direction: str, grads: bool, formulas: bool, constants: b
 
     def record_label(fields: list[str]) -> str:
         body = _record(*fields)
-        return "{ " + body + " }" if direction == "LR" else body
+        return "{ " + body + " }"  # LR: name | data | grad side by side; TB: stacked, a narrow card
 
     # groups first, as one box each
     group_state = [{"active": False, "changed": False, "marked": False} for _ in group_names]
@@ -440,7 +440,7 @@ def _draw(root: Value, direction: str, grads: bool, formulas: bool, constants: b
         body = _record(*fields)
         if arrows_into[g]:  # LR: ports | name | data | grad; TB: the ports above the fields
             ports = _ports(text for _, text in arrows_into[g])
-            body = f"{{ {{{ports}}} | {body} }}" if direction == "LR" else f"{{ {{{ports}}} | {{{body}}} }}"
+            body = f"{{ {{{ports}}} | {body} }}"  # LR: ports left of the fields; TB: above them
         else:
             body = record_label(fields)
         dot.node(f"g{g}", label=graphviz.nohtml(body), shape="record", style="rounded,filled,bold",
