@@ -1,14 +1,23 @@
 """See backprop: the 3-2-1 network's graph with all its gradients, and the backward player.
 
 Writes into the folder given (default: the current one):
-  321_graph.svg    the graph after backward(): every value's data and grad, every edge's local derivative
-  321_step3.svg    the same graph at step 3 of the backward pass (a2 = sigmoid(z2))
-  321_player.html  the backward pass step by step in a browser (one file, works offline)
-  iris_player.html the same for the book's 2-2-1 iris network on one training flower, its
-                   parameters named as tutorials write them (W1[0][0], ..., b2: MLP.tutorial_names)
-and prints the 3-2-1 chain-rule table.
+  321_graph.svg     the whole graph after backward(): every value's data and grad, and in each op's
+                    ports the local derivative of each input
+  321_output.svg    the output neuron and the loss, each hidden neuron drawn as one box
+  321_hidden0.svg   inside hidden neuron 0
+  321_fused_formulas.svg  hidden neuron 0 alone, its w·x + b one node and x plain numbers (as nn
+                    builds it for a data sample), each port with its formula
+  321_neurons.svg   every neuron as one box
+  321_step3.svg     step 3 of the backward pass (a2 = sigmoid(z2)), hidden neurons as boxes
+  321_player.html   the backward pass step by step in a browser (one file, works offline)
+  iris_player.html  the same for the book's 2-2-1 iris network on one training flower, its
+                    parameters named as tutorials write them (W1[0][0], ..., b2: MLP.tutorial_names)
+and prints the 3-2-1 chain-rule table. The pictures are drawn top to bottom, each but the whole
+graph narrow enough to read in a 980-pixel column; the pictures in docs/ are made by `--pictures`
+(the parts only; no table, no players):
 
 Run:  python demos/see_backprop.py [folder]
+      python demos/see_backprop.py --pictures docs/assets
 """
 
 from __future__ import annotations
@@ -16,22 +25,49 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from autograd import draw, player, step_through
+from autograd import Value, dot, draw, player, step_through
 from autograd.examples import three_two_one
 from autograd.text import echo
 from nn import half_squared_error, iris_book_split
 from nn.iris import iris_221_network
 
 
-def main(folder: Path) -> None:
+def pictures(folder: Path, whole: bool = False) -> list[Path]:
+    """Draw the 3-2-1 network's pictures (after its backward pass) into ``folder``; their paths.
+
+    ``whole`` adds the whole graph in one picture: 1177 pt wide, too wide for a docs column, whose
+    pictures are the parts below.
+    """
     folder.mkdir(parents=True, exist_ok=True)
+    net = three_two_one()
+    net.C.backward()
+    hidden = {"hidden 0": net.a1[0], "hidden 1": net.a1[1]}
+    # hidden neuron 0 on its own as nn builds it for a data sample: w·x + b as one node, x plain numbers
+    w = [Value(0.2, "W1[0][0]"), Value(-0.5, "W1[0][1]"), Value(0.1, "W1[0][2]")]
+    z = dot(w, [2.0, 3.0, -1.0], Value(0.3, "b1[0]"))
+    z.label = "z1[0]"
+    a = z.sigmoid()
+    a.label = "a1[0]"
+    a.backward()
+    drawings = {"321_graph.svg": draw(net.C, direction="TB")} if whole else {}
+    drawings |= {
+        "321_output.svg": draw(net.C, direction="TB", collapse=hidden),
+        "321_hidden0.svg": draw(net.a1[0], direction="TB"),
+        "321_fused_formulas.svg": draw(a, direction="TB", formulas=True),
+        "321_neurons.svg": draw(net.C, direction="TB", collapse={**hidden, "output": net.a2}),
+        "321_step3.svg": draw(net.C, direction="TB", collapse=hidden, step=3),
+    }
+    return [graph.save(folder / name) for name, graph in drawings.items()]
+
+
+def main(folder: Path) -> None:
+    """Print the 3-2-1 chain-rule table, draw the pictures and write the two players."""
     net = three_two_one()
     stepper = step_through(net.C).run()  # the same grads as net.C.backward(), one step at a time
     echo(stepper.table())
-    graph = draw(net.C, direction="TB")
-    echo(f"\n{graph.save(folder / '321_graph.svg')}:\n  {len(net.leaves)} inputs and parameters, "
-         f"{len(stepper.order)} values, each with its gradient")
-    echo(f"{draw(net.C, direction='TB', step=3).save(folder / '321_step3.svg')}:\n  step 3 highlighted")
+    echo("")
+    for path in pictures(folder, whole=True):
+        echo(f"wrote {path}")
     echo(f"{player(net.C, folder / '321_player.html', direction='TB')}:\n  open it in a browser, "
          f"then Next / Play")
 
@@ -44,4 +80,9 @@ def main(folder: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path("."))
+    arguments = sys.argv[1:]
+    if arguments[:1] == ["--pictures"]:
+        for path in pictures(Path(arguments[1]) if len(arguments) > 1 else Path("docs/assets")):
+            echo(f"wrote {path}")
+    else:
+        main(Path(arguments[0]) if arguments else Path("."))
