@@ -48,7 +48,8 @@ html_sidebars = {"**": ["sidebar/brand.html", "sidebar/language.html", "sidebar/
 
 # The pages that exist in both languages: the language switch links page to page for these,
 # and to the other edition's start page otherwise. tests/test_docs_site.py keeps this honest.
-TRANSLATED = ["index", "getting_started", "chain_rule_one_neuron", "training_loop", "glossary"]
+TRANSLATED = ["index", "getting_started", "chain_rule_one_neuron", "seeing_backprop",
+              "training_loop", "common_mistakes", "glossary"]
 
 # Pages other branches are adding. Until index.md names one, it is listed under "More pages"
 # (so the build does not fail on a page outside every table of contents); the lead then moves
