@@ -95,11 +95,12 @@ def _join_cjk_lines(app, doctree) -> None:
         parent = text.parent
         if str(text) != "\n" or isinstance(parent, (nodes.literal_block, nodes.literal, nodes.raw)):
             continue
-        index = parent.index(text)
+        # by identity: every line break is an equal Text("\n"), and list.index would find the first
+        index = next(i for i, child in enumerate(parent.children) if child is text)
         before = parent[index - 1].astext()[-1:] if index > 0 else ""
         after = parent[index + 1].astext()[:1] if index + 1 < len(parent) else ""
-        if cjk.match(before) or cjk.match(after):
-            parent.remove(text)
+        if cjk.match(before) and cjk.match(after):  # between Chinese and a Latin word, keep the space
+            del parent[index]
 
 
 # Docstrings are written as plain text with maths (|x|, |backward − numerical|), read mostly in

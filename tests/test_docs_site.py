@@ -231,3 +231,19 @@ def test_the_chinese_edition_can_be_searched(site):
     stemmer = re.search(r"window\.Stemmer = (\w+);", script).group(1)
     assert re.search(rf"\b(var|let|const|function|class)\s+{stemmer}\b", script), stemmer
     assert "function splitQuery" in script
+
+
+def test_chinese_line_breaks_join_chinese_and_keep_the_space_before_a_latin_word():
+    nodes = pytest.importorskip("docutils.nodes", reason="docutils comes with the docs extra")
+    spec = importlib.util.spec_from_file_location("docs_conf", DOCS / "conf.py")
+    conf = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(conf)
+    # 权重 / 梯度 / chainrule 里 / 的 x / 和 y, a line break after each, as MyST parses soft breaks
+    words = ["权重", "\n", "梯度", "\n", "chainrule", "\n", "里的", "\n", "x", "\n", "和", "\n", "链式"]
+    paragraph = nodes.paragraph("", "", *[nodes.Text(w) for w in words])
+    document = nodes.document(None, None)
+    document += paragraph
+    app = types.SimpleNamespace(config=types.SimpleNamespace(language="zh_CN"))
+    conf._join_cjk_lines(app, document)
+    # each break between two Chinese characters is gone; one next to a Latin word stays a space
+    assert paragraph.astext() == "权重梯度\nchainrule\n里的\nx\n和链式"
