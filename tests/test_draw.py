@@ -6,7 +6,6 @@ import math
 import os
 import random
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -14,6 +13,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from browser import headless_chromium
 
 from autograd import GraphTooLargeError, Value, draw, topological_order
 from autograd import render as render_module
@@ -375,23 +375,7 @@ def test_command_line_writes_the_321_graph(tmp_path):
 
 def _browser():
     """A headless Chromium driven by selenium, or a skip saying what is missing."""
-    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
-    binary = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome")
-                   if shutil.which(n)), None)
-    driver_path = shutil.which("chromedriver")
-    if binary is None or driver_path is None:
-        pytest.skip("no headless browser: install Debian's chromium and chromium-driver")
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = binary
-    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--disable-background-networking", "--window-size=1280,800"):
-        options.add_argument(arg)
-    try:
-        return webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
-    except Exception as error:  # a browser that cannot start here is an environment problem
-        pytest.skip(f"chromium could not start: {str(error).splitlines()[0]}")
+    return headless_chromium(1280, 800)
 
 
 _MEASURE = """

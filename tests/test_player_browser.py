@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import re
 import runpy
-import shutil
 import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from browser import headless_chromium
 
 from autograd import Value, player, step_through
 from autograd.examples import three_two_one
@@ -27,26 +27,7 @@ MIN_TEXT_PX = 11
 @pytest.fixture(scope="module")
 def browser():
     """A headless Chromium driven by selenium in a 1280×800 window, or a skip saying what is missing."""
-    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed "
-                                    "(.ci/install-browser installs it with chromium and chromium-driver)")
-    binary = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome")
-                   if shutil.which(n)), None)
-    driver_path = shutil.which("chromedriver")
-    if binary is None or driver_path is None:
-        pytest.skip("no headless browser: install Debian's chromium and chromium-driver "
-                    "(.ci/install-browser does it)")
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = binary
-    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--disable-background-networking", "--window-size=1280,800"):
-        options.add_argument(arg)
-    try:
-        driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
-    except Exception as error:  # a browser that cannot start here is an environment problem
-        pytest.skip(f"chromium could not start: {str(error).splitlines()[0]}")
-    driver.set_window_size(1280, 800)
+    driver = headless_chromium(1280, 800)
     yield driver
     driver.quit()
 

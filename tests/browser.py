@@ -1,0 +1,37 @@
+"""One way to start the headless Chromium that the browser tests drive through selenium.
+
+``.ci/install-browser`` installs Debian's chromium, chromium-driver and selenium. Where any of
+them is missing, or the browser cannot start here, the calling test is skipped with the reason.
+"""
+
+from __future__ import annotations
+
+import shutil
+from typing import Any
+
+import pytest
+
+
+def headless_chromium(width: int = 1280, height: int = 800) -> Any:
+    """A selenium driver for a headless Chromium window of ``width`` × ``height``, or a skip."""
+    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed "
+                                    "(.ci/install-browser installs it with chromium and chromium-driver)")
+    binary = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome")
+                   if shutil.which(n)), None)
+    driver_path = shutil.which("chromedriver")
+    if binary is None or driver_path is None:
+        pytest.skip("no headless browser: install Debian's chromium and chromium-driver "
+                    "(.ci/install-browser does it)")
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = binary
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                "--disable-background-networking", f"--window-size={width},{height}"):
+        options.add_argument(arg)
+    try:
+        driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
+    except Exception as error:  # a browser that cannot start here is an environment problem
+        pytest.skip(f"chromium could not start: {str(error).splitlines()[0]}")
+    driver.set_window_size(width, height)
+    return driver
