@@ -18,6 +18,7 @@ from .gradcheck import GradcheckReport, gradcheck
 from .player import player
 from .rules import RULES, Rule, rules_table
 from .stepper import Step, Stepper, step_through
+from .trace import BranchError, Traced, trace  # noqa: F401  (to be listed in __all__)
 from .value import Value, zero_grad
 
 __all__ = [
