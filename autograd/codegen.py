@@ -18,6 +18,7 @@ import builtins
 import keyword
 import math
 import re
+import string
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -56,6 +57,11 @@ class Template:
     local: tuple[str, ...]
     domain: str | None
     temporaries: tuple[str, ...]
+
+    @property
+    def local_fields(self) -> tuple[tuple[str, ...], ...]:
+        """The format fields each local derivative reads (so a backward line knows what it reads)."""
+        return tuple(tuple(f for _, f, _, _ in string.Formatter().parse(text) if f) for text in self.local)
 
 
 class _ToTokens(ast.NodeTransformer):
@@ -176,6 +182,9 @@ def identifier(name: str, taken: set[str]) -> str:
     >>> identifier("W1[0][1]", taken), identifier("layers.0.b", taken), identifier("W1[0][1]", taken)
     ('W1_0_1', 'layers_0_b', 'W1_0_1_2')
     """
+    if name.isidentifier() and name.isascii() and name not in taken and name not in RESERVED:
+        taken.add(name)  # the common case: t1, v2, W2 (no work needed)
+        return name
     base = _NOT_IDENTIFIER.sub("_", name).strip("_") or "v"
     if base[0].isdigit():
         base = "v" + base
@@ -196,6 +205,8 @@ class Statement:
     text: str
     target: str | None = None
     reads: tuple[str, ...] = ()
+    pure: bool = False
+    """A forward value (``target = expression``), which may be written into its one reader instead."""
 
 
 @dataclass
@@ -376,9 +387,9 @@ def write_program(graph: GraphText, mode: Mode, entry: str) -> Program:
         for temporary, expression in t.setup:
             target = fields["t_" + temporary]
             body.append(Statement(f"{target} = {expression.format(**fields)}", target,
-                                  (*reads, *temps)))
+                                  (*reads, *temps), pure=True))
             temps.append(target)
-        body.append(Statement(f"{name} = {t.out.format(**fields)}", name, (*reads, *temps)))
+        body.append(Statement(f"{name} = {t.out.format(**fields)}", name, (*reads, *temps), pure=True))
         forward_reads[v] = (edges, fields, [*reads, *temps, name])
         propagates = bool(rule.code and rule.code.propagates)
         for parent, _ in edges:
@@ -403,6 +414,7 @@ def write_program(graph: GraphText, mode: Mode, entry: str) -> Program:
                           ("seed", "n")))
     started: set[Any] = set()
     accumulators: list[tuple[str, int]] = []
+    local_fields: dict[tuple[str, Mode], tuple[tuple[str, ...], ...]] = {}
     wanting = sorted((v for v in order if v._rule is None and v in graph.wants_grad and v in counts),
                      key=graph.leaf_index.__getitem__)
     for v in wanting:  # the leaves that want grads start from the grads they have (they accumulate)
@@ -414,12 +426,15 @@ def write_program(graph: GraphText, mode: Mode, entry: str) -> Program:
     for v in reversed(order):
         if v._rule is None or not needs[v]:
             continue
-        edges, fields, reads = forward_reads[v]
+        edges, fields, _ = forward_reads[v]
         t = template(v._rule, mode)
         upstream = grad[v]
         local_templates = t.local
+        if (v._rule.expr, mode) not in local_fields:
+            local_fields[v._rule.expr, mode] = t.local_fields
         roles = v._rule.variadic and v._rule.roles != ("aᵢ",)
-        n_w = sum(1 for _, extra in edges if "x_i" in extra)
+        n_w = (len(edges) - 1 if v._b is not None else (len(edges) - 1) // 2) if roles else 0
+        used = local_fields[v._rule.expr, mode]
         for i, (parent, extra) in enumerate(edges):
             if not needs[parent]:
                 continue
@@ -439,7 +454,9 @@ def write_program(graph: GraphText, mode: Mode, entry: str) -> Program:
                 contribution = f"{local} * {upstream}"
             else:
                 contribution = f"({local}) * {upstream}"
-            line_reads = (*reads, upstream)
+            kind_fields = used[(kind if roles else 0 if len(used) == 1 else i)]
+            line_reads = (upstream, *(x for f in kind_fields
+                                      if (x := extra.get(f) or fields.get(f, "")).isidentifier()))
             if parent in started:
                 g = grad[parent]
                 text = f"{g} += {contribution}" if floats else f"{g} = {g} + {contribution}"
@@ -449,7 +466,7 @@ def write_program(graph: GraphText, mode: Mode, entry: str) -> Program:
                 started.add(parent)
             else:
                 g = grad[parent] = identifier(f"d{root_name}_d{names[parent]}", taken)
-                body.append(Statement(f"{g} = {contribution}", g, line_reads))
+                body.append(Statement(f"{g} = {contribution}", g, line_reads, pure=counts[parent] == 1))
                 started.add(parent)
 
     # --- the check, then the leaves' grads ----------------------------------------------------------
@@ -494,6 +511,8 @@ def _assemble(body: list[Statement], arguments: tuple[str, ...], entry: str, mod
     if len(body) <= CHUNK:
         lines = head + [_wrap(s.text, "    ") for s in body] + [f"    return {returned}"]
         return Program("\n".join(lines) + "\n", entry, body=body)
+    full_body = body
+    body = _fuse(body, returned.removeprefix("spread(").split(",")[0])
     # Many statements: parts of CHUNK statements; a value one part makes and a later part reads
     # travels in the shared list S.
     last_read: dict[str, int] = {}
@@ -509,11 +528,13 @@ def _assemble(body: list[Statement], arguments: tuple[str, ...], entry: str, mod
         chunk = body[start:start + CHUNK]
         end = start + len(chunk)
         defined_here: set[str] = set()
-        imports = []
+        imports: list[str] = []
+        imported: set[str] = set()
         for s in chunk:
             for name in s.reads:
-                if name not in defined_here and name in defined_before and name not in imports:
+                if name not in defined_here and name not in imported and name in defined_before:
                     imports.append(name)
+                    imported.add(name)
             if s.target is not None:
                 defined_here.add(s.target)
         exports = [name for name in defined_here if last_read.get(name, -1) >= end]
@@ -536,7 +557,42 @@ def _assemble(body: list[Statement], arguments: tuple[str, ...], entry: str, mod
     main.append(f"    {result_name} = S[{result_slot}]")
     main.append(f"    return {returned}")
     source = "\n\n".join([*parts, "\n".join(main)]) + "\n"
-    return Program(source, entry, body=body)
+    return Program(source, entry, body=full_body)
+
+
+_WORDS = re.compile(r"(\w+)")
+FUSE_DEPTH = 6
+"""How many forward ops a large program writes into one expression, at most."""
+
+
+def _fuse(body: list[Statement], result: str) -> list[Statement]:
+    """A large program with each forward value that is read once written into its reader, up to
+    ``FUSE_DEPTH`` ops per expression: the same operations in the same order, in fewer statements,
+    which Python compiles and runs faster (a small program keeps one line per op, to be read)."""
+    counts: dict[str, int] = {result: 2}
+    for s in body:
+        for name in s.reads:
+            counts[name] = counts.get(name, 0) + 1
+    pending: dict[str, tuple[str, int, tuple[str, ...]]] = {}
+    fused: list[Statement] = []
+    for s in body:
+        text, reads, depth = s.text, s.reads, 0
+        if pending and any(name in pending for name in reads):
+            pieces = _WORDS.split(text)
+            new_reads: list[str] = []
+            for k in range(1, len(pieces), 2):
+                found = pending.pop(pieces[k], None) if k > 1 else None
+                if found is not None:
+                    pieces[k] = f"({found[0]})"
+                    depth = max(depth, found[1] + 1)
+                    new_reads += found[2]
+            text = "".join(pieces)
+            reads = (*(name for name in reads if name not in pending), *new_reads)
+        if s.pure and counts.get(s.target or "", 0) == 1 and depth < FUSE_DEPTH:
+            pending[s.target or ""] = (text.split(" = ", 1)[1], depth, reads)
+        else:
+            fused.append(Statement(text, s.target, reads, s.pure))
+    return fused
 
 
 __all__ += ["CHUNK", "FLOAT_FUNCTIONS", "RESERVED", "GraphText", "template"]

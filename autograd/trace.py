@@ -36,11 +36,13 @@ def forward_backward(x, seed=1.0):
 
 from __future__ import annotations
 
+import gc
 import inspect
 import linecache
 import math
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -219,6 +221,19 @@ def _spread(value: Any, n: int) -> np.ndarray:
     return value if type(value) is np.ndarray and value.shape == (n,) else np.full(n, value, dtype=float)
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off while a program is written and compiled: those make
+    hundreds of thousands of objects and no cycles, and each collection would scan the whole graph."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 @dataclass(frozen=True)
 class Line:
     """One line of the generated program, run for one sample: its text and the number it made."""
@@ -312,24 +327,27 @@ class Traced:
             name = tracer.input_name(c)
             return name if name is not None else codegen._literal(c)
 
-        self._graph_text = codegen.GraphText(order, node_names(order, names), arguments,
-                                             {v: i for i, v in enumerate(leaves)}, input_of_leaf,
-                                             constant, wanted)
-        self._order, self._tracer, self._leaves, self._wanted = order, tracer, tuple(leaves), wanted
-        self._input_of_leaf = input_of_leaf
-        self._arguments = arguments
-        self._n = len(arguments)
-        self._floats = codegen.write_program(self._graph_text, "floats", "forward_backward")
-        self._floats.namespace.update(codegen.FLOAT_FUNCTIONS, REFUSED=_Refused, leaves=self._leaves)
-        self._root = result
-        self._run = self._floats.function()
+        with _collector_paused():
+            self._graph_text = codegen.GraphText(order, node_names(order, names), arguments,
+                                                 {v: i for i, v in enumerate(leaves)}, input_of_leaf,
+                                                 constant, wanted)
+            self._order, self._tracer, self._leaves = order, tracer, tuple(leaves)
+            self._wanted, self._input_of_leaf = wanted, input_of_leaf
+            self._arguments = arguments
+            self._n = len(arguments)
+            self._floats = codegen.write_program(self._graph_text, "floats", "forward_backward")
+            self._floats.namespace.update(codegen.FLOAT_FUNCTIONS, REFUSED=_Refused, leaves=self._leaves)
+            self._root = result
+            self._run = self._floats.function()
 
     def _batch_program(self) -> Callable[..., Any]:
         if self._batch is None:
-            self._batch_text = codegen.write_program(self._graph_text, "batch", "forward_backward_batch")
-            self._batch_text.namespace.update(_BATCH_FUNCTIONS, fsum=_array_fsum, spread=_spread,
-                                              REFUSED=_Refused, leaves=self._leaves)
-            self._batch = self._batch_text.function()
+            with _collector_paused():
+                self._batch_text = codegen.write_program(self._graph_text, "batch",
+                                                         "forward_backward_batch")
+                self._batch_text.namespace.update(_BATCH_FUNCTIONS, fsum=_array_fsum, spread=_spread,
+                                                  REFUSED=_Refused, leaves=self._leaves)
+                self._batch = self._batch_text.function()
         return self._batch
 
     # --- calling --------------------------------------------------------------------------------
