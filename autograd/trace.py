@@ -23,10 +23,11 @@ def forward_backward(x, seed=1.0):
     w = leaves[0].data
     t2 = w * x
     e_t1 = exp(-abs(t2))
-    t1 = 1.0 / (1.0 + e_t1) if t2 >= 0.0 else e_t1 / (1.0 + e_t1)
+    q_t1 = 1.0 + e_t1
+    t1 = 1.0 / q_t1 if t2 >= 0.0 else e_t1 / q_t1
     dt1_dt1 = seed
     dt1_dw = leaves[0].grad
-    dt1_dt2 = (e_t1 / ((1.0 + e_t1) * (1.0 + e_t1))) * dt1_dt1
+    dt1_dt2 = (e_t1 / (q_t1 * q_t1)) * dt1_dt1
     dt1_dw += x * dt1_dt2
     if t2 - t2 + t1 - t1 + dt1_dw - dt1_dw != 0.0: raise REFUSED
     leaves[0].grad = dt1_dw
@@ -359,11 +360,35 @@ class Traced:
         """
         run = self._run
         if run is not None and len(inputs) == self._n:
-            try:
-                return run(*inputs, seed)
-            except (_Refused, ArithmeticError, ValueError):
-                pass
+            if not inputs or type(inputs[0]) is not np.ndarray:
+                try:
+                    return run(*inputs, seed)
+                except (_Refused, ArithmeticError, ValueError, TypeError):
+                    pass
+            else:
+                losses = self._fast_batch(inputs, seed)
+                if losses is not None:
+                    return losses
         return self._careful_call(inputs, seed)
+
+    def _fast_batch(self, inputs: tuple[Any, ...], seed: float) -> np.ndarray | None:
+        """The batch program on float arrays of one length, or None if anything needs a closer look."""
+        n = len(inputs[0])
+        shape = (n,)
+        if n == 0:
+            return None
+        for x in inputs:
+            if type(x) is not np.ndarray or x.dtype != np.float64 or x.shape != shape:
+                return None
+        run = self._batch_program()
+        with np.errstate(all="ignore"):
+            check = math.fsum(x.sum() for x in inputs)
+            if check - check != 0.0:
+                return None
+            try:
+                return run(*inputs, seed, n)
+            except (_Refused, ArithmeticError, ValueError, TypeError):
+                return None
 
     def _careful_call(self, inputs: tuple[Any, ...], seed: float) -> Any:
         """The call when the fast path refused: check the inputs, record if needed, explain errors."""
@@ -384,7 +409,7 @@ class Traced:
         assert self._run is not None
         try:
             return self._run(*sample, seed)
-        except (_Refused, ArithmeticError, ValueError):
+        except (_Refused, ArithmeticError, ValueError, TypeError):
             self._explain(sample, seed)
             raise ArithmeticError(f"{self._label}: the replay failed on {sample!r}, but the "
                                   f"checked replay found no error") from None
