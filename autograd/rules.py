@@ -321,7 +321,8 @@ _ROWS = (
 # graph's); ``where(cond, x, y)`` is ``x if cond else y`` on floats and ``numpy.where`` on arrays.
 
 _POWER_DOMAIN = "((a >= 0.0) | (c == floor(c))) & ((a != 0.0) | (c == 0.0) | (c >= 1.0))"
-_SIGMOID = Code("where(a >= 0.0, 1.0 / q, e / q)", ("e / (q * q)",), setup=("e = exp(-abs(a))", "q = 1.0 + e"))
+_SIGMOID = Code("where(a >= 0.0, 1.0 / q, e / q)", ("e / (q * q)",),
+                setup=("e = exp(-abs(a))", "q = 1.0 + e"))
 _TANH = Code("tanh(a)", ("4.0 * e / (q * q)",), setup=("e = exp(-2.0 * abs(a))", "q = 1.0 + e"))
 _RELU = Code("where(a > 0.0, a, 0.0)", ("where(a > 0.0, 1.0, 0.0)",))
 
