@@ -330,6 +330,7 @@ def write_program(graph: GraphText, mode: Mode, entry: str) -> Program:
     order, names, constant = graph.order, graph.names, graph.constant
     floats = mode == "floats"
     taken = set(graph.arguments)
+    varying = set(graph.arguments)  # values that differ from sample to sample (arrays in a batch)
     var: dict[Any, str] = {}
     body: list[Statement] = []
     root = order[-1]
@@ -357,9 +358,13 @@ def write_program(graph: GraphText, mode: Mode, entry: str) -> Program:
         else:
             var[v] = identifier(names[v], taken)
             leaves_read.append((var[v], graph.leaf_index[v], v))
+    holders: dict[str, Any] = {}  # the leaf Values, each under a name in the program's namespace
+    holder: dict[int, str] = {}
     for name, index, v in sorted(leaves_read, key=lambda item: item[1]):
+        holder[index] = identifier(f"leaf_{name}", taken)
+        holders[holder[index]] = v
         note = f"  # {names[v]}" if names[v] != name and names[v].isascii() else ""
-        body.append(Statement(f"{name} = leaves[{index}].data{note}", name))
+        body.append(Statement(f"{name} = {holder[index]}.data{note}", name))
 
     # --- forward: one line per op (plus its template's temporaries and domain check) --------------
     forward_reads: dict[Any, tuple[list[tuple[Any, dict[str, str]]], dict[str, str], list[str]]] = {}
@@ -390,6 +395,9 @@ def write_program(graph: GraphText, mode: Mode, entry: str) -> Program:
                                   (*reads, *temps), pure=True))
             temps.append(target)
         body.append(Statement(f"{name} = {t.out.format(**fields)}", name, (*reads, *temps), pure=True))
+        if any(x in varying for x in reads):  # batch: computed from the inputs, so an array
+            varying.add(name)
+            varying.update(temps)
         forward_reads[v] = (edges, fields, [*reads, *temps, name])
         propagates = bool(rule.code and rule.code.propagates)
         for parent, _ in edges:
@@ -410,17 +418,16 @@ def write_program(graph: GraphText, mode: Mode, entry: str) -> Program:
                     counts[parent] = counts.get(parent, 0) + 1
     seeded = identifier(f"d{root_name}_d{root_name}", taken)
     grad[root] = seeded
-    body.append(Statement(f"{seeded} = seed" if floats else f"{seeded} = full(n, seed)", seeded,
-                          ("seed", "n")))
+    body.append(Statement(f"{seeded} = seed", seeded, ("seed",)))
     started: set[Any] = set()
     accumulators: list[tuple[str, int]] = []
     local_fields: dict[tuple[str, Mode], tuple[tuple[str, ...], ...]] = {}
     wanting = sorted((v for v in order if v._rule is None and v in graph.wants_grad and v in counts),
                      key=graph.leaf_index.__getitem__)
-    for v in wanting:  # the leaves that want grads start from the grads they have (they accumulate)
+    for v in wanting if floats else ():  # leaves start from the grads they have (they accumulate)
         g = grad[v] = identifier(f"d{root_name}_d{names[v]}", taken)
         index = graph.leaf_index[v]
-        body.append(Statement(f"{g} = leaves[{index}].grad" if floats else f"{g} = 0.0", g))
+        body.append(Statement(f"{g} = {holder[index]}.grad", g))
         accumulators.append((g, index))
         started.add(v)
     for v in reversed(order):
@@ -457,40 +464,49 @@ def write_program(graph: GraphText, mode: Mode, entry: str) -> Program:
             kind_fields = used[(kind if roles else 0 if len(used) == 1 else i)]
             line_reads = (upstream, *(x for f in kind_fields
                                       if (x := extra.get(f) or fields.get(f, "")).isidentifier()))
+            varies = any(x in varying for x in line_reads)
             if parent in started:
                 g = grad[parent]
                 text = f"{g} += {contribution}" if floats else f"{g} = {g} + {contribution}"
                 body.append(Statement(text, g, (*line_reads, g)))
-            elif counts[parent] == 1 and contribution == upstream and parent._rule is not None:
-                grad[parent] = upstream  # d(root)/d(parent) is the same number: no line needed
+            elif counts[parent] == 1 and contribution == upstream and (parent._rule is not None
+                                                                       or not floats):
+                g = grad[parent] = upstream  # d(root)/d(parent) is the same number: no line needed
                 started.add(parent)
             else:
                 g = grad[parent] = identifier(f"d{root_name}_d{names[parent]}", taken)
                 body.append(Statement(f"{g} = {contribution}", g, line_reads, pure=counts[parent] == 1))
                 started.add(parent)
+            if varies:
+                varying.add(g)
 
     # --- the check, then the leaves' grads ----------------------------------------------------------
+    if not floats:  # each leaf's gradient summed over the samples
+        for v in wanting:
+            index = graph.leaf_index[v]
+            s = identifier(f"sum_d{root_name}_d{names[v]}", taken)
+            text = f"float({grad[v]}.sum())" if grad[v] in varying else f"{grad[v]} * n"
+            body.append(Statement(f"{s} = {text}", s, (grad[v], "n")))
+            accumulators.append((s, index))
+    # inf or NaN anywhere makes the sum inf or NaN (a huge finite sum that overflows is a false alarm:
+    # the checked replay then finds nothing wrong and gives the same numbers)
     finals = [g for g, _ in accumulators]
-    if not floats:
-        sums = []
-        for g, index in accumulators:
-            s = identifier(f"sum_{g}", taken)
-            body.append(Statement(f"{s} = total({g})", s, (g,)))
-            sums.append((s, index))
-        finals = [s for s, _ in sums]
-        accumulators = sums
-    terms = [f"{x} - {x}" for x in checked] if floats else [f"total({x} - {x})" for x in checked]
-    terms += [f"{x} - {x}" for x in finals]
+    terms = list(checked) if floats else [f"{x}.sum()" if x in varying else x for x in checked]
+    terms += finals
     for k in range(0, len(terms), 40):
         group = terms[k:k + 40]
-        reads_ = tuple(x.split(" - ")[0].removeprefix("total(") for x in group)
-        body.append(Statement(f"if {' + '.join(group)} != 0.0: raise REFUSED", None, reads_))
+        reads_ = tuple(x.removesuffix(".sum()") for x in group)
+        total_ = identifier("check", taken)
+        body.append(Statement(f"{total_} = {' + '.join(group)}", total_, reads_))
+        body.append(Statement(f"if {total_} - {total_} != 0.0: raise REFUSED", None, (total_,)))
     for g, index in accumulators:
-        text = f"leaves[{index}].grad = {g}" if floats else f"leaves[{index}].grad += float({g})"
+        text = f"{holder[index]}.grad = {g}" if floats else f"{holder[index]}.grad += {g}"
         body.append(Statement(text, None, (g,)))
     result = var[root]
     returned = result if floats else f"spread({result}, n)"
-    return _assemble(body, graph.arguments, entry, mode, returned, checked_inputs=floats)
+    program = _assemble(body, graph.arguments, entry, mode, returned, checked_inputs=floats)
+    program.namespace.update(holders)
+    return program
 
 
 _SIMPLE = re.compile(r"[\w.]+|\(-[\d.e+-]+\)")
@@ -499,17 +515,34 @@ _SIMPLE = re.compile(r"[\w.]+|\(-[\d.e+-]+\)")
 def _assemble(body: list[Statement], arguments: tuple[str, ...], entry: str, mode: Mode,
               returned: str, checked_inputs: bool) -> Program:
     """The statements as one function, or as parts sharing a list when there are many of them."""
-    signature = ", ".join([*arguments, "seed=1.0"] if mode == "floats" else [*arguments, "seed", "n"])
+    floats = mode == "floats"
+    if floats:  # the step's own __call__: anything unusual goes to step.call_carefully
+        signature = ", ".join(["step", *(f"{a}=MISSING" for a in arguments), "*extra", "seed=1.0",
+                               "first_try=True"])
+    else:
+        signature = ", ".join([*arguments, "seed", "n"])
     head = [f"def {entry}({signature}):"]
-    what = ("One sample: returns the loss; adds d(loss)/d(parameter) into each .grad." if mode == "floats"
+    what = ("One sample: returns the loss; adds d(loss)/d(parameter) into each .grad." if floats
             else "n samples (arrays): returns the n losses; adds the summed gradients.")
     head.append(f"    # {what}")
-    if checked_inputs and arguments:
-        types = " and ".join(f"type({a}) is float" for a in arguments)
-        finite = " + ".join(f"{a} - {a}" for a in arguments)
-        head.append(_wrap(f"if not ({types} and {finite} == 0.0): raise REFUSED", "    "))
+    indent = "    "
+    if floats:
+        head.append("    try:")
+        indent = "        "
+        if checked_inputs and arguments:
+            types = " and ".join(f"type({a}) is float" for a in arguments)
+            finite = " + ".join(f"{a} - {a}" for a in arguments)
+            head.append(_wrap(f"if extra or not ({types} and {finite} == 0.0): raise REFUSED", indent))
+        else:
+            head.append(f"{indent}if extra: raise REFUSED")
+    tail = [] if not floats else [
+        "    except (REFUSED, ArithmeticError, ValueError, TypeError):  # a closer look, and why",
+        "        if not first_try:",
+        "            raise",
+        f"        return step.call_carefully(({', '.join([*arguments, '*extra'])}"
+        f"{',' if not arguments else ''}), seed)"]
     if len(body) <= CHUNK:
-        lines = head + [_wrap(s.text, "    ") for s in body] + [f"    return {returned}"]
+        lines = head + [_wrap(s.text, indent) for s in body] + [f"{indent}return {returned}", *tail]
         return Program("\n".join(lines) + "\n", entry, body=body)
     full_body = body
     body = _fuse(body, returned.removeprefix("spread(").split(",")[0])
@@ -549,13 +582,14 @@ def _assemble(body: list[Statement], arguments: tuple[str, ...], entry: str, mod
         parts.append("\n".join(lines))
         defined_before |= defined_here
     result_slot = slots.setdefault(result_name, len(slots))
-    main = [*head, f"    S = [None] * {len(slots)}"]
+    main = [*head, f"{indent}S = [None] * {len(slots)}"]
     for name in [*arguments, "seed", "n"][: len(arguments) + (1 if mode == "floats" else 2)]:
         if name in slots:
-            main.append(f"    S[{slots[name]}] = {name}")
-    main += [f"    part_{k}(S)" for k in range(len(parts))]
-    main.append(f"    {result_name} = S[{result_slot}]")
-    main.append(f"    return {returned}")
+            main.append(f"{indent}S[{slots[name]}] = {name}")
+    main += [f"{indent}part_{k}(S)" for k in range(len(parts))]
+    main.append(f"{indent}{result_name} = S[{result_slot}]")
+    main.append(f"{indent}return {returned}")
+    main += tail
     source = "\n\n".join([*parts, "\n".join(main)]) + "\n"
     return Program(source, entry, body=full_body)
 

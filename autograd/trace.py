@@ -17,21 +17,27 @@ The name is ``trace`` (not ``compile``, a Python builtin): it records a trace of
 >>> step(0.5) == graph_path                 # the same float as the graph
 True
 >>> print(step.source)     # one line per op, one per chain-rule edge, named as the stepper names them
-def forward_backward(x, seed=1.0):
+def forward_backward(step, x=MISSING, *extra, seed=1.0, first_try=True):
     # One sample: returns the loss; adds d(loss)/d(parameter) into each .grad.
-    if not (type(x) is float and x - x == 0.0): raise REFUSED
-    w = leaves[0].data
-    t2 = w * x
-    e_t1 = exp(-abs(t2))
-    q_t1 = 1.0 + e_t1
-    t1 = 1.0 / q_t1 if t2 >= 0.0 else e_t1 / q_t1
-    dt1_dt1 = seed
-    dt1_dw = leaves[0].grad
-    dt1_dt2 = (e_t1 / (q_t1 * q_t1)) * dt1_dt1
-    dt1_dw += x * dt1_dt2
-    if t2 - t2 + t1 - t1 + dt1_dw - dt1_dw != 0.0: raise REFUSED
-    leaves[0].grad = dt1_dw
-    return t1
+    try:
+        if extra or not (type(x) is float and x - x == 0.0): raise REFUSED
+        w = leaf_w.data
+        t2 = w * x
+        e_t1 = exp(-abs(t2))
+        q_t1 = 1.0 + e_t1
+        t1 = 1.0 / q_t1 if t2 >= 0.0 else e_t1 / q_t1
+        dt1_dt1 = seed
+        dt1_dw = leaf_w.grad
+        dt1_dt2 = (e_t1 / (q_t1 * q_t1)) * dt1_dt1
+        dt1_dw += x * dt1_dt2
+        check = t2 + t1 + dt1_dw
+        if check - check != 0.0: raise REFUSED
+        leaf_w.grad = dt1_dw
+        return t1
+    except (REFUSED, ArithmeticError, ValueError, TypeError):  # a closer look, and why
+        if not first_try:
+            raise
+        return step.call_carefully((x, *extra), seed)
 <BLANKLINE>
 """
 
@@ -68,6 +74,10 @@ class BranchError(TypeError):
 
 class _Refused(Exception):
     """Raised by a generated program that cannot finish: ``Traced`` then finds out why and says so."""
+
+
+_MISSING = object()
+"""An input left out of a call (the generated program's default): the call is then looked at closely."""
 
 
 def _user_line() -> str:
@@ -205,8 +215,7 @@ def _arguments(fn: Callable[..., Any]) -> tuple[str, ...] | None:
 
 
 _BATCH_FUNCTIONS = {"exp": np.exp, "log": np.log, "log1p": np.log1p, "sqrt": np.sqrt, "tanh": np.tanh,
-                    "floor": np.floor, "where": np.where, "every": np.all, "total": np.sum,
-                    "full": np.full}
+                    "floor": np.floor, "where": np.where, "every": np.all}
 
 
 def _array_fsum(values: Sequence[Any]) -> Any:
@@ -215,6 +224,11 @@ def _array_fsum(values: Sequence[Any]) -> Any:
     for x in values[1:]:
         result = result + x
     return result
+
+
+def _total(value: Any, n: int) -> float:
+    """Σ over the batch of a per-sample value (a number that does not depend on the sample: n times)."""
+    return float(value.sum()) if type(value) is np.ndarray else float(value) * n
 
 
 def _spread(value: Any, n: int) -> np.ndarray:
@@ -278,7 +292,6 @@ class Traced:
                 self._params.append(p)
         self._names = normalise_names(names)
         self._root: Value | None = None
-        self._run: Callable[..., Any] | None = None
         self._batch: Callable[..., Any] | None = None
         self._n = -1 if self._arguments is None else len(self._arguments)
 
@@ -337,9 +350,11 @@ class Traced:
             self._arguments = arguments
             self._n = len(arguments)
             self._floats = codegen.write_program(self._graph_text, "floats", "forward_backward")
-            self._floats.namespace.update(codegen.FLOAT_FUNCTIONS, REFUSED=_Refused, leaves=self._leaves)
+            self._floats.namespace.update(codegen.FLOAT_FUNCTIONS, REFUSED=_Refused, MISSING=_MISSING)
             self._root = result
-            self._run = self._floats.function()
+            # From now on, calling the step runs the generated program directly (no extra call).
+            self.__class__ = type("Traced", (Traced,), {"__call__": self._floats.function(),
+                                                        "__doc__": Traced.__doc__})
 
     def _batch_program(self) -> Callable[..., Any]:
         if self._batch is None:
@@ -347,7 +362,7 @@ class Traced:
                 self._batch_text = codegen.write_program(self._graph_text, "batch",
                                                          "forward_backward_batch")
                 self._batch_text.namespace.update(_BATCH_FUNCTIONS, fsum=_array_fsum, spread=_spread,
-                                                  REFUSED=_Refused, leaves=self._leaves)
+                                                  total=_total, REFUSED=_Refused)
                 self._batch = self._batch_text.function()
         return self._batch
 
@@ -358,18 +373,7 @@ class Traced:
         Adds d(loss)/d(parameter), times ``seed``, into each parameter's ``.grad`` (for a batch:
         summed over the samples) and returns the loss (for a batch: the n losses).
         """
-        run = self._run
-        if run is not None and len(inputs) == self._n:
-            if not inputs or type(inputs[0]) is not np.ndarray:
-                try:
-                    return run(*inputs, seed)
-                except (_Refused, ArithmeticError, ValueError, TypeError):
-                    pass
-            else:
-                losses = self._fast_batch(inputs, seed)
-                if losses is not None:
-                    return losses
-        return self._careful_call(inputs, seed)
+        return self.call_carefully(inputs, seed)  # the first call: records the graph
 
     def _fast_batch(self, inputs: tuple[Any, ...], seed: float) -> np.ndarray | None:
         """The batch program on float arrays of one length, or None if anything needs a closer look."""
@@ -382,7 +386,7 @@ class Traced:
                 return None
         run = self._batch_program()
         with np.errstate(all="ignore"):
-            check = math.fsum(x.sum() for x in inputs)
+            check = sum([x.sum() for x in inputs])
             if check - check != 0.0:
                 return None
             try:
@@ -390,8 +394,14 @@ class Traced:
             except (_Refused, ArithmeticError, ValueError, TypeError):
                 return None
 
-    def _careful_call(self, inputs: tuple[Any, ...], seed: float) -> Any:
-        """The call when the fast path refused: check the inputs, record if needed, explain errors."""
+    def call_carefully(self, inputs: tuple[Any, ...], seed: float) -> Any:
+        """A call the generated program did not finish: check the inputs, record the graph on the first
+        call, run a batch, or find out what went wrong (and say it as the engine would)."""
+        inputs = tuple(x for x in inputs if x is not _MISSING)
+        if self._root is not None and inputs and type(inputs[0]) is np.ndarray:
+            losses = self._fast_batch(inputs, seed)
+            if losses is not None:
+                return losses
         if self._n >= 0 and len(inputs) != self._n:
             raise TypeError(f"{self._label} takes {self._n} input{'s' if self._n != 1 else ''} "
                             f"({', '.join(self._arguments or ())}), got {len(inputs)}")
@@ -404,15 +414,16 @@ class Traced:
             return self._call_batch(inputs, seed)
         names = self._arguments or tuple(f"x{i}" for i in range(len(inputs)))
         sample = [as_float(x, f"{self._label}: input {name}") for x, name in zip(inputs, names)]
-        if self._run is None:
+        if self._root is None:
             self._record(sample)
-        assert self._run is not None
         try:
-            return self._run(*sample, seed)
+            return type(self).__call__(self, *sample, seed=seed, first_try=False)
         except (_Refused, ArithmeticError, ValueError, TypeError):
-            self._explain(sample, seed)
-            raise ArithmeticError(f"{self._label}: the replay failed on {sample!r}, but the "
-                                  f"checked replay found no error") from None
+            pass
+        loss, grads = self._interpret(sample, seed)  # raises what the engine would, or
+        for leaf, grad in grads.items():             # (a false alarm) gives the same numbers
+            leaf.grad = grad
+        return loss
 
     def _call_batch(self, inputs: tuple[Any, ...], seed: float) -> np.ndarray:
         names = self._arguments or tuple(f"x{i}" for i in range(len(inputs)))
@@ -437,7 +448,7 @@ class Traced:
         n = lengths.pop() if lengths else 1
         if n == 0:
             raise ValueError(f"{self._label}: the input arrays are empty")
-        if self._run is None:
+        if self._root is None:
             self._record([float(a[0]) for a in arrays])
         run = self._batch_program()
         with np.errstate(all="ignore"):
@@ -445,17 +456,23 @@ class Traced:
                 return run(*arrays, seed, n)
             except (_Refused, ArithmeticError, ValueError):
                 pass
-        for i in range(n):
+        saved = {leaf: leaf.grad for leaf in self._wanted}
+        losses = np.empty(n)
+        for i in range(n):  # sample by sample, checked: the first bad one is named
             try:
-                self._explain([float(a[i]) for a in arrays], seed)
+                losses[i], grads = self._interpret([float(a[i]) for a in arrays], seed)
             except (ArithmeticError, ValueError) as error:
+                for leaf, grad in saved.items():
+                    leaf.grad = grad
                 raise type(error)(f"sample {i}: {error}") from None
-        raise ArithmeticError(f"{self._label}: the batch replay failed, but the checked replay found "
-                              f"no error in any sample")
+            for leaf, grad in grads.items():
+                leaf.grad = grad
+        return losses
 
     # --- explaining a refusal: the recorded graph, op by op, with the engine's checks ----------
-    def _explain(self, sample: Sequence[float], seed: float) -> None:
-        """Replay the graph op by op with each rule's forward and check; raise what the engine would."""
+    def _interpret(self, sample: Sequence[float], seed: float) -> tuple[float, dict[Value, float]]:
+        """The graph replayed op by op with each rule's forward and check, as the engine runs it: raises
+        what the engine would raise, else returns the loss and the wanted leaves' new grads."""
         given = dict(zip(self._arguments or (), sample))
         tracer = self._tracer
 
@@ -512,6 +529,7 @@ class Traced:
             if v._rule is not None:
                 for (parent, _), d in zip(v.edges, local[v]):
                     grads[parent] += d * g
+        return data[root], {leaf: grads[leaf] for leaf in self._wanted}
 
     # --- looking at it -----------------------------------------------------------------------
     def _traced(self) -> None:
@@ -562,13 +580,13 @@ class Traced:
         scope: dict[str, Any] = dict(zip(names, sample), seed=as_float(seed, "walk: seed"))
         lines = Walk()
         for statement in self._floats.body:
-            if statement.text.startswith("leaves[") and ".grad" in statement.text.split("=")[0]:
+            if statement.text.startswith("leaf_") and ".grad" in statement.text.split("=")[0]:
                 lines.append(Line(statement.text, None, None))
                 continue
             try:
                 exec(statement.text, self._floats.namespace, scope)
             except (_Refused, ArithmeticError, ValueError):
-                self._explain(sample, scope["seed"])
+                self._interpret(sample, scope["seed"])
                 raise
             value = scope.get(statement.target) if statement.target else None
             lines.append(Line(statement.text, statement.target, value))

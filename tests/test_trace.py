@@ -424,7 +424,7 @@ def test_walk_shows_each_line_with_its_number_and_leaves_grads_alone():
     assert by_name["w"] == 2.0
     sigma = 1 / (1 + math.exp(-1.0))
     assert by_name["t1"] == pytest.approx(sigma, rel=1e-15)
-    assert any(line.text.startswith("leaves[0].grad =") for line in walk)
+    assert any(line.text.startswith("leaf_w.grad =") for line in walk)
     assert "# 0.731059" in repr(walk)
 
 
@@ -433,3 +433,20 @@ def test_not_traced_yet_says_what_to_do():
     with pytest.raises(RuntimeError, match="call it once"):
         _ = step.source
     assert "not traced yet" in repr(step)
+
+
+def test_batch_of_a_loss_that_ignores_the_inputs():
+    w = Value(3.0, "w")
+    step = trace(lambda x: w * w, params=[w])
+    losses = step(np.array([1.0, 2.0, 5.0]))
+    assert list(losses) == [9.0, 9.0, 9.0] and w.grad == 18.0
+
+
+def test_a_false_alarm_gives_the_numbers_of_the_checked_replay():
+    """The check adds values up; a finite sum that overflows is looked at closely, and is fine."""
+    w = Value(1.0, "w")
+    step = trace(lambda x: w * x, params=[w])
+    assert step(1.0) == 1.0 and w.grad == 1.0
+    assert step(1.5e308) == 1.5e308 and w.grad == 1.5e308 + 1.0  # loss + grad overflows: looked at
+    w.grad = 0.0
+    assert list(step(np.array([1.5e308, 1.0]))) == [1.5e308, 1.0] and w.grad == 1.5e308 + 1.0

@@ -18,6 +18,7 @@ machine is shared, so single numbers are noisy; the ratios are what to read.
 
 from __future__ import annotations
 
+import itertools
 import random
 import time
 
@@ -201,7 +202,7 @@ def gpt_step_plain(parameters):
     """microgpt's way: logits from sums of products, softmax from exp and division, −log p."""
     table, weights, biases = parameters
     losses = []
-    for token, target in zip(SEQUENCE, SEQUENCE[1:]):
+    for token, target in itertools.pairwise(SEQUENCE):
         x = table[token]
         logits = [sum((w * xi for w, xi in zip(row, x)), b) for row, b in zip(weights, biases)]
         top = max(v.data for v in logits)
@@ -217,7 +218,7 @@ def gpt_step_fused(parameters):
     """chainrule's fused ops: each logit one dot node, the loss nn's softmax_cross_entropy, the mean."""
     table, weights, biases = parameters
     losses = []
-    for token, target in zip(SEQUENCE, SEQUENCE[1:]):
+    for token, target in itertools.pairwise(SEQUENCE):
         x = table[token]
         logits = [dot(row, x, b) for row, b in zip(weights, biases)]
         losses.append(softmax_cross_entropy(logits, target))
