@@ -450,3 +450,42 @@ def test_a_false_alarm_gives_the_numbers_of_the_checked_replay():
     assert step(1.5e308) == 1.5e308 and w.grad == 1.5e308 + 1.0  # loss + grad overflows: looked at
     w.grad = 0.0
     assert list(step(np.array([1.5e308, 1.0]))) == [1.5e308, 1.0] and w.grad == 1.5e308 + 1.0
+
+
+# --- fit(compiled=...) ---------------------------------------------------------------------------
+
+def _trained(compiled, batch_size=None, shuffle=None, epochs=30):
+    from nn import SGD, fit
+    net = MLP(1, [8, 8, 1], activations="leaky_relu", weight_scale=2.0, bias_scale=0.2, rng=3)
+    x = [[k / 10] for k in range(-20, 20)]
+    y = [0.6 + 0.4 * k / 10 * math.sin(0.3 * k) for k in range(-20, 20)]
+    history = fit(net, half_squared_error, x, y, SGD(net.parameters(), lr=0.05), epochs=epochs,
+                  batch_size=batch_size, shuffle=shuffle, progress=False, compiled=compiled)
+    return [p.data for p in net.parameters()], list(history)
+
+
+@pytest.mark.parametrize("batch_size, shuffle", [(None, None), (8, 3), (1, 5)])
+def test_fit_compiled_gives_the_same_floats_as_fit(batch_size, shuffle):
+    expected = _trained(False, batch_size, shuffle)
+    got = _trained(True, batch_size, shuffle)
+    assert_same_bits(got[0] + got[1], expected[0] + expected[1])
+
+
+def test_fit_compiled_batch_agrees_with_fit():
+    expected = _trained(False, 8, 3)
+    got = _trained("batch", 8, 3)
+    np.testing.assert_allclose(got[0], expected[0], rtol=1e-10, atol=1e-13)
+    np.testing.assert_allclose(got[1], expected[1], rtol=1e-10)
+
+
+def test_fit_compiled_on_iris_one_hot_targets():
+    from nn import SGD, fit
+    split = iris_book_split()
+    targets = [[float(c == 0), float(c == 1)] for c in split.train_y]
+    results = []
+    for compiled in (False, True):
+        net = iris_222_network(0)
+        history = fit(net, mse, split.train_x, targets, SGD(net.parameters(), lr=0.1), epochs=5,
+                      progress=False, compiled=compiled)
+        results.append([p.data for p in net.parameters()] + list(history))
+    assert_same_bits(results[1], results[0])
