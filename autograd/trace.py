@@ -101,10 +101,10 @@ def _shown(x: object) -> str:
 
 def _branch(what: str) -> BranchError:
     return BranchError(
-        f"trace: {what} at {_user_line()}\n"
-        f"A traced function must run the same ops whatever the numbers are: the replay cannot take "
-        f"the other branch. Write it without comparing Values (relu(), abs(), leaky_relu() and "
-        f"the loss functions handle both sides inside one op), or use the Value path (backward()).")
+        f"trace: {what}\n  at {_user_line()}\n"
+        f"A traced function must run the same ops whatever the numbers are: the replay cannot take\n"
+        f"the other branch. Write it without comparing Values (relu(), abs(), leaky_relu() and the\n"
+        f"loss functions handle both sides inside one op), or use the Value path (backward()).")
 
 
 def _refuse_comparison(symbol: str) -> Callable[[Any, Any], bool]:

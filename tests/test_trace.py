@@ -321,7 +321,8 @@ def test_branch_on_a_value_is_refused_with_the_comparison_and_the_line():
             return z
         return -z
 
-    with pytest.raises(BranchError, match=r"comparison Value\(data=2\) > 0 .*test_trace.py:\d+: if z > 0:"):
+    where = r"comparison Value\(data=2\) > 0 .*\n  at .*test_trace.py:\d+: if z > 0:"
+    with pytest.raises(BranchError, match=where):
         trace(branchy, params=[w])(2.0)
 
 
