@@ -193,7 +193,7 @@ def compiled_batch_loss(model: Model, loss: SampleLoss, x: Sequence[Any], y: Seq
 
     parameters = model.parameters() if hasattr(model, "parameters") else None
     step = trace(sample_loss, params=parameters)
-    rows = [[*x[i], *targets[i]] for i in range(len(x))]
+    rows = [[float(v) for v in (*x[i], *targets[i])] for i in range(len(x))]  # ints too: floats
     if mode == "batch":
         table = np.array(rows, dtype=float)
 

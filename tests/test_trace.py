@@ -490,3 +490,16 @@ def test_fit_compiled_on_iris_one_hot_targets():
                       progress=False, compiled=compiled)
         results.append([p.data for p in net.parameters()] + list(history))
     assert_same_bits(results[1], results[0])
+
+
+def test_replay_demo(capsys):
+    import runpy
+    from pathlib import Path
+
+    demo = runpy.run_path(str(Path(__file__).resolve().parent.parent / "demos" / "replay_iris.py"),
+                          run_name="demo")
+    demo["main"](epochs=20)
+    out = capsys.readouterr().out
+    assert out.count("the same floats as fit") == 2  # fit itself, and compiled=True
+    assert "parameters within" in out  # the batch form: equal to about 1e-12
+    assert "dC_dw0 += (s_a0 * x0) * dC_da0" in out
