@@ -198,7 +198,7 @@ def identifier(name: str, taken: set[str]) -> str:
     return result
 
 
-@dataclass
+@dataclass(slots=True)
 class Statement:
     """One line of a program: its text, the variable it sets (or None) and the variables it reads."""
 
@@ -331,6 +331,7 @@ def write_program(graph: GraphText, mode: Mode, entry: str) -> Program:
     floats = mode == "floats"
     taken = set(graph.arguments)
     varying = set(graph.arguments)  # values that differ from sample to sample (arrays in a batch)
+    templates: dict[str, Template] = {}
     var: dict[Any, str] = {}
     body: list[Statement] = []
     root = order[-1]
@@ -374,7 +375,9 @@ def write_program(graph: GraphText, mode: Mode, entry: str) -> Program:
         if v._rule is None:
             continue
         rule = v._rule
-        t = template(rule, mode)
+        t = templates.get(rule.expr)
+        if t is None:
+            t = templates[rule.expr] = template(rule, mode)
         fields, edges, reads = _operands(v, var, constant)
         name = var[v] = identifier(names[v], taken)
         fields["out"] = name
@@ -382,7 +385,7 @@ def write_program(graph: GraphText, mode: Mode, entry: str) -> Program:
             fields["t_" + temporary] = identifier(f"{temporary}_{name}", taken)
         literal_c = "c" in fields and not fields["c"].isidentifier()
         if t.domain is not None:
-            condition = t.domain.format(**fields)
+            condition = t.domain.format_map(fields)
             if literal_c and _COMPARES_C.search(t.domain):
                 condition = fold(condition)
             if condition != "True":
@@ -391,11 +394,11 @@ def write_program(graph: GraphText, mode: Mode, entry: str) -> Program:
         temps = []
         for temporary, expression in t.setup:
             target = fields["t_" + temporary]
-            body.append(Statement(f"{target} = {expression.format(**fields)}", target,
+            body.append(Statement(f"{target} = {expression.format_map(fields)}", target,
                                   (*reads, *temps), pure=True))
             temps.append(target)
-        body.append(Statement(f"{name} = {t.out.format(**fields)}", name, (*reads, *temps), pure=True))
-        if any(x in varying for x in reads):  # batch: computed from the inputs, so an array
+        body.append(Statement(f"{name} = {t.out.format_map(fields)}", name, (*reads, *temps), pure=True))
+        if not floats and any(x in varying for x in reads):  # batch: from the inputs, so an array
             varying.add(name)
             varying.update(temps)
         forward_reads[v] = (edges, fields, [*reads, *temps, name])
@@ -434,7 +437,7 @@ def write_program(graph: GraphText, mode: Mode, entry: str) -> Program:
         if v._rule is None or not needs[v]:
             continue
         edges, fields, _ = forward_reads[v]
-        t = template(v._rule, mode)
+        t = templates[v._rule.expr]
         upstream = grad[v]
         local_templates = t.local
         if (v._rule.expr, mode) not in local_fields:
@@ -450,7 +453,7 @@ def write_program(graph: GraphText, mode: Mode, entry: str) -> Program:
                 local = local_templates[kind].format(**fields, **extra)
             else:
                 chosen = local_templates[0 if len(local_templates) == 1 else i]
-                local = chosen.format(**fields)
+                local = chosen.format_map(fields)
                 if "c" in fields and not fields["c"].isidentifier() and _COMPARES_C.search(chosen):
                     local = fold(local)
             if local == "1.0":
@@ -464,7 +467,7 @@ def write_program(graph: GraphText, mode: Mode, entry: str) -> Program:
             kind_fields = used[(kind if roles else 0 if len(used) == 1 else i)]
             line_reads = (upstream, *(x for f in kind_fields
                                       if (x := extra.get(f) or fields.get(f, "")).isidentifier()))
-            varies = any(x in varying for x in line_reads)
+            varies = not floats and any(x in varying for x in line_reads)
             if parent in started:
                 g = grad[parent]
                 text = f"{g} += {contribution}" if floats else f"{g} = {g} + {contribution}"
@@ -611,7 +614,13 @@ def _fuse(body: list[Statement], result: str) -> list[Statement]:
     fused: list[Statement] = []
     for s in body:
         text, reads, depth = s.text, s.reads, 0
-        if pending and any(name in pending for name in reads):
+        hit = False
+        if pending:
+            for name in reads:
+                if name in pending:
+                    hit = True
+                    break
+        if hit:
             pieces = _WORDS.split(text)
             new_reads: list[str] = []
             for k in range(1, len(pieces), 2):
