@@ -162,7 +162,11 @@ _TEMPLATES: dict[tuple[str, Mode], Template] = {}
 
 
 def template(rule: Rule, mode: Mode) -> Template:
-    """The compiled template of ``rule`` for ``mode`` (compiled once, then cached)."""
+    """The compiled template of ``rule`` for ``mode`` (compiled once, then cached).
+
+    >>> template(RULES["exp(a)"], "floats").local     # d exp(a)/da is the output itself
+    ('{out}',)
+    """
     key = (rule.expr, mode)
     found = _TEMPLATES.get(key)
     if found is None:
@@ -496,6 +500,8 @@ def write_program(graph: GraphText, mode: Mode, entry: str) -> Program:
     finals = [g for g, _ in accumulators]
     terms = list(checked) if floats else [f"{x}.sum()" if x in varying else x for x in checked]
     terms += finals
+    if floats:
+        terms += graph.arguments  # an inf or NaN input, too
     for k in range(0, len(terms), 40):
         group = terms[k:k + 40]
         reads_ = tuple(x.removesuffix(".sum()") for x in group)
@@ -533,9 +539,8 @@ def _assemble(body: list[Statement], arguments: tuple[str, ...], entry: str, mod
         head.append("    try:")
         indent = "        "
         if checked_inputs and arguments:
-            types = " and ".join(f"type({a}) is float" for a in arguments)
-            finite = " + ".join(f"{a} - {a}" for a in arguments)
-            head.append(_wrap(f"if extra or not ({types} and {finite} == 0.0): raise REFUSED", indent))
+            types = " and ".join(f"type({a}) is float" for a in arguments)  # (finite: see check)
+            head.append(_wrap(f"if extra or not ({types}): raise REFUSED", indent))
         else:
             head.append(f"{indent}if extra: raise REFUSED")
     tail = [] if not floats else [

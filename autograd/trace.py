@@ -20,7 +20,7 @@ True
 def forward_backward(step, x=MISSING, *extra, seed=1.0, first_try=True):
     # One sample: returns the loss; adds d(loss)/d(parameter) into each .grad.
     try:
-        if extra or not (type(x) is float and x - x == 0.0): raise REFUSED
+        if extra or not (type(x) is float): raise REFUSED
         w = leaf_w.data
         t2 = w * x
         e_t1 = exp(-abs(t2))
@@ -30,7 +30,7 @@ def forward_backward(step, x=MISSING, *extra, seed=1.0, first_try=True):
         dt1_dw = leaf_w.grad
         dt1_dt2 = (e_t1 / (q_t1 * q_t1)) * dt1_dt1
         dt1_dw += x * dt1_dt2
-        check = t2 + t1 + dt1_dw
+        check = t2 + t1 + dt1_dw + x
         if check - check != 0.0: raise REFUSED
         leaf_w.grad = dt1_dw
         return t1
@@ -92,6 +92,7 @@ def _user_line() -> str:
 
 
 def _shown(x: object) -> str:
+    """How a refusal names a Value or an input: its label, its name, or its number."""
     if isinstance(x, _Input):
         return x._name
     if type(x) is Value:
@@ -100,6 +101,7 @@ def _shown(x: object) -> str:
 
 
 def _branch(what: str) -> BranchError:
+    """The refusal of a branch: what decided it, where, and what to write instead."""
     return BranchError(
         f"trace: {what}\n  at {_user_line()}\n"
         f"A traced function must run the same ops whatever the numbers are: the replay cannot take\n"
@@ -108,16 +110,19 @@ def _branch(what: str) -> BranchError:
 
 
 def _refuse_comparison(symbol: str) -> Callable[[Any, Any], bool]:
+    """A comparison method that refuses (Values and inputs have these while a function is traced)."""
     def compare(self: Any, other: Any) -> bool:
         raise _branch(f"the comparison {_shown(self)} {symbol} {_shown(other)} decides a branch")
     return compare
 
 
 def _refuse_bool(self: Any) -> bool:
+    """``if v:`` while tracing: refused."""
     raise _branch(f"bool({_shown(self)}) (an if or while on a Value) decides a branch")
 
 
 def _refuse_float(self: Any) -> float:
+    """``float(v)`` while tracing: refused (the number would be baked into the program)."""
     raise _branch(f"float({_shown(self)}) turns a Value into a number the replay would never update")
 
 
@@ -144,6 +149,7 @@ class _Input(float):
         return number
 
     def _value(self) -> Value:
+        """The input's leaf Value (made on first use), for computing with the input."""
         leaf = self._tracer.leaves.get(self._name)
         if leaf is None:
             leaf = self._tracer.leaves[self._name] = Value(float(self), self._name)
@@ -161,6 +167,7 @@ class _Input(float):
 
 
 def _delegate(method: str) -> Callable[..., Any]:
+    """An arithmetic method of an input that computes with the input's leaf Value instead."""
     def apply(self: _Input, *other: Any) -> Any:
         return getattr(self._value(), method)(*other)
     return apply
@@ -176,6 +183,7 @@ _Input.__bool__ = _refuse_bool  # type: ignore[assignment]
 
 
 def _refuse_number(what: str) -> Callable[..., Any]:
+    """A method of an input that would make a plain number from it (``round(x)``): refused."""
     def refuse(self: _Input, *other: Any) -> Any:
         raise _branch(f"{what}({self._name}) makes a plain number the replay would never update")
     return refuse
@@ -271,7 +279,14 @@ class Walk(list):  # type: ignore[type-arg]
 
 
 class Traced:
-    """A traced function: call it on floats (one sample) or on arrays (a batch). See ``trace``."""
+    """A traced function: call it on floats (one sample) or on arrays (a batch). See ``trace``.
+
+    >>> from autograd import Value
+    >>> w = Value(0.5, "w")
+    >>> step = trace(lambda x: (w * x).exp(), params=[w])
+    >>> step(2.0) == Value(1.0).exp().data, len(step), step.inputs
+    (True, 2, ('x',))
+    """
 
     def __init__(self, fn: Callable[..., Any], params: Iterable[Value] | None, names: Names | None,
                  label: str) -> None:
@@ -571,6 +586,19 @@ class Traced:
         """Run the program for one sample line by line; each line with the number it computed.
 
         Leaves every ``.grad`` alone (the lines that add into them are shown, not run).
+
+        >>> from autograd import Value
+        >>> w = Value(3.0, "w")
+        >>> step = trace(lambda x: w * x, params=[w], example=[1.0])
+        >>> step.walk(2.0)
+        w = leaf_w.data                                               # 3
+        t1 = w * x                                                    # 6
+        dt1_dt1 = seed                                                # 1
+        dt1_dw = leaf_w.grad                                          # 0
+        dt1_dw += x * dt1_dt1                                         # 2
+        check = t1 + dt1_dw + x                                       # 10
+        if check - check != 0.0: raise REFUSED
+        leaf_w.grad = dt1_dw
         """
         self._traced()
         names = self._arguments or ()
