@@ -288,25 +288,24 @@ class GraphText:
     wants_grad: set[Any]
 
 
+_NO_FIELDS: dict[str, str] = {}
+"""An edge with no fields of its own (shared: never changed)."""
+
+
 def _operands(node: Any, var: Mapping[Any, str], constant: Callable[[float], str]
               ) -> tuple[dict[str, str], list[tuple[Any, dict[str, str]]], list[str]]:
     """The format fields of ``node``'s template; each edge's (parent, extra fields); the variables read."""
     rule: Rule = node._rule
     a, b = node._a, node._b
     if type(a) is not tuple:  # an op of one or two Values (and maybe a plain number c)
-        fields = {"a": var[a]}
-        edges = [(a, {})]
-        reads = [fields["a"]]
-        if b is not None:
-            if len(rule.formulas) == 2:
-                fields["b"] = var[b]
-                edges.append((b, {}))
-                reads.append(fields["b"])
-            else:
-                fields["c"] = constant(b)
-                if fields["c"].isidentifier():  # an input's argument
-                    reads.append(fields["c"])
-        return fields, edges, reads
+        name_a = var[a]
+        if b is None:
+            return {"a": name_a}, [(a, _NO_FIELDS)], [name_a]
+        if type(b) is Value:
+            name_b = var[b]
+            return {"a": name_a, "b": name_b}, [(a, _NO_FIELDS), (b, _NO_FIELDS)], [name_a, name_b]
+        c = constant(b)
+        return {"a": name_a, "c": c}, [(a, _NO_FIELDS)], [name_a, c] if c.isidentifier() else [name_a]
     parents = list(a)
     constants = [constant(c) for c in (b or ())]
     if rule.roles == ("aᵢ",):  # Σ: every parent, then the plain numbers
@@ -639,7 +638,7 @@ def _fuse(body: list[Statement], result: str) -> list[Statement]:
         if s.pure and counts.get(s.target or "", 0) == 1 and depth < FUSE_DEPTH:
             pending[s.target or ""] = (text.split(" = ", 1)[1], depth, reads)
         else:
-            fused.append(Statement(text, s.target, reads, s.pure))
+            fused.append(Statement(text, s.target, reads, s.pure) if hit else s)
     return fused
 
 

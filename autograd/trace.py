@@ -352,9 +352,16 @@ class Traced:
         names = dict(self._names)
         names.update({leaf: name for name, leaf in tracer.leaves.items()})
 
+        given, literals = tracer.given, {}
+
         def constant(c: float) -> str:
-            name = tracer.input_name(c)
-            return name if name is not None else codegen._literal(c)
+            found = given.get(id(c))
+            if found is not None and found[1] is c:
+                return found[0]
+            text = literals.get(c) if c else None  # (0.0 and -0.0 are equal keys: not cached)
+            if text is None:
+                text = literals[c] = codegen._literal(c)
+            return text
 
         with _collector_paused():
             self._graph_text = codegen.GraphText(order, node_names(order, names), arguments,
