@@ -183,6 +183,8 @@ def compiled_batch_loss(model: Model, loss: SampleLoss, x: Sequence[Any], y: Seq
 
     from autograd import trace
 
+    if mode not in (True, "batch"):
+        raise ValueError(f"fit: compiled must be False, True or 'batch', got {mode!r}")
     n_inputs = len(x[0])
     targets = [list(t) if isinstance(t, (list, tuple)) else [t] for t in y]
     as_list = isinstance(y[0], (list, tuple))

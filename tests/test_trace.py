@@ -503,3 +503,11 @@ def test_replay_demo(capsys):
     assert out.count("the same floats as fit") == 2  # fit itself, and compiled=True
     assert "parameters within" in out  # the batch form: equal to about 1e-12
     assert "dC_dw0 += (s_a0 * x0) * dC_da0" in out
+
+
+def test_fit_compiled_refuses_an_unknown_mode():
+    from nn import SGD, fit
+    net = MLP(1, [1], activations="linear", weights=[[[1.0]]], biases=[[0.0]])
+    with pytest.raises(ValueError, match="compiled must be False, True or 'batch', got 'fast'"):
+        fit(net, half_squared_error, [[1.0]], [1.0], SGD(net.parameters(), lr=0.1), epochs=1,
+            compiled="fast")
