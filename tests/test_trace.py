@@ -511,3 +511,12 @@ def test_fit_compiled_refuses_an_unknown_mode():
     with pytest.raises(ValueError, match="compiled must be False, True or 'batch', got 'fast'"):
         fit(net, half_squared_error, [[1.0]], [1.0], SGD(net.parameters(), lr=0.1), epochs=1,
             compiled="fast")
+
+
+def test_the_recorded_graph_can_be_drawn_and_stepped():
+    from autograd import draw, step_through
+    w = Value(2.0, "w")
+    step = trace(lambda x: (w * x).tanh(), params=[w], example=[0.5])
+    assert "tanh" in draw(step.graph).source
+    stepper = step_through(step.graph, live=False).run()
+    assert len(stepper.steps) == len(step) == 2
