@@ -20,12 +20,14 @@ from .gradcheck import GradcheckReport, gradcheck
 from .player import player
 from .rules import RULES, Rule, rules_table
 from .stepper import GradientAccumulationWarning, Step, Stepper, step_through
+from .trace import BranchError, Traced, trace
 from .value import Value, zero_grad
 
 installation.check(_Path(__file__).parent)  # HIPS autograd's files mixed in, or nn shadowed: say so
 
 __all__ = [
     "RULES",
+    "BranchError",
     "DerivativeOverflowError",
     "DivisionByZeroError",
     "DomainError",
@@ -37,6 +39,7 @@ __all__ = [
     "Rule",
     "Step",
     "Stepper",
+    "Traced",
     "Value",
     "backward",
     "dot",
@@ -51,6 +54,7 @@ __all__ = [
     "step_through",
     "topological_order",
     "total",
+    "trace",
     "zero_grad",
 ]
 

@@ -23,13 +23,41 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .text import Table
 
 Check = Callable[..., "str | None"]
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    """A rule written as Python for the replay (``autograd.trace``): valid for floats and NumPy arrays.
+
+    Each string is a Python expression over the operands ``a``, ``b``, ``c`` (variadic rows: ``w[i]``,
+    ``b``, ``x[i]`` and ``a[i]``) and the output ``out``, using ``exp``, ``log``, ``log1p``, ``sqrt``,
+    ``tanh``, ``abs`` and ``where(condition, if_true, if_false)``; ``dot(w, x)`` is
+    ``w0*x0 + w1*x1 + …`` and ``fsum(a)`` the correctly rounded sum of all operands. The expressions
+    do the same float operations in the same order as the row's ``forward``, so a replay gives the
+    same bits as the graph.
+
+    >>> RULES["σ(a)"].code.setup, RULES["σ(a)"].code.local     # σ' = e/(1 + e)² with e = exp(−|a|)
+    (('e = exp(-abs(a))', 'q = 1.0 + e'), ('e / (q * q)',))
+    """
+
+    out: str
+    """The output."""
+    local: tuple[str, ...]
+    """The local derivative on each edge, in ``formulas`` order (variadic rows: one per role)."""
+    setup: tuple[str, ...] = ()
+    """Statements ``name = expression`` computing temporaries that ``out`` and ``local`` share."""
+    domain: str | None = None
+    """A condition true where the row's ``check`` finds nothing wrong (None: defined everywhere)."""
+    propagates: bool = False
+    """True when an inf or NaN operand always gives an inf or NaN output (the replay then need not
+    check that operand for overflow: the output shows it)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +85,8 @@ class Rule:
     """True for ops of any number of Values (Σ, w·x + b); ``formulas`` then go with ``roles``."""
     roles: tuple[str, ...] = ()
     """For a variadic rule, the kind of operand each formula is for: ``('wᵢ', 'b', 'xᵢ')``."""
+    code: Code | None = None
+    """The same computation as a Python template, for the replay (see ``Code`` and ``CODE``)."""
 
     @property
     def variables(self) -> tuple[str, ...]:
@@ -304,6 +334,63 @@ _ROWS = (
     Rule("squared_error", "(a − c)²", lambda a, c: ((a - c) * (a - c), 2.0 * (a - c)), ("2·(a − c)",)),
     Rule("half_squared_error", "½(a − c)²", lambda a, c: (0.5 * (a - c) * (a - c), a - c), ("a − c",)),
 )
+
+# --- each row as Python, for the replay (autograd/trace.py) -----------------------------------
+# The same operations in the same order as the forward functions above (the replay's bits equal the
+# graph's); ``where(cond, x, y)`` is ``x if cond else y`` on floats and ``numpy.where`` on arrays.
+
+_POWER_DOMAIN = "((a >= 0.0) | (c == floor(c))) & ((a != 0.0) | (c == 0.0) | (c >= 1.0))"
+_SIGMOID = Code("where(a >= 0.0, 1.0 / q, e / q)", ("e / (q * q)",),
+                setup=("e = exp(-abs(a))", "q = 1.0 + e"))
+_TANH = Code("tanh(a)", ("4.0 * e / (q * q)",), setup=("e = exp(-2.0 * abs(a))", "q = 1.0 + e"))
+_RELU = Code("where(a > 0.0, a, 0.0)", ("where(a > 0.0, 1.0, 0.0)",))
+
+
+def _neuron_code(activation: Code) -> Code:
+    """activation(w·x + b) written from the activation's own template, as ``_neuron`` computes it."""
+    def on_z(text: str) -> str:
+        return re.sub(r"\ba\b", "z", text)
+    setup = ("z = dot(w, x) + b", *map(on_z, activation.setup), f"s = {on_z(activation.local[0])}")
+    return Code(on_z(activation.out), ("s * x[i]", "s", "s * w[i]"), setup=setup)
+
+
+CODE: dict[str, Code] = {
+    "a + b": Code("a + b", ("1.0", "1.0"), propagates=True),
+    "a − b": Code("a - b", ("1.0", "-1.0"), propagates=True),
+    "a·b": Code("a * b", ("b", "a"), propagates=True),
+    "a / b": Code("a / b", ("1.0 / b", "-out / b"), domain="b != 0.0"),
+    "a ** b": Code("a ** b", ("where(b != 0.0, b * a ** (b - 1.0), 0.0)", "out * log(a)"),
+                   domain="a > 0.0"),
+    "a + c": Code("a + c", ("1.0",), propagates=True),
+    "a − c": Code("a - c", ("1.0",), propagates=True),
+    "c − a": Code("c - a", ("-1.0",), propagates=True),
+    "a·c": Code("a * c", ("c",), propagates=True),
+    "a / c": Code("a / c", ("1.0 / c",), domain="c != 0.0", propagates=True),
+    "c / a": Code("c / a", ("-c / a / a",), domain="a != 0.0"),
+    "a ** c": Code("a ** c", ("where(c != 0.0, c * a ** (c - 1.0), 0.0)",), domain=_POWER_DOMAIN),
+    "c ** a": Code("c ** a", ("out * log(c)",), domain="c > 0.0"),
+    "leaky_relu(a, c)": Code("where(a > 0.0, a, c * a)", ("where(a > 0.0, 1.0, c)",), propagates=True),
+    "−a": Code("-a", ("-1.0",), propagates=True),
+    "exp(a)": Code("exp(a)", ("out",)),
+    "log(a)": Code("log(a)", ("1.0 / a",), domain="a > 0.0", propagates=True),
+    "√a": Code("sqrt(a)", ("0.5 / out",), domain="a > 0.0", propagates=True),
+    "tanh(a)": _TANH,
+    "σ(a)": _SIGMOID,
+    "relu(a)": _RELU,
+    "|a|": Code("abs(a)", ("where(a > 0.0, 1.0, where(a < 0.0, -1.0, 0.0))",), propagates=True),
+    "softplus(a)": Code("where(a >= 0.0, a, 0.0) + log1p(e)", (_SIGMOID.out,), setup=_SIGMOID.setup),
+    "Σ aᵢ": Code("fsum(a)", ("1.0",), propagates=True),
+    "w·x + b": Code("dot(w, x) + b", ("x[i]", "1.0", "w[i]"), propagates=True),
+    "σ(w·x + b)": _neuron_code(_SIGMOID),
+    "tanh(w·x + b)": _neuron_code(_TANH),
+    "relu(w·x + b)": _neuron_code(_RELU),
+    "(a − c)²": Code("(a - c) * (a - c)", ("2.0 * (a - c)",), propagates=True),
+    "½(a − c)²": Code("0.5 * (a - c) * (a - c)", ("a - c",), propagates=True),
+}
+"""Every row's ``Code``, keyed by its ``expr``; attached to the rows as ``Rule.code``."""
+
+_ROWS = tuple(replace(rule, code=CODE.get(rule.expr)) for rule in _ROWS)
+
 
 class RuleTable(dict[str, Rule]):
     """The rules keyed by ``expr``; an op name (``'mul'``, ``'sigmoid'``) works as an alias too.

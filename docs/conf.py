@@ -51,22 +51,6 @@ html_sidebars = {"**": ["sidebar/brand.html", "sidebar/language.html", "sidebar/
 TRANSLATED = ["index", "getting_started", "chain_rule_one_neuron", "seeing_backprop",
               "training_loop", "common_mistakes", "glossary"]
 
-# Pages other branches are adding. Until index.md names one, it is listed under "More pages"
-# (so the build does not fail on a page outside every table of contents); the lead then moves
-# it to its place in the learning path.
-PAGES_ON_THE_WAY = ["static_graphs"]
-
-
-def _pages_on_the_way(app, docname: str, source: list[str]) -> None:
-    """Add each page that has arrived but is not yet in index.md's table of contents."""
-    if docname != app.config.root_doc or app.config.language != "en":
-        return
-    arrived = [page for page in PAGES_ON_THE_WAY
-               if (Path(app.srcdir) / f"{page}.md").exists() and page not in source[0]]
-    if arrived:
-        source[0] += "\n```{toctree}\n:caption: More pages\n\n" + "\n".join(arrived) + "\n```\n"
-
-
 def _language_context(app, pagename: str, templatename: str, context: dict, doctree) -> None:
     """What the language switch needs: the other edition's name and the link to this page in it."""
     chinese = app.config.language.startswith("zh")
@@ -169,7 +153,6 @@ function splitQuery(query) {
 def setup(app):
     """Connect the hooks above."""
     app.add_search_language(_chinese_search())
-    app.connect("source-read", _pages_on_the_way)
     app.connect("autodoc-process-docstring", _bars_as_written)
     app.connect("doctree-read", _join_cjk_lines)
     app.connect("html-page-context", _language_context)

@@ -21,7 +21,7 @@ import shutil
 import sys
 import time
 from collections.abc import Callable, Sequence
-from typing import Any, Protocol, TextIO
+from typing import Any, Literal, Protocol, TextIO
 
 from autograd import Value, no_grad
 
@@ -85,7 +85,8 @@ def evaluate(model: Model, loss: SampleLoss, x: Sequence[Any], y: Sequence[Any])
 def fit(model: Model, loss: SampleLoss, x: Sequence[Any], y: Sequence[Any], optimizer: Optimizer,
         epochs: int, *, batch_size: int | None = None, shuffle: int | random.Random | None = None,
         loss_below: float | None = None, change_below: float | None = None,
-        progress: bool | None = None, stream: TextIO | None = None) -> History:
+        progress: bool | None = None, stream: TextIO | None = None,
+        compiled: bool | Literal["batch"] = False) -> History:
     """Train ``model`` on samples ``x`` with targets ``y``; returns the loss of each epoch.
 
     ``loss(output, target)`` is the loss of one sample (``output`` is the model's single Value,
@@ -96,6 +97,9 @@ def fit(model: Model, loss: SampleLoss, x: Sequence[Any], y: Sequence[Any], opti
     (stdout by default), once the run has taken half a second; ``True`` always shows it (to
     ``stream``), ``False`` never. A loss, gradient or update that overflows stops training with
     an ``OverflowError`` that names the epoch and suggests a smaller learning rate.
+    ``compiled=True`` records the per-sample loss's graph once (``autograd.trace``) and replays it for
+    every sample: the same numbers, bit for bit, several times faster; ``compiled="batch"`` replays
+    each batch at once on NumPy arrays (the same to about 1e-12). See ``compiled_batch_loss``.
 
     >>> from nn import MLP, SGD, squared_error
     >>> net = MLP(1, [1], activations="linear", weights=[[[0.0]]], biases=[[0.0]])
@@ -121,6 +125,7 @@ def fit(model: Model, loss: SampleLoss, x: Sequence[Any], y: Sequence[Any], opti
     history = History()
     start = time.perf_counter()
     history.stop_reason = f"max epochs ({epochs})"
+    replay = compiled_batch_loss(model, loss, x, y, compiled) if compiled else None
     bar = None if progress is False else _progress_bar(epochs, stream, out, progress)
     try:
         for epoch in range(1, epochs + 1):
@@ -131,20 +136,28 @@ def fit(model: Model, loss: SampleLoss, x: Sequence[Any], y: Sequence[Any], opti
             losses = []
             for indices in groups:
                 updated = epoch > 1 or bool(losses)
-                try:
-                    batch = batch_loss(model, loss, x, y, indices)
-                except OverflowError as error:
-                    raise _diverged("the loss", epoch, updated, optimizer, history) from error
-                optimizer.zero_grad()
-                try:
-                    batch.backward()
-                except ArithmeticError as error:
-                    raise _diverged("a gradient", epoch, updated, optimizer, history) from error
+                if replay is not None:  # compiled: the recorded program instead of a new graph
+                    optimizer.zero_grad()
+                    try:
+                        losses.append(replay(indices))
+                    except ArithmeticError as error:
+                        raise _diverged("the loss or a gradient", epoch, updated, optimizer,
+                                        history) from error
+                else:
+                    try:
+                        batch = batch_loss(model, loss, x, y, indices)
+                    except OverflowError as error:
+                        raise _diverged("the loss", epoch, updated, optimizer, history) from error
+                    optimizer.zero_grad()
+                    try:
+                        batch.backward()
+                    except ArithmeticError as error:
+                        raise _diverged("a gradient", epoch, updated, optimizer, history) from error
+                    losses.append(batch.data)
                 try:
                     optimizer.step()
                 except OverflowError as error:
                     raise _diverged("a parameter update", epoch, True, optimizer, history) from error
-                losses.append(batch.data)
             try:
                 epoch_loss = losses[0] if len(losses) == 1 else math.fsum(losses) / len(losses)
             except OverflowError as error:
@@ -217,6 +230,52 @@ def _notebook_bar() -> Any:
 def _is_utf8(stream: TextIO) -> bool:
     encoding = getattr(stream, "encoding", None) or ""
     return encoding.lower().replace("_", "-") in ("utf-8", "utf8")
+
+
+def compiled_batch_loss(model: Model, loss: SampleLoss, x: Sequence[Any], y: Sequence[Any],
+                        mode: bool | Literal["batch"] = True) -> Callable[[Sequence[int]], float]:
+    """``run(indices)``: a batch's mean loss, its gradient added into the parameters' grads, by the
+    replay of one sample's recorded graph (``autograd.trace``) instead of a new graph per sample.
+
+    ``mode=True`` replays sample by sample with seed 1/len(batch): the floats of ``batch_loss`` and
+    ``backward()``, bit for bit (backward visits the samples' subgraphs one after another). ``"batch"``
+    replays the whole batch at once on NumPy arrays (equal to about 1e-12).
+
+    >>> from nn import MLP, half_squared_error
+    >>> net = MLP(1, [1], activations="linear", weights=[[[2.0]]], biases=[[0.0]])
+    >>> run = compiled_batch_loss(net, half_squared_error, [[1.0], [3.0]], [0.0, 0.0])
+    >>> run([0, 1]), net.layers[0].neurons[0].w[0].grad   # means of ½(w·x)² and of d/dw = w·x²
+    (10.0, 10.0)
+    """
+    import numpy as np
+
+    from autograd import trace
+
+    if mode not in (True, "batch"):
+        raise ValueError(f"fit: compiled must be False, True or 'batch', got {mode!r}")
+    n_inputs = len(x[0])
+    targets = [list(t) if isinstance(t, (list, tuple)) else [t] for t in y]
+    as_list = isinstance(y[0], (list, tuple))
+
+    def sample_loss(*values: Any) -> Value:
+        target = list(values[n_inputs:]) if as_list else values[n_inputs]
+        return loss(_single(model(list(values[:n_inputs]))), target)
+
+    parameters = model.parameters() if hasattr(model, "parameters") else None
+    step = trace(sample_loss, params=parameters)
+    rows = [[float(v) for v in (*x[i], *targets[i])] for i in range(len(x))]  # ints too: floats
+    if mode == "batch":
+        table = np.array(rows, dtype=float)
+
+        def run_batch(indices: Sequence[int]) -> float:
+            chosen = table[list(indices)]
+            return math.fsum(step(*chosen.T.copy(), seed=1.0 / len(indices))) / len(indices)
+        return run_batch
+
+    def run(indices: Sequence[int]) -> float:
+        seed = 1.0 / len(indices)
+        return math.fsum([step(*rows[i], seed=seed) for i in indices]) / len(indices)
+    return run
 
 
 def _is_terminal(stream: TextIO) -> bool:

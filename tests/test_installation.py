@@ -1,14 +1,14 @@
 """Installing next to HIPS autograd, or beside a student's own nn.py (issue 9 §5).
 
 Each test copies chainrule's two packages into a temporary site folder, damages it the way a
-real install sequence does, and imports in a fresh interpreter whose path holds only that folder
-and a copy of the one library chainrule imports at start-up (graphviz). Python's own site-packages
-is left out (``-S``): where chainrule is installed there, its intact copy would be found instead.
+real install sequence does, and imports in a fresh interpreter that finds that folder first.
+Where the damage is a missing ``autograd/__init__.py``, Python's own site-packages is left out
+(``-S``): a folder without ``__init__.py`` is only a namespace package, and an intact installed
+chainrule there would be imported instead (as it is on CI, where chainrule is installed).
 """
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
 import subprocess
@@ -29,19 +29,15 @@ def site(tmp_path):
     folder = tmp_path / "site"
     for package in ("autograd", "nn"):
         shutil.copytree(ROOT / package, folder / package, ignore=shutil.ignore_patterns("__pycache__"))
-    graphviz = importlib.util.find_spec("graphviz")
-    assert graphviz is not None and graphviz.submodule_search_locations
-    shutil.copytree(next(iter(graphviz.submodule_search_locations)), tmp_path / "deps" / "graphviz",
-                    ignore=shutil.ignore_patterns("__pycache__"))
     return folder
 
 
-def run(code: str, site: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """``code`` in a fresh Python without site-packages, whose path has ``site``, its graphviz copy
-    and ``cwd`` (first, as for a script) only."""
-    path = os.pathsep.join([str(site), str(site.parent / "deps")])
-    env = {**os.environ, "PYTHONPATH": path, "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run([sys.executable, "-S", "-c", code], cwd=cwd, env=env, capture_output=True,
+def run(code: str, site: Path, cwd: Path, site_packages: bool = True) -> subprocess.CompletedProcess[str]:
+    """``code`` in a fresh Python that looks in ``cwd`` (as for a script), then ``site``, then,
+    unless ``site_packages`` is False, in the installed packages."""
+    env = {**os.environ, "PYTHONPATH": str(site), "PYTHONIOENCODING": "utf-8"}
+    flags = [] if site_packages else ["-S"]
+    return subprocess.run([sys.executable, *flags, "-c", code], cwd=cwd, env=env, capture_output=True,
                           text=True, timeout=60, check=False)
 
 
@@ -71,7 +67,7 @@ def test_nn_names_hips_autograd_over_chainrule_and_the_fix(site, tmp_path):
 def test_nn_names_a_deleted_init_and_the_fix(site, tmp_path):
     # chainrule installed over HIPS autograd, then HIPS uninstalled: our __init__.py went with it
     (site / "autograd" / "__init__.py").unlink()
-    done = run("import nn", site, tmp_path)
+    done = run("import nn", site, tmp_path, site_packages=False)
     assert done.returncode == 1
     last = done.stderr.strip().splitlines()[-1]
     assert "has no __init__.py" in last and "pip uninstall autograd" in last and FIX in last

@@ -17,7 +17,9 @@ from autograd import Value
 ENGINES = {"chainrule": Value, "micrograd": MicrogradValue}
 CHAIN_LENGTH = 100_000
 
-CHAIN = compare("chain of 1e5 x*1.0001 + 0.0001, fwd + bwd", "micrograd", 10.0)
+# Issue 12 replaced this target (>= 10x) by the replay's (tests/benchmarks/test_replay_speed.py):
+# the Value path is shown for information, to see that it gets no slower.
+CHAIN = compare("chain of 1e5 x*1.0001 + 0.0001, fwd + bwd", "micrograd", None)
 MLP = compare("MLP 2-16-16-1 relu, 100 points, fwd + bwd", "micrograd", 8.0)
 
 

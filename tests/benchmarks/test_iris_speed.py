@@ -23,7 +23,9 @@ from nn.iris import fit_iris_221, iris_221_network
 EPOCHS = 1000
 SPLIT = iris_book_split()
 
-VS_BOOK = compare("iris 2-2-1 train: vs book loop (NumPy data)", "book loop", 1.5, faster=False)
+# Issue 12 replaced this target (<= 1.5x) by the replay's (<= 1.0x, test_replay_speed.py): the Value
+# path is shown for information.
+VS_BOOK = compare("iris 2-2-1 train: vs book loop (NumPy data)", "book loop", None, faster=False)
 VS_FLOATS = compare("iris 2-2-1 train: vs book loop (plain floats)", "floats loop", None, faster=False)
 VS_MICROGRAD = compare("iris 2-2-1 train: vs micrograd", "micrograd", 15.0)
 

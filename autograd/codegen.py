@@ -1,0 +1,646 @@
+"""Writing a recorded graph as a straight-line Python program: one line per op, one per chain-rule edge.
+
+Each op's line comes from its row's ``Code`` template (``autograd.rules``), so the program does the
+same float operations in the same order as the graph's ``forward`` and ``backward``. The program is
+written twice from the same lines: for one sample on floats (``where`` becomes ``x if c else y``)
+and for a NumPy batch (``where`` is ``numpy.where``). ``autograd.trace`` records the graph, runs
+these programs and explains what goes wrong; this module only writes text.
+
+>>> template = compile_template(RULES["a·b"].code, "floats")
+>>> template.out, template.local
+('{a} * {b}', ('{b}', '{a}'))
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import keyword
+import math
+import re
+import string
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from .rules import RULES, Code, Rule
+from .value import Value
+
+Mode = Literal["floats", "batch"]
+
+__all__ = ["Program", "Statement", "Template", "compile_template", "identifier", "write_program"]
+
+CHUNK = 1500
+"""Statements per generated function: Python compiles many small functions much faster than one
+huge one, so a large graph's program is split into parts of this many statements."""
+
+_OPERANDS = {"a", "b", "c", "out"}
+_VARIADIC = {"w", "x", "a"}
+_TOKEN = re.compile(r"QQ(op|tmp)_(\w+?)QQ")
+FLOAT_FUNCTIONS = {"exp": math.exp, "log": math.log, "log1p": math.log1p, "sqrt": math.sqrt,
+                   "tanh": math.tanh, "fsum": math.fsum, "floor": math.floor}
+"""What the templates' function names mean in the program for one sample."""
+RESERVED = {*keyword.kwlist, *dir(builtins), *FLOAT_FUNCTIONS, "where", "every", "leaves", "seed",
+            "n", "REFUSED", "spread", "total", "full", "S"}
+"""Names the generated programs use for themselves; graph names never take them."""
+
+
+@dataclass(frozen=True)
+class Template:
+    """A ``Code`` made into format strings: fields ``{a}``, ``{b}``, ``{c}``, ``{out}``, ``{w_i}``,
+    ``{x_i}``, ``{a_i}``, ``{dot}`` (w0 * x0 + …), ``{all}`` (the list of operands) and ``{t_NAME}``
+    for each temporary NAME."""
+
+    setup: tuple[tuple[str, str], ...]
+    """(temporary name, expression) pairs."""
+    out: str
+    local: tuple[str, ...]
+    domain: str | None
+    temporaries: tuple[str, ...]
+
+    @property
+    def local_fields(self) -> tuple[tuple[str, ...], ...]:
+        """The format fields each local derivative reads (so a backward line knows what it reads)."""
+        return tuple(tuple(f for _, f, _, _ in string.Formatter().parse(text) if f) for text in self.local)
+
+
+class _ToTokens(ast.NodeTransformer):
+    """Rewrites a template's names into tokens that become format fields (and ``where`` for floats)."""
+
+    def __init__(self, temporaries: set[str], mode: Mode) -> None:
+        self.temporaries = temporaries
+        self.mode = mode
+
+    def visit_Name(self, node: ast.Name) -> ast.AST:
+        if node.id in _OPERANDS:
+            return ast.Name(f"QQop_{node.id}QQ", ast.Load())
+        if node.id in self.temporaries:
+            return ast.Name(f"QQtmp_{node.id}QQ", ast.Load())
+        return node
+
+    def visit_Subscript(self, node: ast.Subscript) -> ast.AST:
+        if isinstance(node.value, ast.Name) and node.value.id in _VARIADIC:  # w[i] -> {w_i}
+            return ast.Name(f"QQop_{node.value.id}_iQQ", ast.Load())
+        return self.generic_visit(node)
+
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        name = node.func.id if isinstance(node.func, ast.Name) else ""
+        if name == "dot":
+            return ast.Name("QQop_dotQQ", ast.Load())
+        if name == "fsum":
+            return ast.Call(node.func, [ast.Name("QQop_allQQ", ast.Load())], [])
+        self.generic_visit(node)
+        if name == "where" and self.mode == "floats":
+            test, body, orelse = node.args
+            return ast.IfExp(test, body, orelse)
+        return node
+
+
+def compile_template(code: Code, mode: Mode) -> Template:
+    """``code`` as format strings for ``mode`` ('floats' or 'batch'), ready for ``str.format``.
+
+    >>> compile_template(RULES["relu(a)"].code, "floats").out
+    '{a} if {a} > 0.0 else 0.0'
+    >>> compile_template(RULES["relu(a)"].code, "batch").out
+    'where({a} > 0.0, {a}, 0.0)'
+    """
+    names = [line.split(" = ", 1)[0].strip() for line in code.setup]
+    transformer = _ToTokens(set(names), mode)
+
+    def render(expression: str) -> str:
+        tree = transformer.visit(ast.parse(expression, mode="eval"))
+        text = ast.unparse(ast.fix_missing_locations(tree))
+        text = text.replace("{", "{{").replace("}", "}}")
+        return _TOKEN.sub(lambda m: "{" + ("t_" if m.group(1) == "tmp" else "") + m.group(2) + "}", text)
+
+    setup = tuple((name, render(line.split(" = ", 1)[1])) for name, line in zip(names, code.setup))
+    return Template(setup, render(code.out), tuple(render(d) for d in code.local),
+                    None if code.domain is None else render(code.domain), tuple(names))
+
+
+class _Fold(ast.NodeTransformer):
+    """Works out the parts of an expression that involve only literal numbers (``2.0 == floor(2.0)``)."""
+
+    def generic_visit(self, node: ast.AST) -> ast.AST:
+        node = super().generic_visit(node)
+        if isinstance(node, (ast.Compare, ast.BinOp, ast.UnaryOp, ast.Call)) and all(
+                isinstance(child, ast.Constant) for child in ast.iter_child_nodes(node)
+                if not isinstance(child, (ast.cmpop, ast.operator, ast.unaryop, ast.Load))
+                and not (isinstance(node, ast.Call) and child is node.func)):
+            if isinstance(node, ast.Call) and not (isinstance(node.func, ast.Name)
+                                                   and node.func.id == "floor"):
+                return node
+            try:
+                tree = ast.fix_missing_locations(ast.Expression(node))
+                value = eval(compile(tree, "<fold>", "eval"), {"floor": math.floor})
+            except ArithmeticError:
+                return node
+            return ast.Constant(value)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.BitOr, ast.BitAnd)):
+            for known, other in ((node.left, node.right), (node.right, node.left)):
+                if isinstance(known, ast.Constant) and type(known.value) is bool:
+                    if isinstance(node.op, ast.BitOr):
+                        return known if known.value else other
+                    return other if known.value else known
+        if isinstance(node, ast.IfExp) and isinstance(node.test, ast.Constant):
+            return node.body if node.test.value else node.orelse
+        return node
+
+
+def fold(expression: str) -> str:
+    """``expression`` with its literal-only parts worked out, as Python would at run time.
+
+    >>> fold("(a >= 0.0) | (2.0 == floor(2.0))"), fold("2.0 * a ** (2.0 - 1.0) if 2.0 != 0.0 else 0.0")
+    ('True', '2.0 * a ** 1.0')
+    """
+    return ast.unparse(_Fold().visit(ast.parse(expression, mode="eval")))
+
+
+_COMPARES_C = re.compile(r"\{c\} [=!<>]=?|[=!<>]=? \{c\}|floor\(\{c\}\)")
+
+_TEMPLATES: dict[tuple[str, Mode], Template] = {}
+
+
+def template(rule: Rule, mode: Mode) -> Template:
+    """The compiled template of ``rule`` for ``mode`` (compiled once, then cached).
+
+    >>> template(RULES["exp(a)"], "floats").local     # d exp(a)/da is the output itself
+    ('{out}',)
+    """
+    key = (rule.expr, mode)
+    found = _TEMPLATES.get(key)
+    if found is None:
+        if rule.code is None:
+            raise ValueError(f"the rule {rule.expr!r} has no Code template, so it cannot be replayed")
+        found = _TEMPLATES[key] = compile_template(rule.code, mode)
+    return found
+
+
+_NOT_IDENTIFIER = re.compile(r"[^0-9A-Za-z_]+")
+
+
+def identifier(name: str, taken: set[str]) -> str:
+    """A Python identifier for a graph name, unused so far (then marked used): ``W1[0]`` → ``W1_0``.
+
+    >>> taken = set()
+    >>> identifier("W1[0][1]", taken), identifier("layers.0.b", taken), identifier("W1[0][1]", taken)
+    ('W1_0_1', 'layers_0_b', 'W1_0_1_2')
+    """
+    if name.isidentifier() and name.isascii() and name not in taken and name not in RESERVED:
+        taken.add(name)  # the common case: t1, v2, W2 (no work needed)
+        return name
+    base = _NOT_IDENTIFIER.sub("_", name).strip("_") or "v"
+    if base[0].isdigit():
+        base = "v" + base
+    if base in RESERVED:
+        base += "_"
+    result, k = base, 1
+    while result in taken:
+        k += 1
+        result = f"{base}_{k}"
+    taken.add(result)
+    return result
+
+
+@dataclass(slots=True)
+class Statement:
+    """One line of a program: its text, the variable it sets (or None) and the variables it reads."""
+
+    text: str
+    target: str | None = None
+    reads: tuple[str, ...] = ()
+    pure: bool = False
+    """A forward value (``target = expression``), which may be written into its one reader instead."""
+
+
+@dataclass
+class Program:
+    """A generated program: ``source`` (Python text) and ``namespace`` (what its names mean)."""
+
+    source: str
+    entry: str
+    """The name of the function to call."""
+    namespace: dict[str, Any] = field(default_factory=dict)
+    body: list[Statement] = field(default_factory=list)
+    """The statements of the program for one sample, for walking it line by line."""
+
+    def function(self) -> Callable[..., Any]:
+        """Compile ``source`` in ``namespace`` and return the entry function."""
+        code = compile(self.source, f"<replay {self.entry}>", "exec")
+        exec(code, self.namespace)
+        return self.namespace[self.entry]
+
+
+def _literal(x: float) -> str:
+    """A float as Python source that reads back as exactly the same float."""
+    text = repr(float(x))
+    return f"({text})" if text.startswith("-") else text
+
+
+def _wrap(text: str, indent: str, width: int = 100) -> str:
+    """A long statement broken after ``+`` signs inside parentheses, so lines stay near ``width``."""
+    if len(indent) + len(text) <= width:
+        return indent + text
+    if text.startswith("if ") and text.endswith(": raise REFUSED"):  # if a + b + … != 0.0: / if not (…):
+        inner = text[3:-len(": raise REFUSED")]
+        pieces = inner.split(" + ") if " + " in inner else inner.split(" and ")
+        joiner = " + " if " + " in inner else " and "
+        lines, current = [], f"{indent}if ("
+        for i, piece in enumerate(pieces):
+            piece += joiner if i < len(pieces) - 1 else ""
+            if len(current) + len(piece.rstrip()) > width and current.strip() != "if (":
+                lines.append(current.rstrip())
+                current = indent + "        "
+            current += piece
+        return "\n".join([*lines, current + "):", indent + "    raise REFUSED"])
+    if " = " not in text:
+        return indent + text
+    head, expression = text.split(" = ", 1)
+    parts = expression.split(" + ")
+    lines, current = [], f"{indent}{head} = ("
+    for i, part in enumerate(parts):
+        piece = part + (" + " if i < len(parts) - 1 else "")
+        if len(current) + len(piece.rstrip()) > width and current.strip() not in (f"{head} = (", ""):
+            lines.append(current.rstrip())
+            current = indent + "    "
+        current += piece
+    lines.append(current + ")")
+    return "\n".join(lines)
+
+
+@dataclass
+class GraphText:
+    """What ``write_program`` needs to know about the recorded graph, prepared by ``autograd.trace``.
+
+    ``order`` is the topological order (root last); ``names[v]`` the stepper's name of each node;
+    ``leaf_index[v]`` the position of a leaf Value (parameter or constant) in ``leaves``;
+    ``input_of_leaf[v]`` the argument name of a leaf made from an input; ``constant(c)`` the source
+    text of a plain-number operand (a literal, or an input's argument name); ``wants_grad`` the
+    leaves whose ``.grad`` the program adds to.
+    """
+
+    order: Sequence[Any]
+    names: Mapping[Any, str]
+    arguments: tuple[str, ...]
+    leaf_index: Mapping[Any, int]
+    input_of_leaf: Mapping[Any, str]
+    constant: Callable[[float], str]
+    wants_grad: set[Any]
+
+
+_NO_FIELDS: dict[str, str] = {}
+"""An edge with no fields of its own (shared: never changed)."""
+
+
+def _operands(node: Any, var: Mapping[Any, str], constant: Callable[[float], str]
+              ) -> tuple[dict[str, str], list[tuple[Any, dict[str, str]]], list[str]]:
+    """The format fields of ``node``'s template; each edge's (parent, extra fields); the variables read."""
+    rule: Rule = node._rule
+    a, b = node._a, node._b
+    if type(a) is not tuple:  # an op of one or two Values (and maybe a plain number c)
+        name_a = var[a]
+        if b is None:
+            return {"a": name_a}, [(a, _NO_FIELDS)], [name_a]
+        if type(b) is Value:
+            name_b = var[b]
+            return {"a": name_a, "b": name_b}, [(a, _NO_FIELDS), (b, _NO_FIELDS)], [name_a, name_b]
+        c = constant(b)
+        return {"a": name_a, "c": c}, [(a, _NO_FIELDS)], [name_a, c] if c.isidentifier() else [name_a]
+    parents = list(a)
+    constants = [constant(c) for c in (b or ())]
+    if rule.roles == ("aᵢ",):  # Σ: every parent, then the plain numbers
+        texts = [var[p] for p in parents]
+        fields = {"all": "[" + ", ".join(texts + constants) + "]"}
+        return fields, [(p, {}) for p in parents], texts + [c for c in constants if c.isidentifier()]
+    n = len(parents) - 1 if b is not None else (len(parents) - 1) // 2
+    ws = [var[p] for p in parents[:n]]
+    xs = constants if b is not None else [var[p] for p in parents[n + 1:]]
+    fields = {"b": var[parents[n]], "dot": " + ".join(f"{w} * {x}" for w, x in zip(ws, xs))}
+    edges = [(p, {"x_i": xs[i]}) for i, p in enumerate(parents[:n])]
+    edges.append((parents[n], {}))
+    edges += [(p, {"w_i": ws[i]}) for i, p in enumerate(parents[n + 1:])]
+    return fields, edges, [*ws, fields["b"], *(x for x in xs if x.isidentifier())]
+
+
+def write_program(graph: GraphText, mode: Mode, entry: str) -> Program:
+    """The program of ``graph`` for ``mode``: forward, then backward, then the leaves' grads.
+
+    Floats: ``entry(*arguments, seed=1.0)`` runs one sample and returns the loss; batch:
+    ``entry(*arguments, seed, n)`` runs n samples (arrays) and returns the n losses. Either adds the
+    gradients into the leaves in ``wants_grad``, or raises ``REFUSED`` (and changes nothing) when an
+    input is not a finite float, an op leaves its domain or a value overflows.
+    """
+    order, names, constant = graph.order, graph.names, graph.constant
+    floats = mode == "floats"
+    taken = set(graph.arguments)
+    varying = set(graph.arguments)  # values that differ from sample to sample (arrays in a batch)
+    templates: dict[str, Template] = {}
+    var: dict[Any, str] = {}
+    body: list[Statement] = []
+    root = order[-1]
+
+    # --- which gradients are needed: a node's, if some leaf that wants a grad depends on it --------
+    needs: dict[Any, bool] = {}
+    for v in order:
+        if v._rule is None:
+            needs[v] = v in graph.wants_grad
+        else:
+            a = v._a
+            if type(a) is tuple:
+                needs[v] = any(needs[p] for p in a)
+            else:
+                b = v._b
+                needs[v] = needs[a] or (type(b) is Value and needs[b])
+
+    # --- the leaves: inputs are arguments; parameters and other leaves are read now ----------------
+    leaves_read: list[tuple[str, int, Any]] = []
+    for v in order:
+        if v._rule is not None:
+            continue
+        if v in graph.input_of_leaf:
+            var[v] = graph.input_of_leaf[v]
+        else:
+            var[v] = identifier(names[v], taken)
+            leaves_read.append((var[v], graph.leaf_index[v], v))
+    holders: dict[str, Any] = {}  # the leaf Values, each under a name in the program's namespace
+    holder: dict[int, str] = {}
+    for name, index, v in sorted(leaves_read, key=lambda item: item[1]):
+        holder[index] = identifier(f"leaf_{name}", taken)
+        holders[holder[index]] = v
+        note = f"  # {names[v]}" if names[v] != name and names[v].isascii() else ""
+        body.append(Statement(f"{name} = {holder[index]}.data{note}", name))
+
+    # --- forward: one line per op (plus its template's temporaries and domain check) --------------
+    forward_reads: dict[Any, tuple[list[tuple[Any, dict[str, str]]], dict[str, str], list[str]]] = {}
+    checked: list[str] = []  # values whose overflow the output would not show
+    consumers_propagate: dict[Any, bool] = {}
+    for v in order:
+        if v._rule is None:
+            continue
+        rule = v._rule
+        t = templates.get(rule.expr)
+        if t is None:
+            t = templates[rule.expr] = template(rule, mode)
+        fields, edges, reads = _operands(v, var, constant)
+        name = var[v] = identifier(names[v], taken)
+        fields["out"] = name
+        for temporary in t.temporaries:
+            fields["t_" + temporary] = identifier(f"{temporary}_{name}", taken)
+        literal_c = "c" in fields and not fields["c"].isidentifier()
+        if t.domain is not None:
+            condition = t.domain.format_map(fields)
+            if literal_c and _COMPARES_C.search(t.domain):
+                condition = fold(condition)
+            if condition != "True":
+                test = f"not ({condition})" if floats else f"not every({condition})"
+                body.append(Statement(f"if {test}: raise REFUSED", None, tuple(reads)))
+        temps = []
+        for temporary, expression in t.setup:
+            target = fields["t_" + temporary]
+            body.append(Statement(f"{target} = {expression.format_map(fields)}", target,
+                                  (*reads, *temps), pure=True))
+            temps.append(target)
+        body.append(Statement(f"{name} = {t.out.format_map(fields)}", name, (*reads, *temps), pure=True))
+        if not floats and any(x in varying for x in reads):  # batch: from the inputs, so an array
+            varying.add(name)
+            varying.update(temps)
+        forward_reads[v] = (edges, fields, [*reads, *temps, name])
+        propagates = bool(rule.code and rule.code.propagates)
+        for parent, _ in edges:
+            if parent._rule is not None:
+                consumers_propagate[parent] = consumers_propagate.get(parent, True) and propagates
+    checked = [var[v] for v in order if v._rule is not None and not consumers_propagate.get(v, True)]
+    if var[root] not in checked and root._rule is not None:
+        checked.append(var[root])
+
+    # --- backward: d(root)/d(each value), one line per chain-rule edge ----------------------------
+    root_name = names[root]
+    grad: dict[Any, str] = {}
+    counts: dict[Any, int] = {}
+    for v in order:
+        if v._rule is not None and needs[v]:
+            for parent, _ in forward_reads[v][0]:
+                if needs[parent]:
+                    counts[parent] = counts.get(parent, 0) + 1
+    seeded = identifier(f"d{root_name}_d{root_name}", taken)
+    grad[root] = seeded
+    body.append(Statement(f"{seeded} = seed", seeded, ("seed",)))
+    started: set[Any] = set()
+    accumulators: list[tuple[str, int]] = []
+    local_fields: dict[tuple[str, Mode], tuple[tuple[str, ...], ...]] = {}
+    wanting = sorted((v for v in order if v._rule is None and v in graph.wants_grad and v in counts),
+                     key=graph.leaf_index.__getitem__)
+    for v in wanting if floats else ():  # leaves start from the grads they have (they accumulate)
+        g = grad[v] = identifier(f"d{root_name}_d{names[v]}", taken)
+        index = graph.leaf_index[v]
+        body.append(Statement(f"{g} = {holder[index]}.grad", g))
+        accumulators.append((g, index))
+        started.add(v)
+    for v in reversed(order):
+        if v._rule is None or not needs[v]:
+            continue
+        edges, fields, _ = forward_reads[v]
+        t = templates[v._rule.expr]
+        upstream = grad[v]
+        local_templates = t.local
+        if (v._rule.expr, mode) not in local_fields:
+            local_fields[v._rule.expr, mode] = t.local_fields
+        roles = v._rule.variadic and v._rule.roles != ("aᵢ",)
+        n_w = (len(edges) - 1 if v._b is not None else (len(edges) - 1) // 2) if roles else 0
+        used = local_fields[v._rule.expr, mode]
+        for i, (parent, extra) in enumerate(edges):
+            if not needs[parent]:
+                continue
+            if roles:
+                kind = 0 if i < n_w else 1 if i == n_w else 2
+                local = local_templates[kind].format(**fields, **extra)
+            else:
+                chosen = local_templates[0 if len(local_templates) == 1 else i]
+                local = chosen.format_map(fields)
+                if "c" in fields and not fields["c"].isidentifier() and _COMPARES_C.search(chosen):
+                    local = fold(local)
+            if local == "1.0":
+                contribution = upstream
+            elif local == "-1.0":
+                contribution = f"-{upstream}"
+            elif _SIMPLE.fullmatch(local):
+                contribution = f"{local} * {upstream}"
+            else:
+                contribution = f"({local}) * {upstream}"
+            kind_fields = used[(kind if roles else 0 if len(used) == 1 else i)]
+            line_reads = (upstream, *(x for f in kind_fields
+                                      if (x := extra.get(f) or fields.get(f, "")).isidentifier()))
+            varies = not floats and any(x in varying for x in line_reads)
+            if parent in started:
+                g = grad[parent]
+                text = f"{g} += {contribution}" if floats else f"{g} = {g} + {contribution}"
+                body.append(Statement(text, g, (*line_reads, g)))
+            elif counts[parent] == 1 and contribution == upstream and (parent._rule is not None
+                                                                       or not floats):
+                g = grad[parent] = upstream  # d(root)/d(parent) is the same number: no line needed
+                started.add(parent)
+            else:
+                g = grad[parent] = identifier(f"d{root_name}_d{names[parent]}", taken)
+                body.append(Statement(f"{g} = {contribution}", g, line_reads, pure=counts[parent] == 1))
+                started.add(parent)
+            if varies:
+                varying.add(g)
+
+    # --- the check, then the leaves' grads ----------------------------------------------------------
+    if not floats:  # each leaf's gradient summed over the samples
+        for v in wanting:
+            index = graph.leaf_index[v]
+            s = identifier(f"sum_d{root_name}_d{names[v]}", taken)
+            text = f"float({grad[v]}.sum())" if grad[v] in varying else f"{grad[v]} * n"
+            body.append(Statement(f"{s} = {text}", s, (grad[v], "n")))
+            accumulators.append((s, index))
+    # inf or NaN anywhere makes the sum inf or NaN (a huge finite sum that overflows is a false alarm:
+    # the checked replay then finds nothing wrong and gives the same numbers)
+    finals = [g for g, _ in accumulators]
+    terms = list(checked) if floats else [f"{x}.sum()" if x in varying else x for x in checked]
+    terms += finals
+    if floats:
+        terms += graph.arguments  # an inf or NaN input, too
+    for k in range(0, len(terms), 40):
+        group = terms[k:k + 40]
+        reads_ = tuple(x.removesuffix(".sum()") for x in group)
+        total_ = identifier("check", taken)
+        body.append(Statement(f"{total_} = {' + '.join(group)}", total_, reads_))
+        body.append(Statement(f"if {total_} - {total_} != 0.0: raise REFUSED", None, (total_,)))
+    for g, index in accumulators:
+        text = f"{holder[index]}.grad = {g}" if floats else f"{holder[index]}.grad += {g}"
+        body.append(Statement(text, None, (g,)))
+    result = var[root]
+    returned = result if floats else f"spread({result}, n)"
+    program = _assemble(body, graph.arguments, entry, mode, returned, checked_inputs=floats)
+    program.namespace.update(holders)
+    return program
+
+
+_SIMPLE = re.compile(r"[\w.]+|\(-[\d.e+-]+\)")
+
+
+def _assemble(body: list[Statement], arguments: tuple[str, ...], entry: str, mode: Mode,
+              returned: str, checked_inputs: bool) -> Program:
+    """The statements as one function, or as parts sharing a list when there are many of them."""
+    floats = mode == "floats"
+    if floats:  # the step's own __call__: anything unusual goes to step.call_carefully
+        signature = ", ".join(["step", *(f"{a}=MISSING" for a in arguments), "*extra", "seed=1.0",
+                               "first_try=True"])
+    else:
+        signature = ", ".join([*arguments, "seed", "n"])
+    head = [f"def {entry}({signature}):"]
+    what = ("One sample: returns the loss; adds d(loss)/d(parameter) into each .grad." if floats
+            else "n samples (arrays): returns the n losses; adds the summed gradients.")
+    head.append(f"    # {what}")
+    indent = "    "
+    if floats:
+        head.append("    try:")
+        indent = "        "
+        if checked_inputs and arguments:
+            types = " and ".join(f"type({a}) is float" for a in arguments)  # (finite: see check)
+            head.append(_wrap(f"if extra or not ({types}): raise REFUSED", indent))
+        else:
+            head.append(f"{indent}if extra: raise REFUSED")
+    tail = [] if not floats else [
+        "    except (REFUSED, ArithmeticError, ValueError, TypeError):  # a closer look, and why",
+        "        if not first_try:",
+        "            raise",
+        f"        return step.call_carefully(({', '.join([*arguments, '*extra'])}"
+        f"{',' if not arguments else ''}), seed)"]
+    if len(body) <= CHUNK:
+        lines = head + [_wrap(s.text, indent) for s in body] + [f"{indent}return {returned}", *tail]
+        return Program("\n".join(lines) + "\n", entry, body=body)
+    full_body = body
+    body = _fuse(body, returned.removeprefix("spread(").split(",")[0])
+    # Many statements: parts of CHUNK statements; a value one part makes and a later part reads
+    # travels in the shared list S.
+    last_read: dict[str, int] = {}
+    for i, s in enumerate(body):
+        for name in s.reads:
+            last_read[name] = i
+    result_name = returned.removeprefix("spread(").split(",")[0]
+    last_read[result_name] = len(body)
+    slots: dict[str, int] = {}
+    parts: list[str] = []
+    defined_before: set[str] = set(arguments) | {"seed", "n"}
+    for k, start in enumerate(range(0, len(body), CHUNK)):
+        chunk = body[start:start + CHUNK]
+        end = start + len(chunk)
+        defined_here: set[str] = set()
+        imports: list[str] = []
+        imported: set[str] = set()
+        for s in chunk:
+            for name in s.reads:
+                if name not in defined_here and name not in imported and name in defined_before:
+                    imports.append(name)
+                    imported.add(name)
+            if s.target is not None:
+                defined_here.add(s.target)
+        exports = [name for name in defined_here if last_read.get(name, -1) >= end]
+        lines = [f"def part_{k}(S):"]
+        for name in imports:
+            slot = slots.setdefault(name, len(slots))
+            lines.append(f"    {name} = S[{slot}]")
+        lines += [_wrap(s.text, "    ") for s in chunk]
+        for name in exports:
+            slot = slots.setdefault(name, len(slots))
+            lines.append(f"    S[{slot}] = {name}")
+        parts.append("\n".join(lines))
+        defined_before |= defined_here
+    result_slot = slots.setdefault(result_name, len(slots))
+    main = [*head, f"{indent}S = [None] * {len(slots)}"]
+    for name in [*arguments, "seed", "n"][: len(arguments) + (1 if mode == "floats" else 2)]:
+        if name in slots:
+            main.append(f"{indent}S[{slots[name]}] = {name}")
+    main += [f"{indent}part_{k}(S)" for k in range(len(parts))]
+    main.append(f"{indent}{result_name} = S[{result_slot}]")
+    main.append(f"{indent}return {returned}")
+    main += tail
+    source = "\n\n".join([*parts, "\n".join(main)]) + "\n"
+    return Program(source, entry, body=full_body)
+
+
+_WORDS = re.compile(r"(\w+)")
+FUSE_DEPTH = 6
+"""How many forward ops a large program writes into one expression, at most."""
+
+
+def _fuse(body: list[Statement], result: str) -> list[Statement]:
+    """A large program with each forward value that is read once written into its reader, up to
+    ``FUSE_DEPTH`` ops per expression: the same operations in the same order, in fewer statements,
+    which Python compiles and runs faster (a small program keeps one line per op, to be read)."""
+    counts: dict[str, int] = {result: 2}
+    for s in body:
+        for name in s.reads:
+            counts[name] = counts.get(name, 0) + 1
+    pending: dict[str, tuple[str, int, tuple[str, ...]]] = {}
+    fused: list[Statement] = []
+    for s in body:
+        text, reads, depth = s.text, s.reads, 0
+        hit = False
+        if pending:
+            for name in reads:
+                if name in pending:
+                    hit = True
+                    break
+        if hit:
+            pieces = _WORDS.split(text)
+            new_reads: list[str] = []
+            for k in range(1, len(pieces), 2):
+                found = pending.pop(pieces[k], None) if k > 1 else None
+                if found is not None:
+                    pieces[k] = f"({found[0]})"
+                    depth = max(depth, found[1] + 1)
+                    new_reads += found[2]
+            text = "".join(pieces)
+            reads = (*(name for name in reads if name not in pending), *new_reads)
+        if s.pure and counts.get(s.target or "", 0) == 1 and depth < FUSE_DEPTH:
+            pending[s.target or ""] = (text.split(" = ", 1)[1], depth, reads)
+        else:
+            fused.append(Statement(text, s.target, reads, s.pure) if hit else s)
+    return fused
+
+
+__all__ += ["CHUNK", "FLOAT_FUNCTIONS", "RESERVED", "GraphText", "template"]
+_ = RULES  # the templates come from the rows of RULES
