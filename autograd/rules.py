@@ -280,6 +280,9 @@ _ROWS = (
     Rule("pow", "c ** a", _rpow, ("c**a·ln(c)",), check=_check_rpow),
     Rule("leaky_relu", "leaky_relu(a, c)", lambda a, c: (a, 1.0) if a > 0.0 else (c * a, c),
          ("1 if a > 0 else c",), kinks=(0.0,)),
+    # the same function with the first tutorial's slope at exactly 0 ("1" in its name): 1, not c
+    Rule("leaky_relu", "leaky_relu1(a,c)", lambda a, c: (a, 1.0) if a >= 0.0 else (c * a, c),
+         ("1 if a ≥ 0 else c",), kinks=(0.0,)),
     # ops of one Value
     Rule("neg", "−a", lambda a: (-a, -1.0), ("−1",)),
     Rule("exp", "exp(a)", _exp, ("exp(a)",)),
