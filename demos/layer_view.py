@@ -86,7 +86,7 @@ def say(line: str) -> None:
 
 
 def main() -> None:
-    odot, t = ("⊙", "ᵀ") if rich_symbols() else ("*", ".T")
+    odot, t, dot, by, arrow = ("⊙", "ᵀ", "·", "×", "→") if rich_symbols() else ("*", ".T", "@", "x", "->")
     echo("1. The hand-worked 3-2-1 network (x = [2, 3, -1], y = 1, E = (a2 - y)**2), layer by layer\n")
     view = layer_view(net_321(), X_321, Y_321, squared_error)
     echo(view)
@@ -105,6 +105,13 @@ def main() -> None:
     echo(f"so the leaky-ReLU factors leaky_relu'(z1) are {format_matrix(first.slope.T)} = alpha, 1, 1:")
     say(f"delta1 = leaky_relu'(z1) {odot} (W2{t} · delta2) = {format_matrix(first.slope.T)} {odot} "
         f"{format_matrix(first.dE_da.T)} = {format_matrix(first.delta.T)} (written as rows)")
+    third = leaky.layers[2]
+    echo(f"\nthe tutorial writes dE/dsigma(x2) = W3{t} {dot} dE/dy with the shapes (1,2){dot}(2,1). As the")
+    rows, cols = third.W.T.shape
+    echo(f"shapes of W3{t} and dE/dy those do not fit (WRONG): W3{t} is {rows}{by}{cols} and dE/dy is 1{by}1,")
+    echo(f"so the product is (2{by}1){dot}(1{by}1) {arrow} (2{by}1): one number per hidden unit,")
+    echo(f"{format_matrix(third.dE_da_in.T)} here (as a row). A (1{by}2){dot}(2{by}1) product would be a "
+         "single number.")
     echo("\nthe same gradients from the scalar chain-rule table:\n")
     echo(side_by_side(net_leaky(), LEAKY_X, LEAKY_Y, half_squared_error))
     echo(f"\nlargest difference from backward(): {leaky.check():.1e}")
