@@ -108,7 +108,7 @@ def main() -> None:
     third = leaky.layers[2]
     echo(f"\nthe tutorial writes dE/dsigma(x2) = W3{t} {dot} dE/dy with the shapes (1,2){dot}(2,1). As the")
     rows, cols = third.W.T.shape
-    echo(f"shapes of W3{t} and dE/dy those do not fit (WRONG): W3{t} is {rows}{by}{cols} and dE/dy is 1{by}1,")
+    echo(f"shapes of W3{t} and dE/dy those do not fit (WRONG): W3{t} is {rows}{by}{cols}, dE/dy 1{by}1,")
     echo(f"so the product is (2{by}1){dot}(1{by}1) {arrow} (2{by}1): one number per hidden unit,")
     echo(f"{format_matrix(third.dE_da_in.T)} here (as a row). A (1{by}2){dot}(2{by}1) product would be a "
          "single number.")

@@ -61,6 +61,7 @@ def test_the_demo_prints_the_hand_computed_numbers(demo, capsys):
     for key in ("dW3", "dW2", "dW1", "W3_new", "wrong_dW2", "wrong_dW1"):
         assert format_matrix(h[key]) in flat, key
     assert "[[0.01 1 1]] = alpha, 1, 1" in out
-    assert out.count("WRONG") == 2
+    assert out.count("WRONG") == 3
+    assert "those do not fit (WRONG)" in out and "(2×1)·(1×1) → (2×1)" in out
     assert "largest difference from backward(): 0.0e+00" in out
     assert not np.allclose(h["wrong_dW2"], h["dW2"])  # the warning is about a real difference
