@@ -172,21 +172,21 @@ def fit(model: Model, loss: SampleLoss, x: Sequence[Any], y: Sequence[Any], opti
                 try:
                     batch = batch_loss(model, loss, x, y, indices)
                 except OverflowError as error:
-                    raise _diverged("the loss", epoch, updated, optimizer, history) from error
+                    raise _diverged("the loss", epoch, updated, optimizer, history, counted) from error
                 optimizer.zero_grad()
                 try:
                     batch.backward()
                 except ArithmeticError as error:
-                    raise _diverged("a gradient", epoch, updated, optimizer, history) from error
+                    raise _diverged("a gradient", epoch, updated, optimizer, history, counted) from error
                 try:
                     optimizer.step()
                 except OverflowError as error:
-                    raise _diverged("a parameter update", epoch, True, optimizer, history) from error
+                    raise _diverged("a parameter update", epoch, True, optimizer, history, counted) from error
                 losses.append(batch.data)
             try:
                 epoch_loss = losses[0] if len(losses) == 1 else math.fsum(losses) / len(losses)
             except OverflowError as error:
-                raise _diverged("the loss", epoch, True, optimizer, history) from error
+                raise _diverged("the loss", epoch, True, optimizer, history, counted) from error
             history.append(epoch_loss)
             if bar is not None:
                 bar.set_postfix_str(f"loss {epoch_loss:.6g}", refresh=False)
@@ -229,15 +229,16 @@ def _relative_change(before: list[float], params: list[Value]) -> float:
     return moved / size if size > 0.0 else math.inf
 
 
-def _diverged(what: str, epoch: int, updated: bool, optimizer: Optimizer, history: History) -> OverflowError:
+def _diverged(what: str, epoch: int, updated: bool, optimizer: Optimizer, history: History,
+              counted: str = "epoch") -> OverflowError:
     """The error for a loss, gradient or update beyond the float range, saying what to change."""
     if not updated:
-        return OverflowError(f"fit: {what} overflows at epoch 1, before any update, so it is not the "
+        return OverflowError(f"fit: {what} overflows at {counted} 1, before any update, so it is not the "
                              f"learning rate: look at the scale of the inputs and the initial weights")
     lr = getattr(optimizer, "lr", None)
     smaller = "a smaller learning rate" + (f" than lr={lr!r}" if isinstance(lr, (int, float)) else "")
-    last = f" (the last epoch loss was {history[-1]:.6g})" if history else ""
-    return OverflowError(f"fit: {what} overflowed at epoch {epoch}; the training diverges: "
+    last = f" (the last {counted} loss was {history[-1]:.6g})" if history else ""
+    return OverflowError(f"fit: {what} overflowed at {counted} {epoch}; the training diverges: "
                          f"try {smaller}{last}")
 
 

@@ -88,3 +88,10 @@ def test_the_stop_rule_needs_parameters_it_can_see():
 def test_random_subsets_unseeded_still_valid():
     random.seed(0)
     assert all(len(set(s)) == 3 for s in random_subsets(5, 3, 4))
+
+
+def test_a_diverging_minibatch_run_names_the_minibatch():
+    net = line()
+    with pytest.raises(OverflowError, match=r"overflowed at minibatch \d+; the training diverges"):
+        fit(net, squared_error, [[1e3], [2e3]], [1.0, 2.0], SGD(net.parameters(), lr=10.0), minibatches=200,
+            batch_size=1, shuffle=0, progress=False)
