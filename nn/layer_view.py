@@ -129,7 +129,13 @@ class LayerView:
 
     def gradients(self) -> list[tuple[str, float]]:
         """Every parameter's gradient from the matrices, named as tutorials write it, in the
-        order of ``net.tutorial_names()`` (W1[0][0], ..., b1[0], ..., b2)."""
+        order of ``net.tutorial_names()`` (W1[0][0], ..., b1[0], ..., b2).
+
+        >>> from nn import MLP, squared_error
+        >>> net = MLP(1, [1], activations="linear", weights=[[[2.0]]], biases=[[0.0]])
+        >>> layer_view(net, [1.5], 1.0, squared_error).gradients()        # 2*(3 - 1)*1.5, 2*(3 - 1)
+        [('W1[0]', 6.0), ('b1', 4.0)]
+        """
         out = []
         names = iter(self.net.tutorial_names())
         for layer in self.layers:
@@ -143,6 +149,11 @@ class LayerView:
         """The same gradients from the scalar engine: the mean loss's graph and ``backward()``.
 
         It overwrites the parameters' ``.grad`` (they are zeroed first) and leaves them there.
+
+        >>> from nn import MLP, squared_error
+        >>> net = MLP(1, [1], activations="linear", weights=[[[2.0]]], biases=[[0.0]])
+        >>> layer_view(net, [1.5], 1.0, squared_error).engine_gradients()
+        [('W1[0]', 6.0), ('b1', 4.0)]
         """
         from .training import batch_loss
 
@@ -164,7 +175,13 @@ class LayerView:
 
     # --- text ----------------------------------------------------------------------------------
     def lines(self, rich: bool = True) -> list[str]:
-        """The equations, one per line (before fitting them to a width); symbols only if ``rich``."""
+        """The equations, one per line (before fitting them to a width); symbols only if ``rich``.
+
+        >>> from nn import MLP, squared_error
+        >>> net = MLP(1, [1], activations="linear", weights=[[[2.0]]], biases=[[0.0]])
+        >>> layer_view(net, [1.5], 1.0, squared_error).lines(rich=False)[3]
+        'dE/dW1 = delta1 @ x.T         (1x1)@(1x1) -> (1x1)  [[6]]'
+        """
         dot, t, odot, arrow = ("·", "ᵀ", "⊙", "→") if rich else ("@", ".T", "*", "->")
         n = self.batch
         mean = f" / {n}" if n > 1 else ""
