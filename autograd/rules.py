@@ -310,6 +310,9 @@ _ROWS = (
     Rule("pow", "c ** a", _rpow, ("c**a·ln(c)",), check=_check_rpow),
     Rule("leaky_relu", "leaky_relu(a, c)", lambda a, c: (a, 1.0) if a > 0.0 else (c * a, c),
          ("1 if a > 0 else c",), kinks=(0.0,)),
+    # the same function with the first tutorial's slope at exactly 0 ("1" in its name): 1, not c
+    Rule("leaky_relu", "leaky_relu1(a,c)", lambda a, c: (a, 1.0) if a >= 0.0 else (c * a, c),
+         ("1 if a ≥ 0 else c",), kinks=(0.0,)),
     # ops of one Value
     Rule("neg", "−a", lambda a: (-a, -1.0), ("−1",)),
     Rule("exp", "exp(a)", _exp, ("exp(a)",)),
@@ -370,6 +373,7 @@ CODE: dict[str, Code] = {
     "a ** c": Code("a ** c", ("where(c != 0.0, c * a ** (c - 1.0), 0.0)",), domain=_POWER_DOMAIN),
     "c ** a": Code("c ** a", ("out * log(c)",), domain="c > 0.0"),
     "leaky_relu(a, c)": Code("where(a > 0.0, a, c * a)", ("where(a > 0.0, 1.0, c)",), propagates=True),
+    "leaky_relu1(a,c)": Code("where(a >= 0.0, a, c * a)", ("where(a >= 0.0, 1.0, c)",), propagates=True),
     "−a": Code("-a", ("-1.0",), propagates=True),
     "exp(a)": Code("exp(a)", ("out",)),
     "log(a)": Code("log(a)", ("1.0 / a",), domain="a > 0.0", propagates=True),

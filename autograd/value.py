@@ -359,14 +359,25 @@ class Value:
         0.693147
         """)
     _leaky_relu = _number_op("leaky_relu(a, c)")
+    _leaky_relu_1_at_0 = _number_op("leaky_relu1(a,c)")
 
-    def leaky_relu(self, alpha: Number = 0.01) -> Value:
-        """self if self > 0 else alpha·self; the derivative at exactly 0 is alpha (as in PyTorch).
+    def leaky_relu(self, alpha: Number = 0.01, at_zero: str = "alpha") -> Value:
+        """self if self > 0 else alpha·self. At exactly 0 the function has no derivative; its slope
+        there is alpha by default (PyTorch's convention), or 1 with ``at_zero="one"`` (the first
+        tutorial's "1 for y >= 0"). Each is its own row of RULES.
 
         >>> Value(-2.0).leaky_relu(0.1).data
         -0.2
+        >>> a, b = Value(0.0), Value(0.0)
+        >>> a.leaky_relu(0.1).backward(); b.leaky_relu(0.1, at_zero="one").backward(); a.grad, b.grad
+        (0.1, 1.0)
         """
-        return self._leaky_relu(alpha)
+        if at_zero == "alpha":
+            return self._leaky_relu(alpha)
+        if at_zero == "one":
+            return self._leaky_relu_1_at_0(alpha)
+        raise ValueError(f"leaky_relu: at_zero must be 'alpha' (slope alpha at 0, as PyTorch) or 'one' "
+                         f"(slope 1 at 0, as the first tutorial), got {at_zero!r}")
 
     # Comparisons look at data only (no graph). Equality stays identity, so Values hash and can
     # be kept in sets and dicts; == with a number warns, since it is never True.

@@ -5,7 +5,9 @@ loss C = (a2 - y)**2 (no 1/2). The tutorial this comes from works it out by hand
 a2 ≈ 0.589. chainrule types the network in through ``nn`` with the tutorial's weights,
 prints the forward values, the whole backward pass as a chain-rule table (17 gradients:
 dW1, db1, dW2, db2, dx), one SGD step and one Adam step (with and without bias correction)
-on the output layer only, and then the tutorial's claims next to chainrule's values.
+on the output layer only, Adam's m, v, m-hat and v-hat per parameter (and the tutorial's), then
+the tutorial's claims next to chainrule's values. Last, the third tutorial's network with 3 hidden
+units: its two backprop steps on numbers, and the bias as a constant input of 1.
 
 Run:  python demos/hand_worked_321.py
 """
@@ -15,8 +17,8 @@ from __future__ import annotations
 import textwrap
 
 from autograd import Value, step_through
-from autograd.text import WIDTH, echo
-from nn import MLP, SGD, Adam, squared_error
+from autograd.text import WIDTH, Table, echo
+from nn import MLP, SGD, Adam, Neuron, half_squared_error, layer_view, squared_error
 
 W1 = [[0.2, -0.5, 0.1], [-0.3, 0.4, 0.2]]
 B1 = [0.3, -0.1]
@@ -24,6 +26,10 @@ W2 = [0.5, 0.2]
 B2 = 0.1
 X = [2.0, 3.0, -1.0]
 Y = 1.0
+TUTORIAL_GRADIENTS = [-0.0287, -0.0572, -0.199]
+"""The tutorial's dC/dW2 (half the true values) and its dC/db2, as it states them."""
+TUTORIAL_SGD = ([0.50287, 0.20572], 0.1199)
+"""The tutorial's W2 and b2 after its SGD step."""
 
 
 def build() -> MLP:
@@ -61,6 +67,66 @@ def output_step(optimizer: str, bias_correction: bool = True) -> tuple[list[floa
     return [w.data for w in out.w], out.b.data, after["a2"].data, after["C"].data  # type: ignore[union-attr]
 
 
+def adam_moments() -> list[tuple[str, float, float, float, float, float, float, float]]:
+    """Adam's first step on the output layer, per parameter: (name, g, m, v, m-hat, v-hat, step, SGD step).
+
+    m and v are read from ``nn.Adam`` after its step; m-hat and v-hat are m/(1 - 0.9) and v/(1 - 0.999).
+    """
+    net = build()
+    forward(net)["C"].backward()  # type: ignore[union-attr]
+    params = net.layers[1].parameters()
+    grads = [p.grad for p in params]
+    before = [p.data for p in params]
+    opt = Adam(params, lr=0.1, betas=(0.9, 0.999), eps=1e-8)
+    opt.step()
+    rows = []
+    for name, g, m, v, old, p in zip(("W2[0]", "W2[1]", "b2"), grads, opt.m, opt.v, before, params):
+        rows.append((name, g, m, v, m / (1 - 0.9), v / (1 - 0.999), p.data - old, -0.1 * g))
+    return rows
+
+
+def tutorial_moments() -> list[tuple[str, float, float, float]]:
+    """m and v from the tutorial's own gradients ([-0.0287, -0.0572] halved, -0.199): (name, g, m, v)."""
+    names = ("W2[0]", "W2[1]", "b2")
+    return [(name, g, 0.1 * g, 0.001 * g * g) for name, g in zip(names, TUTORIAL_GRADIENTS)]
+
+
+def tutorial_output() -> tuple[float, float]:
+    """z2 and a2 of the network with the tutorial's SGD result W2 = [0.50287, 0.20572], b2 = 0.1199."""
+    (w0, w1), b = TUTORIAL_SGD
+    net = MLP(3, [2, 1], activations="sigmoid", weights=[W1, [[w0, w1]]], biases=[B1, [b]])
+    a2 = net(X)[0]
+    return a2.parents[0].data, a2.data
+
+
+# --- the third tutorial: one hidden layer of 3 neurons (N-3-1), and the bias as an input -------
+
+N31_X = [0.5, -1.0]
+N31_W = [[[0.4, -0.2], [0.1, 0.3], [-0.5, 0.6]], [[0.7, -0.4, 0.2]]]
+N31_B = [[0.1, -0.1, 0.05], [0.2]]
+N31_T = 0.0
+"""Ours, not the tutorial's (it works with symbols): 2 inputs, weights, target; sigmoid hidden
+units, a linear output and E = 0.5*(y - t)**2."""
+
+
+def n31() -> MLP:
+    """The third tutorial's shape with our numbers: 2 inputs, 3 sigmoid hidden units, 1 linear output."""
+    return MLP(2, [3, 1], activations=["sigmoid", "linear"], weights=N31_W, biases=N31_B, labels="tutorial")
+
+
+def bias_as_input() -> tuple[list[float], list[float]]:
+    """One hidden neuron's gradients with its bias, and with the bias as a weight on an input fixed at 1.
+
+    Returns (dE/dw0, dE/dw1, dE/db) and (dE/dw0, dE/dw1, dE/dw2) for the input [x0, x1, 1].
+    """
+    w, b = N31_W[0][0], N31_B[0][0]
+    with_bias = Neuron(2, "sigmoid", weights=w, bias=b)
+    half_squared_error(with_bias(N31_X), N31_T).backward()
+    as_input = Neuron(3, "sigmoid", weights=[*w, b], bias=0.0)
+    half_squared_error(as_input([*N31_X, 1.0]), N31_T).backward()
+    return [*(v.grad for v in with_bias.w), with_bias.b.grad], [v.grad for v in as_input.w]
+
+
 def claims(values: dict[str, float | list[float]]) -> list[tuple[str, str, str, str]]:
     """(tutorial claims, chainrule, verdict, why) for each number the tutorial states."""
     def show(v: float | list[float], digits: int = 6) -> str:
@@ -79,11 +145,21 @@ def claims(values: dict[str, float | list[float]]) -> list[tuple[str, str, str, 
         ("SGD W2 = [0.50287, 0.20572]", show(values["sgd_W2"]), "WRONG", "follows from the halved dW2"),
         ("SGD b2 = 0.1199", show(values["sgd_b2"]), "right", "0.1 + 0.1*0.199053"),
         ("new output 0.595, new loss 0.164025", show([values["sgd_a2"], values["sgd_C"]]),  # type: ignore[list-item]
-         "WRONG", "0.164025 = (1 - 0.595)**2 from the rounded output; (1 - 0.595693)**2 = 0.163464"),
+         "WRONG", f"0.595 is not a rounded 0.595693: it is the output of the tutorial's own wrong W2, "
+         f"sigmoid(0.50287*a1[0] + 0.20572*a1[1] + 0.1199) = {values['tut_a2']:.6f}; and "
+         f"0.164025 = (1 - 0.595)**2 rounds that again. Right: 0.595693, (1 - 0.595693)**2 = 0.163464"),
+        ("new z2 0.383312", show(values["sgd_z2"]), "WRONG",
+         f"after the right SGD step z2 = {values['sgd_z2']:.6f}; the tutorial's own W2 and b2 give "
+         f"{values['tut_z2']:.6f}, so 0.383312 follows from neither"),
         ("Adam W2 ≈ [0.5003, 0.2006]", show(values["adam_W2"], 8), "WRONG",
          "Adam's first step is lr*g/(abs(g) + eps) ≈ lr*sign(g) = +0.1 per parameter; the tutorial "
          "used m alone, never divided by sqrt(v)"),
-        ("Adam b2 ≈ 0.1021", show(values["adam_b2"], 8), "WRONG", "same: b2 moves by +0.1, to 0.2"),
+        ("Adam b2 ≈ 0.1021", show(values["adam_b2"], 8), "WRONG",
+         "matches no variant of Adam: standard 0.2, without bias correction 0.416227, m alone (the "
+         f"tutorial's W2 rule) {values['m_alone_b2']:.6f}, m-hat alone 0.119905"),
+        ("Adam's step 'smaller, more stable'", show(values["adam_steps"], 3), "WRONG",
+         "on this step Adam moves every parameter by +0.1 (+0.316228 without bias correction), SGD by "
+         f"{', '.join(f'+{x:.4f}' for x in values['sgd_steps'])}: Adam's step is 5 to 17 times larger"),
         ("  (Adam without bias correction)", show(values["raw_W2"] + [values["raw_b2"]]),  # type: ignore[operator]
          "-", "still not the tutorial's: each parameter moves by lr*0.1/sqrt(0.001) = +0.316228"),
     ]
@@ -121,15 +197,58 @@ def main() -> None:
         results.update({f"{key}_W2": w2, f"{key}_b2": b2, f"{key}_a2": a2, f"{key}_C": c})
         echo(f"  {title}:\n    W2 = [{w2[0]:.8f}, {w2[1]:.8f}]  b2 = {b2:.8f}  → a2 = {a2:.6f}  C = {c:.6f}")
 
+    sgd = build()
+    sgd.layers[1].neurons[0].w[0].data, sgd.layers[1].neurons[0].w[1].data = results["sgd_W2"]
+    sgd.layers[1].neurons[0].b.data = results["sgd_b2"]
+    tut_z2, tut_a2 = tutorial_output()
+    moments = adam_moments()
+    echo("\nAdam's first step, parameter by parameter (beta1 0.9, beta2 0.999, eps 1e-8, lr 0.1)\n")
+    header = ("param", "g = dC/dp", "m = 0.1*g", "v = 0.001*g**2", "m-hat", "v-hat", "Adam step", "SGD step")
+    echo(Table(header,
+               [(r[0], *(f"{x:.6g}" for x in r[1:])) for r in moments], numeric=range(1, 8),
+               notes=["m-hat = m/(1 - 0.9) = g and v-hat = v/(1 - 0.999) = g**2, so the step "
+                      "lr*m-hat/(sqrt(v-hat) + eps) is lr*g/(abs(g) + eps): +0.1 for every parameter"]))
+    echo("\nthe tutorial's m and v, from its own gradients (right for those; they are half the true "
+         "dC/dW2)\n")
+    echo(Table(("param", "tutorial's g", "m = 0.1*g", "v = 0.001*g**2"),
+               [(name, f"{g:.6g}", f"{m:.6g}", f"{v:.6g}") for name, g, m, v in tutorial_moments()],
+               numeric=(1, 2, 3)))
     numbers: dict[str, float | list[float]] = {
         "a2": values["a2"].data, "C": loss.data,  # type: ignore[union-attr]
-        "db2": out.b.grad, "dW2": [w.grad for w in out.w], **results}
+        "db2": out.b.grad, "dW2": [w.grad for w in out.w], **results,
+        "sgd_z2": sgd(X)[0].parents[0].data, "tut_z2": tut_z2, "tut_a2": tut_a2,
+        "m_alone_b2": B2 - 0.1 * moments[2][2], "adam_steps": [r[6] for r in moments],
+        "sgd_steps": [r[7] for r in moments]}
     echo("\nthe tutorial's claims against chainrule")
     rows = claims(numbers)
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     for claim, ours, verdict, why in rows:
         echo(f"  {claim:<{widths[0]}}  chainrule {ours:<{widths[1]}}  {verdict}")
         echo(textwrap.fill(why, WIDTH, initial_indent="      ", subsequent_indent="      "))
+
+    echo("\nthe third tutorial's network: N inputs, 3 hidden units, 1 output (our numbers: N = 2,")
+    echo(f"x = {N31_X}, target {N31_T}, sigmoid hidden units, linear output, E = 0.5*(y - t)**2)\n")
+    view = layer_view(n31(), N31_X, N31_T, half_squared_error)
+    hidden_layer, output_layer = view.layers
+    delta = output_layer.delta[0, 0]
+    def listed(values) -> str:
+        return "[" + ", ".join(f"{float(v):.6g}" for v in values) + "]"
+
+    echo(f"forward: z1 = {listed(hidden_layer.z[:, 0])}, h = sigmoid(z1) = {listed(hidden_layer.a[:, 0])}, "
+         f"y = {output_layer.a[0, 0]:.6f}")
+    echo(f"step 1, the output weight vector: delta = dE/dy = y - t = {delta:.6f};")
+    echo(f"  dE/dw_out[j] = delta*h[j] = {listed(output_layer.dW[0])}, dE/db_out = {delta:.6f}")
+    echo("step 2, the hidden weight matrix, through each hidden unit j:")
+    for j in range(3):
+        w_out, slope = output_layer.W[0, j], hidden_layer.slope[j, 0]
+        echo(f"  dE/dW1[{j}] = delta*w_out[{j}]*sigma'(z1[{j}])*x = {delta:.6f}*{w_out:g}*{slope:.6f}*x"
+             f" = {listed(hidden_layer.dW[j])}")
+    echo(f"  (every entry equals backward()'s: largest difference {view.check():.1e})")
+    with_bias, as_input = bias_as_input()
+    echo("\nthe bias as a constant input: hidden neuron 0 alone (E = 0.5*(h - t)**2) with its bias, and")
+    echo("with one more input fixed at 1 whose weight is the bias")
+    echo(f"  w0, w1, b  = {N31_W[0][0]}, {N31_B[0][0]}: gradients {[round(g, 9) for g in with_bias]}")
+    echo(f"  w0, w1, w2 with x2 = 1, no bias:   gradients {[round(g, 9) for g in as_input]}  (the same)")
 
 
 if __name__ == "__main__":

@@ -23,9 +23,11 @@ from .data import (
     minibatches,
     one_hot,
     per_sample,
+    random_subsets,
     two_moons,
     xor,
 )
+from .layer_view import LayerGradients, LayerView, layer_view
 from .layers import ACTIVATIONS, MLP, Layer, Neuron, ShapeError
 from .losses import (
     binary_cross_entropy,
@@ -52,6 +54,8 @@ __all__ = [
     "IrisSplit",
     "IrisTable",
     "Layer",
+    "LayerGradients",
+    "LayerView",
     "Module",
     "Neuron",
     "ShapeError",
@@ -70,12 +74,14 @@ __all__ = [
     "half_squared_error",
     "hinge",
     "iris_book_split",
+    "layer_view",
     "load_iris",
     "mean",
     "minibatches",
     "mse",
     "one_hot",
     "per_sample",
+    "random_subsets",
     "softmax",
     "softmax_cross_entropy",
     "squared_error",

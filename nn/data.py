@@ -213,6 +213,28 @@ def batches(n_samples: int, batch_size: int | None = None,
         yield order[start:start + size]
 
 
+def random_subsets(n_samples: int, batch_size: int, count: int,
+                   shuffle: int | random.Random | None = None) -> Iterator[list[int]]:
+    """``count`` minibatches, each ``batch_size`` different samples drawn at random from all of them.
+
+    The book's scheme (Kneusel, ch. 10): training is counted in minibatches, not epochs, and each
+    minibatch is a fresh random subset, so a sample may come twice before another comes once.
+    ``shuffle`` seeds the draws.
+
+    >>> list(random_subsets(5, 2, 3, shuffle=0))
+    [[3, 4], [0, 2], [4, 3]]
+    """
+    _check_count(n_samples, "random_subsets")
+    for name, k in (("batch_size", batch_size), ("count", count)):
+        if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+            raise ValueError(f"random_subsets: {name} must be a positive int, got {k!r}")
+    if batch_size > n_samples:
+        raise ValueError(f"random_subsets: batch_size {batch_size} is more than the {n_samples} samples")
+    rng = _rng(shuffle) if shuffle is not None else random.Random()
+    for _ in range(count):
+        yield rng.sample(range(n_samples), batch_size)
+
+
 def full_batch(n_samples: int) -> Iterator[list[int]]:
     """One batch of every sample (full-batch gradient descent).
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Sequence
+from typing import Literal
 
 from autograd import Value, fused, total
 
@@ -104,25 +105,59 @@ def _check_pairs(predictions: Sequence[Value], targets: Sequence[Target], where:
         raise ValueError(f"{where}: no predictions")
 
 
-def mse(predictions: Sequence[Value], targets: Sequence[Target]) -> Value:
-    """Mean squared error (1/n)·Σ (pᵢ − yᵢ)², as in PyTorch's ``MSELoss``.
+Reduction = Literal["mean", "sum"]
+"""How ``mse`` and ``half_mse`` combine the outputs' squared errors: their mean (the default) or sum."""
+
+
+def _reduction(reduction: object, where: str) -> str:
+    if reduction not in ("mean", "sum"):
+        raise ValueError(f"{where}: reduction must be 'mean' (divide by the number of outputs) or "
+                         f"'sum', got {reduction!r}")
+    return reduction  # type: ignore[return-value]
+
+
+def _as_lists(predictions: Sequence[Value] | Value, targets: Sequence[Target] | Target,
+              where: str) -> tuple[Sequence[Value], Sequence[Target]]:
+    """One prediction Value and one target are taken as lists of one (a network with one output)."""
+    if isinstance(predictions, Value):
+        return [predictions], ([targets] if not isinstance(targets, Sequence) else targets)  # type: ignore[list-item]
+    return predictions, targets  # type: ignore[return-value]
+
+
+def mse(predictions: Sequence[Value], targets: Sequence[Target], reduction: Reduction = "mean") -> Value:
+    """Mean squared error (1/n)·Σ (pᵢ − yᵢ)² over the n outputs, as in PyTorch's ``MSELoss``.
+
+    The default, ``reduction="mean"``, divides by the number of outputs n (not by the number of
+    samples: ``fit`` averages over the samples); ``reduction="sum"`` is Σ (pᵢ − yᵢ)², with no 1/n.
 
     >>> from autograd import Value
-    >>> mse([Value(1.0), Value(3.0)], [0.0, 0.0]).data
-    5.0
+    >>> mse([Value(1.0), Value(3.0)], [0.0, 0.0]).data, mse([Value(1.0), Value(3.0)], [0.0, 0.0], "sum").data
+    (5.0, 10.0)
     """
+    predictions, targets = _as_lists(predictions, targets, "mse")
     _check_pairs(predictions, targets, "mse")
-    return mean([squared_error(p, y) for p, y in zip(predictions, targets)])
+    errors = [squared_error(p, y) for p, y in zip(predictions, targets)]
+    return mean(errors) if _reduction(reduction, "mse") == "mean" else total(errors)
 
 
-def half_mse(predictions: Sequence[Value], targets: Sequence[Target]) -> Value:
-    """(1/(2n))·Σ (pᵢ − yᵢ)², the convention that makes dloss/dpᵢ = (pᵢ − yᵢ)/n.
+def half_mse(predictions: Sequence[Value], targets: Sequence[Target], reduction: Reduction = "mean") -> Value:
+    """(1/(2n))·Σ (pᵢ − yᵢ)² over the n outputs, the convention that makes dloss/dpᵢ = (pᵢ − yᵢ)/n.
+
+    ``reduction="sum"`` is ½·Σₖ (pₖ − yₖ)², the first tutorial's loss for several outputs, whose
+    gradient is [p₁ − y₁, p₂ − y₂, ...] with no 1/n. The default divides by the number of outputs.
 
     >>> from autograd import Value
     >>> half_mse([Value(1.0), Value(3.0)], [0.0, 0.0]).data
     2.5
+    >>> p = [Value(0.5), Value(2.0), Value(-1.0)]
+    >>> loss = half_mse(p, [1.0, 1.0, 1.0], reduction="sum"); loss.backward()
+    >>> loss.data, [v.grad for v in p]        # ½(0.25 + 1 + 4); the gradient is p − y
+    (2.625, [-0.5, 1.0, -2.0])
     """
+    predictions, targets = _as_lists(predictions, targets, "half_mse")
     _check_pairs(predictions, targets, "half_mse")
+    if _reduction(reduction, "half_mse") == "sum":
+        return total([half_squared_error(_value(p, "half_mse"), y) for p, y in zip(predictions, targets)])
     diffs = [_value(p, "half_mse") - _target(y, "half_mse") for p, y in zip(predictions, targets)]
     return total([d * d for d in diffs]) / (2 * len(diffs))
 

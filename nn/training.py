@@ -25,7 +25,7 @@ from typing import Any, Literal, Protocol, TextIO
 
 from autograd import Value, no_grad
 
-from .data import batches
+from .data import batches, random_subsets
 from .losses import mean
 
 
@@ -83,9 +83,11 @@ def evaluate(model: Model, loss: SampleLoss, x: Sequence[Any], y: Sequence[Any])
 
 
 def fit(model: Model, loss: SampleLoss, x: Sequence[Any], y: Sequence[Any], optimizer: Optimizer,
-        epochs: int, *, batch_size: int | None = None, shuffle: int | random.Random | None = None,
+        epochs: int | None = None, *, batch_size: int | None = None,
+        shuffle: int | random.Random | None = None,
         loss_below: float | None = None, change_below: float | None = None,
-        progress: bool | None = None, stream: TextIO | None = None,
+        progress: bool | None = None, stream: TextIO | None = None, minibatches: int | None = None,
+        param_change_below: float | None = None,
         compiled: bool | Literal["batch"] = False) -> History:
     """Train ``model`` on samples ``x`` with targets ``y``; returns the loss of each epoch.
 
@@ -101,19 +103,50 @@ def fit(model: Model, loss: SampleLoss, x: Sequence[Any], y: Sequence[Any], opti
     every sample: the same numbers, bit for bit, several times faster; ``compiled="batch"`` replays
     each batch at once on NumPy arrays (the same to about 1e-12). See ``compiled_batch_loss``.
 
+    ``minibatches=N`` (instead of ``epochs``) is the book's scheme: N updates, each on a fresh
+    random subset of ``batch_size`` samples (``nn.random_subsets``, seeded by ``shuffle``); the
+    history then holds each minibatch's mean loss, and the stop rules are checked after each one.
+    ``param_change_below=p`` stops when the parameters move by less than the fraction p of their
+    size over an epoch (or a minibatch): ‖θ_new − θ_old‖ / ‖θ_old‖ < p, the first tutorial's
+    "x changes by less than p percent" with p = percent/100.
+
+    >>> from nn import MLP, SGD, squared_error
+    >>> net = MLP(1, [1], activations="linear", weights=[[[0.0]]], biases=[[0.0]])
+    >>> h = fit(net, squared_error, [[1.0], [2.0], [3.0]], [2.0, 4.0, 6.0], SGD(net.parameters(), lr=0.05),
+    ...         minibatches=200, batch_size=2, shuffle=0)
+    >>> len(h), h.stop_reason                   # one loss per minibatch of 2 random samples
+    (200, 'max minibatches (200)')
+    >>> net = MLP(1, [1], activations="linear", weights=[[[0.0]]], biases=[[0.0]])
+    >>> h = fit(net, squared_error, [[1.0], [2.0]], [2.0, 4.0], SGD(net.parameters(), lr=0.1),
+    ...         epochs=1000, param_change_below=1e-3)
+    >>> len(h), h.stop_reason
+    (142, 'parameter change below 0.001 (relative)')
+
     >>> from nn import MLP, SGD, squared_error
     >>> net = MLP(1, [1], activations="linear", weights=[[[0.0]]], biases=[[0.0]])
     >>> h = fit(net, squared_error, [[1.0]], [1.0], SGD(net.parameters(), lr=0.1), epochs=3)
     >>> [round(v, 4) for v in h], h.stop_reason
     ([1.0, 0.36, 0.1296], 'max epochs (3)')
     """
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
+    counted = "minibatch" if minibatches is not None else "epoch"
+    if minibatches is not None:
+        if epochs is not None:
+            raise ValueError(f"fit: give epochs or minibatches, not both (got epochs={epochs!r}, "
+                             f"minibatches={minibatches!r})")
+        if isinstance(minibatches, bool) or not isinstance(minibatches, int) or minibatches < 1:
+            raise ValueError(f"fit: minibatches must be a positive int, got {minibatches!r}")
+        if batch_size is None:
+            raise ValueError("fit: minibatches=N draws random subsets of batch_size samples: give "
+                             "batch_size too")
+        epochs = minibatches
+    elif isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
         raise ValueError(f"fit: epochs must be a positive int, got {epochs!r}")
     if len(x) != len(y):
         raise ValueError(f"fit: {len(x)} samples but {len(y)} targets")
     if len(x) == 0:
         raise ValueError("fit: no samples")
-    for name, threshold in (("loss_below", loss_below), ("change_below", change_below)):
+    for name, threshold in (("loss_below", loss_below), ("change_below", change_below),
+                            ("param_change_below", param_change_below)):
         if threshold is not None and (isinstance(threshold, bool) or not isinstance(threshold, (int, float))
                                       or not math.isfinite(threshold) or threshold < 0):
             raise ValueError(f"fit: {name} must be a finite number >= 0 or None, got {threshold!r}")
@@ -124,13 +157,18 @@ def fit(model: Model, loss: SampleLoss, x: Sequence[Any], y: Sequence[Any], opti
     whole = list(range(n))
     history = History()
     start = time.perf_counter()
-    history.stop_reason = f"max epochs ({epochs})"
+    history.stop_reason = f"max {counted}es ({epochs})" if minibatches else f"max epochs ({epochs})"
     replay = compiled_batch_loss(model, loss, x, y, compiled) if compiled else None
-    bar = None if progress is False else _progress_bar(epochs, stream, out, progress)
+    bar = None if progress is False else _progress_bar(epochs, stream, out, progress, counted)
+    subsets = None if minibatches is None else random_subsets(n, batch_size, minibatches, rng)  # type: ignore[arg-type]
+    params = _parameters(model, optimizer) if param_change_below is not None else []
     try:
         for epoch in range(1, epochs + 1):
-            if batch_size is None:
-                groups: Any = (whole,)
+            before = [p.data for p in params]
+            if subsets is not None:
+                groups: Any = (next(subsets),)
+            elif batch_size is None:
+                groups = (whole,)
             else:
                 groups = batches(n, batch_size, rng)
             losses = []
@@ -141,27 +179,27 @@ def fit(model: Model, loss: SampleLoss, x: Sequence[Any], y: Sequence[Any], opti
                     try:
                         losses.append(replay(indices))
                     except ArithmeticError as error:
-                        raise _diverged("the loss or a gradient", epoch, updated, optimizer,
-                                        history) from error
+                        raise _diverged("the loss or a gradient", epoch, updated, optimizer, history,
+                                        counted) from error
                 else:
                     try:
                         batch = batch_loss(model, loss, x, y, indices)
                     except OverflowError as error:
-                        raise _diverged("the loss", epoch, updated, optimizer, history) from error
+                        raise _diverged("the loss", epoch, updated, optimizer, history, counted) from error
                     optimizer.zero_grad()
                     try:
                         batch.backward()
                     except ArithmeticError as error:
-                        raise _diverged("a gradient", epoch, updated, optimizer, history) from error
+                        raise _diverged("a gradient", epoch, updated, optimizer, history, counted) from error
                     losses.append(batch.data)
                 try:
                     optimizer.step()
                 except OverflowError as error:
-                    raise _diverged("a parameter update", epoch, True, optimizer, history) from error
+                    raise _diverged("a parameter update", epoch, True, optimizer, history, counted) from error
             try:
                 epoch_loss = losses[0] if len(losses) == 1 else math.fsum(losses) / len(losses)
             except OverflowError as error:
-                raise _diverged("the loss", epoch, True, optimizer, history) from error
+                raise _diverged("the loss", epoch, True, optimizer, history, counted) from error
             history.append(epoch_loss)
             if bar is not None:
                 bar.set_postfix_str(f"loss {epoch_loss:.6g}", refresh=False)
@@ -172,6 +210,9 @@ def fit(model: Model, loss: SampleLoss, x: Sequence[Any], y: Sequence[Any], opti
             if change_below is not None and epoch > 1 and abs(epoch_loss - history[-2]) < change_below:
                 history.stop_reason = f"loss change below {change_below:g}"
                 break
+            if param_change_below is not None and _relative_change(before, params) < param_change_below:
+                history.stop_reason = f"parameter change below {param_change_below:g} (relative)"
+                break
     finally:
         history.seconds = time.perf_counter() - start
         if bar is not None:
@@ -181,15 +222,36 @@ def fit(model: Model, loss: SampleLoss, x: Sequence[Any], y: Sequence[Any], opti
     return history
 
 
-def _diverged(what: str, epoch: int, updated: bool, optimizer: Optimizer, history: History) -> OverflowError:
+def _parameters(model: Model, optimizer: Optimizer) -> list[Value]:
+    """The Values training moves: the optimizer's ``params``, else the model's ``parameters()``."""
+    params = getattr(optimizer, "params", None)
+    if params is None and hasattr(model, "parameters"):
+        params = model.parameters()  # type: ignore[attr-defined]
+    if not params:
+        raise ValueError("fit: param_change_below needs the parameters: an optimizer with .params "
+                         "or a model with .parameters()")
+    return list(params)
+
+
+def _relative_change(before: list[float], params: list[Value]) -> float:
+    """‖θ_new − θ_old‖ / ‖θ_old‖ (inf when θ_old is 0 and θ moved; 0 when nothing moved)."""
+    moved = math.sqrt(math.fsum((p.data - b) ** 2 for p, b in zip(params, before)))
+    size = math.sqrt(math.fsum(b * b for b in before))
+    if moved == 0.0:
+        return 0.0
+    return moved / size if size > 0.0 else math.inf
+
+
+def _diverged(what: str, epoch: int, updated: bool, optimizer: Optimizer, history: History,
+              counted: str = "epoch") -> OverflowError:
     """The error for a loss, gradient or update beyond the float range, saying what to change."""
     if not updated:
-        return OverflowError(f"fit: {what} overflows at epoch 1, before any update, so it is not the "
+        return OverflowError(f"fit: {what} overflows at {counted} 1, before any update, so it is not the "
                              f"learning rate: look at the scale of the inputs and the initial weights")
     lr = getattr(optimizer, "lr", None)
     smaller = "a smaller learning rate" + (f" than lr={lr!r}" if isinstance(lr, (int, float)) else "")
-    last = f" (the last epoch loss was {history[-1]:.6g})" if history else ""
-    return OverflowError(f"fit: {what} overflowed at epoch {epoch}; the training diverges: "
+    last = f" (the last {counted} loss was {history[-1]:.6g})" if history else ""
+    return OverflowError(f"fit: {what} overflowed at {counted} {epoch}; the training diverges: "
                          f"try {smaller}{last}")
 
 
@@ -197,7 +259,8 @@ BAR_FORMAT = "{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} epochs [{ela
 """How ``fit``'s progress bar reads: ``fit:  42%|####      | 420/1000 epochs [00:01<00:02, loss 0.0123]``."""
 
 
-def _progress_bar(epochs: int, stream: TextIO | None, out: TextIO, progress: bool | None) -> Any:
+def _progress_bar(epochs: int, stream: TextIO | None, out: TextIO, progress: bool | None,
+                  counted: str = "epoch") -> Any:
     """A ``tqdm.auto`` bar for ``fit`` (a widget in a notebook), or None when it should not show.
 
     ``progress=None`` shows it in a notebook (as text if ipywidgets is missing) or on a
@@ -210,12 +273,13 @@ def _progress_bar(epochs: int, stream: TextIO | None, out: TextIO, progress: boo
     if progress is None and notebook is None and not in_kernel and not _is_terminal(out):
         return None
     delay = 0.5 if progress is None else 0.0
+    bar_format = BAR_FORMAT.replace("epochs", f"{counted}es" if counted == "minibatch" else "epochs")
     if notebook is not None:
-        return notebook(total=epochs, desc="fit", unit="epoch", bar_format=BAR_FORMAT, delay=delay)
+        return notebook(total=epochs, desc="fit", unit=counted, bar_format=bar_format, delay=delay)
     from tqdm.auto import tqdm
 
     size = shutil.get_terminal_size((100, 24))  # a terminal that reports 0×0 gets the fallback
-    return tqdm(total=epochs, desc="fit", unit="epoch", bar_format=BAR_FORMAT, delay=delay, file=out,
+    return tqdm(total=epochs, desc="fit", unit=counted, bar_format=bar_format, delay=delay, file=out,
                 ncols=min(100, size.columns), nrows=size.lines, ascii=not _is_utf8(out),
                 mininterval=0.1)
 

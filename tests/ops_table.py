@@ -27,6 +27,12 @@ def _F():  # torch.nn.functional, imported only by the tests that use torch
     return functional
 
 
+def _torch_leaky_1_at_0(a, c):
+    import torch
+
+    return torch.where(a >= 0, a, a * c)  # where's gradient takes the branch chosen: 1 at a = 0
+
+
 def _torch_sum(*xs):
     import torch
 
@@ -83,6 +89,8 @@ OPS: dict[str, Op] = {
     "c ** a": Op(lambda a, c: c**a, lambda a, c: c**a, constant=True),
     "leaky_relu(a, c)": Op(lambda a, c: a.leaky_relu(c), lambda a, c: _F().leaky_relu(a, c),
                            constant=True),
+    "leaky_relu1(a,c)": Op(lambda a, c: a.leaky_relu(c, at_zero="one"), _torch_leaky_1_at_0,
+                                         constant=True),
     "−a": Op(lambda a: -a, lambda a: -a),
     "exp(a)": Op(lambda a: a.exp(), lambda a: a.exp()),
     "log(a)": Op(lambda a: a.log(), lambda a: a.log()),

@@ -56,4 +56,4 @@ def test_hand_worked_321_demo(capsys):
                  "W2 = [0.59999998, 0.29999999]  b2 = 0.19999999  → a2 = 0.633152  C = 0.134577",
                  "W2 = [0.81622603, 0.51622689]  b2 = 0.41622726"):
         assert text in out, text
-    assert out.count("WRONG") == 6
+    assert out.count("WRONG") == 8
