@@ -26,6 +26,7 @@ from .data import (
     two_moons,
     xor,
 )
+from .digits import digits_split, load_digits
 from .layers import ACTIVATIONS, MLP, Layer, Neuron, ShapeError
 from .losses import (
     binary_cross_entropy,
@@ -39,6 +40,7 @@ from .losses import (
     softmax_cross_entropy,
     squared_error,
 )
+from .mnist import load_mnist, read_idx
 from .module import Module, StateError
 from .optim import SGD, Adam
 from .training import History, batch_loss, evaluate, fit
@@ -62,6 +64,7 @@ __all__ = [
     "binary_cross_entropy_with_logits",
     "bumpy_regression",
     "confusion_matrix",
+    "digits_split",
     "evaluate",
     "fit",
     "format_confusion",
@@ -70,12 +73,15 @@ __all__ = [
     "half_squared_error",
     "hinge",
     "iris_book_split",
+    "load_digits",
     "load_iris",
+    "load_mnist",
     "mean",
     "minibatches",
     "mse",
     "one_hot",
     "per_sample",
+    "read_idx",
     "softmax",
     "softmax_cross_entropy",
     "squared_error",

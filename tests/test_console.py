@@ -77,7 +77,7 @@ def test_the_table_under_gbk_is_ascii_and_its_equations_are_python(runs):
     for name in DEMOS:  # the same numbers whatever the console
         gbk, utf = runs[(name, "gbk")][1], runs[(name, "utf-8")][1]
         number = re.compile(r"-?\d+\.\d+(?:e-?\d+)?")
-        if name not in ("iris_221", "iris_222_onehot", "leaky_relu_regression", "gradcheck_iris"):
+        if name not in ("iris_221", "iris_222_onehot", "leaky_relu_regression", "gradcheck_iris", "digits"):
             assert number.findall(gbk) == number.findall(utf), name  # (the others print timings)
 
 
