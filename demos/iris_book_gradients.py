@@ -128,7 +128,7 @@ def main() -> None:
         echo(title)
         shown, worst, worst_fd = table(net, xs, ys)
         echo(str(shown))
-        echo(f"largest abs(formula - backward) = {worst:.1e}; largest abs(finite diff. - backward) "
+        echo(f"largest abs(formula - backward) = {worst:.1e}; abs(finite diff. - backward) <= "
              f"= {worst_fd:.1e} (h = {H:g})")
     echo("\nThe formulas and backward multiply the same local derivatives in the same order, so they")
     echo("agree to the last bits; the finite differences carry rounding error of about 1e-16/h.")
