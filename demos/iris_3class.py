@@ -51,7 +51,7 @@ def main() -> None:
             echo("    " + line)
     echo("\nWith two features, setosa stands apart but versicolor and virginica overlap in sepal")
     echo("length and width: no network can separate them there, as the book says. The petal")
-    echo("measurements separate them: with all four features the test set is (nearly) all right.")
+    echo("measurements separate them: compare the two test confusion matrices above.")
     if plotting_available():
         folder = pictures_folder()
         iris = load_iris()
