@@ -3,7 +3,8 @@
 MNIST does not ship with chainrule (it is 11 MB compressed and far too slow for a scalar engine to
 train on in a lesson), but someone who has the four files can run the book's 196-100-50-10 network:
 ``load_mnist(folder)`` finds ``train-images-idx3-ubyte`` (or ``.gz``) and its siblings,
-``book_inputs`` makes the book's 14×14 inputs (2×2 averaging, scaled by 1/255).
+``book_inputs`` makes the book's 14×14 inputs (2×2 averaging, scaled by 1/255), and
+``nn.digits.train_book_mnist(folder)`` trains the book's network on them.
 
 An IDX file is a big-endian header: two zero bytes, a type code (0x08 unsigned byte, 0x09 signed
 byte, 0x0B int16, 0x0C int32, 0x0D float32, 0x0E float64), the number of dimensions, one 4-byte
@@ -149,3 +150,4 @@ def write_idx(array: np.ndarray, target: str | os.PathLike[str] | BinaryIO, comp
         Path(target).write_bytes(raw)
     else:
         target.write(raw)
+

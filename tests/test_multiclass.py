@@ -15,7 +15,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nn.digits import digits_network, digits_split, largest_confusions, load_digits, train_digits
+from nn.digits import (
+    book_network,
+    digits_network,
+    digits_split,
+    largest_confusions,
+    load_digits,
+    train_book_mnist,
+    train_digits,
+)
 from nn.iris import iris_3class_network, train_iris_3class
 from nn.mnist import MNIST_TEST_COUNTS, book_inputs, load_mnist, read_idx, write_idx
 
@@ -272,3 +280,56 @@ def test_the_books_confusion_matrix_arithmetic():
     assert sum(MNIST_TEST_COUNTS) == 10_000  # the row sums of the book's matrix
     assert 9_720 / sum(MNIST_TEST_COUNTS) == 0.972  # its trace: 97.2 %
     assert MNIST_TEST_COUNTS[7] >= 19 and MNIST_TEST_COUNTS[4] >= 15
+
+
+def write_small_mnist(folder: Path, n_train: int = 30, n_test: int = 10) -> None:
+    rng = np.random.default_rng(1)
+    for part, n, compress in (("train", n_train, True), ("t10k", n_test, False)):
+        suffix = ".gz" if compress else ""
+        write_idx(rng.integers(0, 256, size=(n, 28, 28)).astype(np.uint8),
+                  folder / f"{part}-images-idx3-ubyte{suffix}", compress=compress)
+        write_idx(rng.integers(0, 10, size=n).astype(np.uint8), folder / f"{part}-labels-idx1-ubyte{suffix}",
+                  compress=compress)
+
+
+def test_the_books_mnist_run_equals_a_numpy_replica_on_small_files(tmp_path):
+    write_small_mnist(tmp_path)
+    run = train_book_mnist(tmp_path, minibatches=3, batch_size=4, lr=1.0, seed=0)
+    images, labels = load_mnist(tmp_path, "train")
+    test_images, test_labels = load_mnist(tmp_path, "test")
+    x = images.reshape(30, 14, 2, 14, 2).mean(axis=(2, 4)).reshape(30, 196) / 255
+    t = np.eye(10)[labels]
+    ws, bs = weights_of(book_network(0))
+    rng = random.Random(0)
+    losses = []
+    for _ in range(3):
+        idx = rng.sample(range(30), 4)
+        a = [x[idx]]
+        for w, b in zip(ws, bs):
+            a.append(sigmoid(a[-1] @ w.T + b))
+        losses.append(np.mean((a[-1] - t[idx]) ** 2))
+        delta = 2 * (a[-1] - t[idx]) / 10 * a[-1] * (1 - a[-1]) / 4
+        for k in range(2, -1, -1):
+            gw, gb = delta.T @ a[k], delta.sum(0)
+            if k:
+                delta = (delta @ ws[k]) * a[k] * (1 - a[k])
+            ws[k] -= gw
+            bs[k] -= gb
+    assert np.allclose(run.losses, losses, rtol=1e-12, atol=0)
+    out = test_images.reshape(10, 14, 2, 14, 2).mean(axis=(2, 4)).reshape(10, 196) / 255
+    for w, b in zip(ws, bs):
+        out = sigmoid(out @ w.T + b)
+    assert run.confusion == confusion(test_labels, out.argmax(1), 10)
+
+
+def test_the_mnist_demo_says_what_it_needs_and_runs_on_a_folder(tmp_path, capsys):
+    demo = runpy.run_path(str(ROOT / "demos" / "mnist_book.py"), run_name="demo")
+    demo["main"]([])
+    assert "No MNIST folder given" in capsys.readouterr().out
+    write_small_mnist(tmp_path, n_train=70, n_test=10)
+    demo["main"]([str(tmp_path), "--minibatches", "1"])
+    out = capsys.readouterr().out
+    assert "test accuracy: " in out and "/10 = " in out and "total" in out
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(FileNotFoundError, match="no train-images-idx3-ubyte"):
+        demo["main"]([str(tmp_path / "empty")])
