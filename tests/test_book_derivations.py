@@ -7,6 +7,7 @@ the network's weights as the only thing taken from chainrule.
 from __future__ import annotations
 
 import runpy
+from decimal import Decimal, localcontext
 from pathlib import Path
 
 import numpy as np
@@ -64,3 +65,36 @@ def test_the_demo_prints_every_row_and_the_agreement(demo, capsys):
     for line in out.splitlines():
         if line.startswith("largest abs(formula"):
             assert float(line.split("= ")[1].split(";")[0]) <= 1e-12
+
+
+# --- kinds of differentiation ------------------------------------------------------------------
+
+def high_precision_loss(w: Decimal) -> Decimal:
+    """L(w) = 0.5*(sigmoid(1.5*w + 0.5) - 1)**2 with 50 significant digits."""
+    s = 1 / (1 + (-(w * Decimal("1.5") + Decimal("0.5"))).exp())
+    return (s - 1) ** 2 / 2
+
+
+def test_the_kinds_of_differentiation_demo_against_high_precision():
+    demo = runpy.run_path(str(ROOT / "demos" / "kinds_of_differentiation.py"), run_name="demo")
+    with localcontext() as context:
+        context.prec = 50
+        w, h = Decimal("0.8"), Decimal("1e-12")
+        first = (high_precision_loss(w + h) - high_precision_loss(w - h)) / (2 * h)
+        g = Decimal("1e-4")
+        third = (high_precision_loss(w + 2 * g) - 2 * high_precision_loss(w + g)
+                 + 2 * high_precision_loss(w - g) - high_precision_loss(w - 2 * g)) / (2 * g ** 3)
+    assert abs(demo["exact"]() - float(first)) < 3e-17  # a few units in the last place
+    assert abs(demo["automatic"]() - float(first)) < 3e-17
+    for k in (1, 2, 3, 4):  # truncation: the central error is h**2/6*|L'''(w)|
+        predicted = 10.0 ** (-2 * k) / 6 * abs(float(third))
+        assert demo["errors"](k)[0] == pytest.approx(predicted, rel=0.02), k
+    assert demo["errors"](12)[0] > 1e-8 and demo["errors"](12)[0] > 100 * demo["errors"](5)[0]  # rounding
+
+
+def test_the_written_out_derivative_grows_quadratically_along_a_chain():
+    demo = runpy.run_path(str(ROOT / "demos" / "kinds_of_differentiation.py"), run_name="demo")
+    for n in range(1, 9):
+        assert demo["size"](demo["chain"](n)) == 3 * n + 1
+        written_out = demo["size"](demo["diff"](demo["chain"](n), "w1"))
+        assert written_out == 21 + 29 * (n - 1) + 9 * (n - 1) * (n - 2) // 2
