@@ -29,7 +29,7 @@ ENCODINGS = ("gbk", "cp1252", "utf-8")
 
 def _run(args: list[str], encoding: str, cwd: Path) -> tuple[subprocess.CompletedProcess, str]:
     env = {**os.environ, "PYTHONIOENCODING": encoding, "CHAINRULE_FAST": "1", "PYTHONPATH": str(ROOT),
-           "PYTHONUTF8": "0"}
+           "PYTHONUTF8": "0", "CHAINRULE_NO_PLOTS": "1"}  # pictures: tests/test_plots.py
     done = subprocess.run([sys.executable, *args], cwd=cwd, env=env, capture_output=True, timeout=120,
                           check=False)
     return done, done.stdout.decode(encoding)  # strict: what was written must be in the encoding
