@@ -9,6 +9,9 @@
 ``train_iris_221`` is the whole experiment; ``fit_iris_221`` is only its training loop (for
 benchmarks).
 
+Beyond the book: ``train_iris_3class`` keeps all three species (softmax cross-entropy on three
+logits), with the book's two features or all four.
+
 >>> run = train_iris_221(seed=0, epochs=5)        # the demo and the tests run all 1000
 >>> run.test_before
 [[15, 0], [15, 0]]
