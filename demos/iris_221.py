@@ -19,6 +19,7 @@ import sys
 from autograd.text import echo
 from nn import format_confusion
 from nn.iris import train_iris_221
+from nn.plots import how_to_get_pictures, loss_curves, pictures_folder, plotting_available
 
 
 def main(seed: int = 0, epochs: int | None = None) -> None:
@@ -43,6 +44,12 @@ def main(seed: int = 0, epochs: int | None = None) -> None:
     echo("final parameters:")
     for name, value in run.network.tutorial_names():
         echo(f"  {name:<9} {value.data: .4f}")
+    if plotting_available():
+        path = loss_curves({"mean train loss": run.history}, pictures_folder() / "iris_221_loss.png",
+                           title="2-2-1 iris network: mean 0.5*(a2 - y)**2 per epoch")
+        echo(f"picture: {path}")
+    else:
+        echo(how_to_get_pictures())
 
 
 if __name__ == "__main__":

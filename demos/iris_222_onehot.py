@@ -19,6 +19,7 @@ import time
 from autograd.text import echo
 from nn import iris_book_split
 from nn.iris import predict_argmax, train_iris_222_onehot
+from nn.plots import how_to_get_pictures, loss_curves, pictures_folder, plotting_available
 
 
 def main(seed: int = 0, steps: int | None = None) -> None:
@@ -41,6 +42,12 @@ def main(seed: int = 0, steps: int | None = None) -> None:
         length, width = split.measurements(row)
         echo(f"  misclassified: iris row {row}, sepal {length} cm × {width} cm")
     echo(f"training took {seconds:.1f} s")
+    if plotting_available():
+        path = loss_curves({"mean train loss": history}, pictures_folder() / "iris_222_onehot_loss.png",
+                           title="2-2-2 one-hot iris network: mean squared error per step", xlabel="step")
+        echo(f"picture: {path}")
+    else:
+        echo(how_to_get_pictures())
 
 
 if __name__ == "__main__":

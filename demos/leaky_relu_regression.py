@@ -16,11 +16,13 @@ a quick check that the demo runs.)
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 
 from autograd.text import echo
 from nn import MLP, SGD, History, bumpy_regression, evaluate, fit, half_squared_error
+from nn.plots import how_to_get_pictures, loss_curves, pictures_folder, plotting_available
 
 FAST = os.environ.get("CHAINRULE_FAST") == "1"
 EPOCHS = 10 if FAST else 100
@@ -41,6 +43,11 @@ def train(batch_size: int | None, epochs: int = EPOCHS, seed: int = 3) -> tuple[
     history = fit(net, half_squared_error, x, y, SGD(net.parameters(), lr=LR), epochs=epochs,
                   batch_size=batch_size, shuffle=seed)
     return net, history
+
+
+def rises(history: list[float]) -> int:
+    """How many epochs' losses are higher than the epoch before (the noise of sampled gradients)."""
+    return sum(later > earlier for earlier, later in itertools.pairwise(history))
 
 
 def sparkline(values: list[float], low: float, high: float, width: int = 50) -> str:
@@ -77,6 +84,19 @@ def main() -> None:
         echo(f"{name:>15}  {sparkline(history, low, high)}")
     echo("\nMore updates per epoch make faster progress per pass over the data; averaging over a")
     echo("minibatch gives a smoother path than single samples for less work per update.")
+    echo(f"\nminibatch noise: epochs (of {EPOCHS - 1} after the first) whose loss rose above the epoch "
+         f"before:")
+    for name, (_, history) in results.items():
+        echo(f"{name:>15}  {rises(history)}")
+    echo("(full-batch gradient descent with a small step only goes downhill; a minibatch's or a")
+    echo(" single sample's gradient is a noisy estimate of the full one, and sometimes goes uphill)")
+    if plotting_available():
+        path = loss_curves({name: h for name, (_, h) in results.items()},
+                           pictures_folder() / "leaky_relu_loss.png",
+                           title="leaky-ReLU network: loss per epoch, three ways to batch")
+        echo(f"picture: {path}")
+    else:
+        echo(how_to_get_pictures())
     net = network()
     most = 50 if FAST else 1000
     h = fit(net, half_squared_error, x, y, SGD(net.parameters(), lr=LR), epochs=most, batch_size=8,

@@ -13,11 +13,10 @@ Writes into the folder given (default: the current one):
   iris_player.html  the same for the book's 2-2-1 iris network on one training flower, its
                     parameters named as tutorials write them (W1[0][0], ..., b2: MLP.tutorial_names)
 and prints the 3-2-1 chain-rule table. The pictures are drawn top to bottom, each but the whole
-graph narrow enough to read in a 980-pixel column; the pictures in docs/ are made by `--pictures`
-(the parts only; no table, no players):
+graph narrow enough to read in a 980-pixel column; docs/make_pictures.py draws the same parts
+into docs/assets for docs/seeing_backprop.md.
 
 Run:  python demos/see_backprop.py [folder]
-      python demos/see_backprop.py --pictures docs/assets
 """
 
 from __future__ import annotations
@@ -25,20 +24,20 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from autograd import Value, dot, draw, player, step_through
+from autograd import Graph, Value, dot, draw, player, step_through
 from autograd.examples import three_two_one
 from autograd.text import echo
 from nn import half_squared_error, iris_book_split
 from nn.iris import iris_221_network
 
 
-def pictures(folder: Path, whole: bool = False) -> list[Path]:
-    """Draw the 3-2-1 network's pictures (after its backward pass) into ``folder``; their paths.
+def drawings(whole: bool = False) -> dict[str, Graph]:
+    """The 3-2-1 network's pictures after its backward pass, by file name (docs/make_pictures.py
+    draws the same ones for docs/assets).
 
     ``whole`` adds the whole graph in one picture: 1177 pt wide, too wide for a docs column, whose
     pictures are the parts below.
     """
-    folder.mkdir(parents=True, exist_ok=True)
     net = three_two_one()
     net.C.backward()
     hidden = {"hidden 0": net.a1[0], "hidden 1": net.a1[1]}
@@ -49,15 +48,15 @@ def pictures(folder: Path, whole: bool = False) -> list[Path]:
     a = z.sigmoid()
     a.label = "a1[0]"
     a.backward()
-    drawings = {"321_graph.svg": draw(net.C, direction="TB")} if whole else {}
-    drawings |= {
+    graphs = {"321_graph.svg": draw(net.C, direction="TB")} if whole else {}
+    graphs |= {
         "321_output.svg": draw(net.C, direction="TB", collapse=hidden),
         "321_hidden0.svg": draw(net.a1[0], direction="TB"),
         "321_fused_formulas.svg": draw(a, direction="TB", formulas=True),
         "321_neurons.svg": draw(net.C, direction="TB", collapse={**hidden, "output": net.a2}),
         "321_step3.svg": draw(net.C, direction="TB", collapse=hidden, step=3),
     }
-    return [graph.save(folder / name) for name, graph in drawings.items()]
+    return graphs
 
 
 def main(folder: Path) -> None:
@@ -66,8 +65,9 @@ def main(folder: Path) -> None:
     stepper = step_through(net.C).run()  # the same grads as net.C.backward(), one step at a time
     echo(stepper.table())
     echo("")
-    for path in pictures(folder, whole=True):
-        echo(f"wrote {path}")
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, graph in drawings(whole=True).items():
+        echo(f"wrote {graph.save(folder / name)}")
     echo(f"{player(net.C, folder / '321_player.html', direction='TB')}:\n  open it in a browser, "
          f"then Next / Play")
 
@@ -80,9 +80,4 @@ def main(folder: Path) -> None:
 
 
 if __name__ == "__main__":
-    arguments = sys.argv[1:]
-    if arguments[:1] == ["--pictures"]:
-        for path in pictures(Path(arguments[1]) if len(arguments) > 1 else Path("docs/assets")):
-            echo(f"wrote {path}")
-    else:
-        main(Path(arguments[0]) if arguments else Path("."))
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path("."))

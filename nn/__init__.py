@@ -27,6 +27,7 @@ from .data import (
     two_moons,
     xor,
 )
+from .digits import digits_split, load_digits
 from .layer_view import LayerGradients, LayerView, layer_view
 from .layers import ACTIVATIONS, MLP, Layer, Neuron, ShapeError
 from .losses import (
@@ -41,6 +42,7 @@ from .losses import (
     softmax_cross_entropy,
     squared_error,
 )
+from .mnist import load_mnist, read_idx
 from .module import Module, StateError
 from .optim import SGD, Adam
 from .training import History, batch_loss, evaluate, fit
@@ -66,6 +68,7 @@ __all__ = [
     "binary_cross_entropy_with_logits",
     "bumpy_regression",
     "confusion_matrix",
+    "digits_split",
     "evaluate",
     "fit",
     "format_confusion",
@@ -75,13 +78,16 @@ __all__ = [
     "hinge",
     "iris_book_split",
     "layer_view",
+    "load_digits",
     "load_iris",
+    "load_mnist",
     "mean",
     "minibatches",
     "mse",
     "one_hot",
     "per_sample",
     "random_subsets",
+    "read_idx",
     "softmax",
     "softmax_cross_entropy",
     "squared_error",

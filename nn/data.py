@@ -19,6 +19,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
 
+from .mnist import book_inputs, load_mnist, read_idx  # noqa: F401  (MNIST's IDX files, as nn.data.*)
+
 IRIS_SPECIES = ("setosa", "versicolor", "virginica")
 
 

@@ -16,7 +16,8 @@ def demo(name: str) -> dict:
     return runpy.run_path(str(DEMOS / f"{name}.py"), run_name="demo")
 
 
-def test_iris_221_demo(capsys):
+def test_iris_221_demo(capsys, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)  # its loss curve goes to ./pictures
     demo("iris_221")["main"](seed=1, epochs=1000)
     out = capsys.readouterr().out
     assert "before training: TN 15  FP 0 / FN 15  TP 0" in out
@@ -29,7 +30,8 @@ def test_iris_221_demo(capsys):
     assert "quick run" not in out
 
 
-def test_iris_222_onehot_demo_runs(capsys):
+def test_iris_222_onehot_demo_runs(capsys, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
     demo("iris_222_onehot")["main"](seed=0, steps=20)
     assert "20 full-batch steps" in capsys.readouterr().out
 
