@@ -43,7 +43,7 @@ from .fused import total
 from .grad_mode import enable_grad
 from .value import Value, _leaf, as_float
 
-__all__ = ["derivative_name", "grad", "hessian", "hvp"]
+__all__ = ["derivative_name", "grad", "hessian", "hvp", "local_name"]
 
 Scalar = Value | float
 
@@ -93,6 +93,8 @@ def _times(local: Scalar, upstream: Scalar) -> Scalar | None:
             return -upstream
     if type(upstream) is float and upstream == 1.0:
         return local
+    if type(upstream) is float and upstream == -1.0:
+        return -local
     return local * upstream
 
 
@@ -116,6 +118,31 @@ def derivative_name(of: str, by: str) -> str:
         k = int(m.group(1) or 1) + 1
         return f"d{k}{m.group(2)}/d{by}{k}"
     return f"d{of}/d{by}" if re.fullmatch(r"[\w\[\].]+", of) else f"d({of})/d{by}"
+
+
+_FUNCTIONS = {"exp", "log", "sqrt", "tanh", "sigmoid", "relu", "abs", "softplus", "leaky_relu"}
+_PRIME = {"sigmoid": "sigma"}
+
+
+def local_name(node: Value, edge: int, n_edges: int) -> str:
+    """The name of the node that computes ``node``'s local derivative on ``edge``, from its rule.
+
+    A function's reads as a hand calculation writes it, in its operand's label: ``sigma'(z)``,
+    ``tanh'(a)``; any other op's is the left side of its row's formula in Python: ``d(a/b)/db``.
+
+    >>> from autograd import Value
+    >>> z = Value(0.5, "z")
+    >>> local_name(z.sigmoid(), 0, 1), local_name(z / Value(2.0), 1, 2), local_name(z ** 3, 0, 1)
+    ("sigma'(z)", 'd(a/b)/db', 'd(a**c)/da')
+    """
+    from .text import python_maths  # printing lives in autograd/text.py; the engine does not load it
+
+    rule = node._rule
+    assert rule is not None
+    if rule.name in _FUNCTIONS:
+        return f"{_PRIME.get(rule.name, rule.name)}'({node._a.label or 'a'})"  # type: ignore[union-attr]
+    text = python_maths(rule.edge_text(edge, n_edges, type(node._b) is tuple)).split(" = ")[0]
+    return text.replace(" / ", "/").replace(" ** ", "**")
 
 
 def grad(output: Value, inputs: Value | Sequence[Value], *, create_graph: bool = False,
@@ -192,7 +219,7 @@ def _value_gradients(output: Value, order: list[Value], in_graph: set[Value]) ->
         for k, (parent, _) in enumerate(node.edges):
             local = locals_[k]
             if type(local) is Value and local not in in_graph and not local.label:  # a new node
-                local.label = rule.edge_text(k, len(locals_), type(node._b) is tuple)
+                local.label = local_name(node, k, len(locals_))
             contribution = _times(local, g)
             if contribution is None:
                 continue

@@ -4,7 +4,10 @@
    checked against the closed forms in t = tanh(x); the node count of each derivative's graph.
 2. The hand-worked 3-2-1 network: d2C/dW2[0]2 and the mixed d2C/dW2[0]db2, checked against
    central differences of the first derivative dC/dW2[0].
-3. With a folder argument, a picture of tanh's second derivative's graph (tanh_d2.svg).
+3. With a folder argument, pictures: tanh's second derivative's graph (tanh_d2.svg), and for
+   one sigmoid neuron y = sigmoid(w*x + b) on one sample, its forward graph and the graph of its
+   gradient dy/dw side by side (the book's figure 10-4 in scalar form: neuron_forward.svg,
+   neuron_gradient.svg).
 
 Run:  python demos/higher_order.py [folder]
 """
@@ -80,9 +83,29 @@ def main(folder: Path | None = None) -> None:
          f"{max(abs(d_ww.data - fd_ww), abs(d_wb.data - fd_wb)):.0e})")
 
     if folder is not None:
-        path = draw(derivatives[1], direction="TB").save(folder / "tanh_d2.svg")
         echo("")
-        echo(f"3. the graph of tanh's second derivative: {path.name}")
+        echo("3. pictures:")
+        for path in save_pictures(folder, derivatives[1]):
+            echo(f"   {path}")
+
+
+def neuron_and_gradient() -> tuple[Value, Value]:
+    """y = sigmoid(w*x + b) for w = 0.5, b = 0.1 and the sample x = 2, and dy/dw as a graph."""
+    w, b = Value(0.5, "w"), Value(0.1, "b")
+    z = w * 2.0 + b
+    z.label = "z"
+    y = z.sigmoid()
+    y.label = "y"
+    dy_dw, = grad(y, [w], create_graph=True)  # sigma'(z)*x, with sigma'(z) = y*(1 - y)
+    return y, dy_dw
+
+
+def save_pictures(folder: Path, tanh_d2: Value) -> list[Path]:
+    """The pictures for docs/higher_order.md, top to bottom so that two fit side by side."""
+    y, dy_dw = neuron_and_gradient()
+    return [draw(tanh_d2, direction="TB").save(folder / "tanh_d2.svg"),
+            draw(y, direction="TB").save(folder / "neuron_forward.svg"),
+            draw(dy_dw, direction="TB").save(folder / "neuron_gradient.svg")]
 
 
 if __name__ == "__main__":

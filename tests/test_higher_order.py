@@ -257,7 +257,7 @@ def test_gradient_labels_name_rules_and_results():
     y.label = "y"
     g, = grad(y, [x], create_graph=True)  # σ'(3x)·3: the local derivative is named by its rule
     assert g.label == "dy/dx"
-    assert [p.label for p in g.parents] == ["dσ(a)/da = σ(a)·(1 − σ(a))"]
+    assert [p.label for p in g.parents] == ["sigma'(a)"]
     f = y * x
     f.label = "f"
     gx, = grad(f, [x], create_graph=True)
@@ -321,3 +321,62 @@ def test_hvp_against_finite_differences_and_the_hessian():
         assert math.isclose(a, b, rel_tol=1e-7, abs_tol=1e-8)
     with pytest.raises(ValueError, match="hvp: 3 inputs but a vector of 2 numbers"):
         hvp(_f, [Value(p) for p in point], [1.0, 2.0])
+
+
+# --- seeing it: a gradient is drawn, stepped and played like any Value --------------------------
+
+def _neuron_gradient():
+    w, b = Value(0.5, "w"), Value(0.1, "b")
+    z = w * 2.0 + b
+    z.label = "z"
+    y = z.sigmoid()
+    y.label = "y"
+    dy_dw, = grad(y, [w], create_graph=True)
+    return w, b, dy_dw
+
+
+def test_draw_stepper_and_player_walk_a_gradient(tmp_path):
+    from autograd import draw, player, step_through
+
+    w, b, dy_dw = _neuron_gradient()
+    s = 1 / (1 + math.exp(-1.1))
+    assert math.isclose(dy_dw.data, 2 * s * (1 - s), rel_tol=1e-15)
+    svg = draw(dy_dw).svg()
+    assert "sigma&#39;(z)" in svg or "sigma'(z)" in svg
+    assert "dy/dw" in svg
+    stepper = step_through(dy_dw, live=False).run()
+    d2w, d2b = grad(dy_dw, [w, b])
+    # d/dw [2·σ'(2w + b)] = 4·σ''(z), d/db = 2·σ''(z), σ'' = σ'(1 − 2σ)
+    assert math.isclose(stepper.derivative(w), 4 * s * (1 - s) * (1 - 2 * s), rel_tol=1e-13)
+    assert stepper.derivative(w) == d2w.data and stepper.derivative(b) == d2b.data
+    assert "d(dy/dw)/dw = " in str(stepper.table())
+    page = player(dy_dw, tmp_path / "gradient.html").read_text(encoding="utf-8")
+    assert "dy/dw" in page
+
+
+# --- the demos' numbers ---------------------------------------------------------------------------
+
+def _demo(name):
+    import runpy
+    from pathlib import Path
+
+    demos = Path(__file__).resolve().parent.parent / "demos"
+    return runpy.run_path(str(demos / f"{name}.py"), run_name="demo")
+
+
+def test_newtons_iterates_are_dezeros_to_10_digits():
+    rows = _demo("newton")["newton"]()
+    dezero = [2.0, 1.4545454545, 1.1510467894, 1.0253259290, 1.0009084519, 1.0000012353, 1.0, 1.0]
+    assert [round(x, 10) for x, *_ in rows] == dezero
+    for x, f, d1, d2 in rows:  # f, f', f'' against the polynomials
+        assert math.isclose(f, x**4 - 2 * x**2, rel_tol=1e-15, abs_tol=1e-15)
+        assert math.isclose(d1, 4 * x**3 - 4 * x, rel_tol=1e-12, abs_tol=1e-15)
+        assert math.isclose(d2, 12 * x**2 - 4, rel_tol=1e-12)
+
+
+def test_higher_order_demo_numbers():
+    demo = _demo("higher_order")
+    t = math.tanh(0.5)
+    for d, exact in zip(demo["tanh_derivatives"](), demo["tanh_closed_forms"](t)):
+        assert math.isclose(d.data, exact, rel_tol=1e-13)
+    assert demo["tanh_closed_forms"](0.0)[4] == 16.0  # tanh x = x - x**3/3 + 2x**5/15 - ...: 2/15·5! = 16
