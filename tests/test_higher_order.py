@@ -224,6 +224,18 @@ def test_bad_input_is_refused_clearly():
         y.backward(create_graph=True)
 
 
+def test_an_overflowing_gradient_is_named_as_backward_names_it():
+    from autograd import NonFiniteGradientError
+
+    x = Value(1e-200, "x")
+    z = x * 1e200 * 1e200  # the values are finite (1.0, 1e200); dz/dx = 1e400 is not
+    with pytest.raises(NonFiniteGradientError, match=r"grad: d\(output\)/d\(node\) at node 'x' "
+                       r"\(data=1e-200\) is inf"):
+        grad(z, [x])
+    with pytest.raises(NonFiniteGradientError, match="the gradient of node 'x'"):
+        z.backward()  # where backward stops too
+
+
 def test_a_row_without_value_form_is_named():
     bare = Rule("cube", "a³", lambda a: (a**3, 3 * a * a), ("3·a²",))
     x = Value(2.0, "x")
