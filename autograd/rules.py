@@ -282,13 +282,11 @@ def _sigmoid(x: Any) -> Any:
     return stable_sigmoid(x)[0] if isinstance(x, float) else x.sigmoid()
 
 
-def _number(x: Any) -> float:
-    """The number of a Value or a float (``==`` on a Value compares identity, not numbers)."""
-    return x if isinstance(x, float) else x.data
-
-
 def _d_pow(a: Any, b: Any, out: Any) -> tuple[Any, Any]:
-    return (0.0 if _number(b) == 0.0 else b * a ** (b - 1.0)), out * _log(a)
+    # a > 0 here (the row's check), so b·a**(b−1) is finite even at b = 0, where it is 0 as the
+    # float form's is; unlike PyTorch, which writes a constant 0 there, it keeps its derivative in
+    # b (a**(b−1)·(1 + b·ln a) = 1/a at b = 0), so d²(a**b)/da db is right at b = 0 too.
+    return b * a ** (b - 1.0), out * _log(a)
 
 
 def _d_power(a: Any, c: float, out: Any) -> tuple[Any]:

@@ -186,6 +186,25 @@ def test_kink_convention_and_zero_second_derivatives():
             assert h.data == 2 * slope(start)
 
 
+def test_mixed_derivative_of_a_power_at_exponent_zero():
+    # d(a**b)/da = b·a**(b−1); d/db of that = a**(b−1)·(1 + b·ln a), which is 1/a at b = 0
+    # (PyTorch writes d(a**b)/da as a constant 0 where b == 0, and so gives 0 here)
+    a, b = Value(2.5, "a"), Value(0.0, "b")
+    da, = grad(a**b, [a], create_graph=True)
+    assert da.data == 0.0
+    dab, = grad(da, [b])
+    assert dab.data == 1 / 2.5
+
+
+def test_x_to_the_x_third_derivative_at_1():
+    # g = x**x: g1 = g·u with u = ln x + 1; g2 = g·u² + g/x; g3 = g·u³ + 3g·u/x − g/x² = 3 at x = 1
+    x = Value(1.0, "x")
+    d = x**x
+    for _ in range(3):
+        d, = grad(d, [x], create_graph=True)
+    assert d.data == 3.0
+
+
 def test_inputs_may_be_one_value_or_inner_nodes():
     x = Value(1.5, "x")
     u = x * x
@@ -392,3 +411,12 @@ def test_higher_order_demo_numbers():
     for d, exact in zip(demo["tanh_derivatives"](), demo["tanh_closed_forms"](t)):
         assert math.isclose(d.data, exact, rel_tol=1e-13)
     assert demo["tanh_closed_forms"](0.0)[4] == 16.0  # tanh x = x - x**3/3 + 2x**5/15 - ...: 2/15·5! = 16
+
+
+def test_a_singular_node_in_the_derivatives_graph_is_refused_by_name():
+    from autograd import DomainError
+
+    x = Value(0.0, "x")
+    assert grad(x**1.5, [x])[0].data == 0.0  # without create_graph: the float, 0
+    with pytest.raises(DomainError, match=r"a \*\* c with a=0.0, c=0.5"):
+        grad(x**1.5, [x], create_graph=True)  # 1.5·x ** 0.5: the slope of x ** 0.5 is infinite at 0

@@ -3,10 +3,21 @@
 The random programs of tests/test_torch_parity.py (every row of the ops table, float64) are run
 by both engines; then the first derivatives d(out)/d(xᵢ), the second derivatives of their sum
 d(Σᵢ d(out)/d(xᵢ))/d(xⱼ) and the third derivatives of the second ones' sum must agree to 1e-9
-relative (1e-12 absolute). An input a derivative does not depend on is 0 in chainrule and None
-(allow_unused) or a tensor without a graph in torch: both count as 0. Where a higher derivative
-overflows (x ** -2 at x = 1e-129), chainrule raises an error naming the op and torch must give
-inf or NaN there. Skipped without PyTorch.
+relative, and 1e-12 absolute times the largest number in chainrule's graph of that order (at
+least 1): a derivative that is 0 in exact arithmetic comes out as a sum of terms that cancel, and
+its rounding error grows with them (out = x + exp(x/x) at x = -0.14: a third derivative of terms
+near 1e3 that cancel is 0.0 in chainrule and -1.8e-12 in PyTorch). An input a derivative does
+not depend on is 0 in chainrule and None (allow_unused) or a tensor without a graph in torch:
+both count as 0. Inputs are kept 0.01 away from 0; a program whose derivative graph still needs
+a node with an overflowing or infinite local derivative (x ** (b − 2) at x = 1e-129, x ** 0.5 at
+x = 0: recording refuses it with an error naming the op) is rejected, not compared.
+
+Where a power a ** b has an exponent Value b of exactly 0, 1 or 2, only first derivatives are
+compared: PyTorch writes d(a**b)/da = b·a**(b−1) as a constant 0 where the exponent is 0, so
+its derivative in b is lost at b = 0 (PyTorch: 0, truly 1/a), and at b = 1 or 2 in the higher
+orders, whose graphs hold a**(b − 1) and a**(b − 2) (x ** x at x = 1: PyTorch's third
+derivative is 2, truly 3). test_higher_order.py checks both against the closed forms.
+Skipped without PyTorch.
 """
 
 from __future__ import annotations
@@ -19,7 +30,7 @@ from hypothesis import strategies as st
 from ops_table import OPS
 from test_torch_parity import run, step
 
-from autograd import RULES, DerivativeOverflowError, Value, grad, total
+from autograd import RULES, DerivativeOverflowError, DomainError, Value, grad, topological_order, total
 
 torch = pytest.importorskip("torch", reason="PyTorch is not installed: pip install torch==2.13.0")
 
@@ -46,29 +57,39 @@ def torch_sum(terms):
     return result
 
 
-def assert_close(ours, theirs, order):
+def assert_close(ours, theirs, order, scale=1.0):
     for i, (mine, reference) in enumerate(zip(ours, theirs)):
         expected = reference.item()
-        assert math.isclose(mine.data, expected, rel_tol=1e-9, abs_tol=1e-12), \
+        assert math.isclose(mine.data, expected, rel_tol=1e-9, abs_tol=1e-12 * scale), \
             f"order {order}, input {i}: chainrule {mine.data!r}, torch {expected!r}"
+
+
+def magnitude(values):
+    """The largest |number| in the graphs of ``values`` (at least 1): the scale of their rounding."""
+    return max([1.0, *(abs(v.data) for v in topological_order(total(values)))])
 
 
 def compare_up_to_third(ours_out, ours_inputs, theirs_out, theirs_inputs):
     """First, second and third derivatives (each order's sum differentiated) of both engines."""
+    orders = 3
+    if any(v.rule is RULES["a ** b"] and v.parents[1].data in (0.0, 1.0, 2.0)
+           for v in topological_order(ours_out)):
+        orders = 1  # PyTorch's derivatives are wrong there (see the module's docstring)
     try:
         ours = [grad(ours_out, ours_inputs, create_graph=True)]
-        for _ in (2, 3):
+        for _ in range(2, orders + 1):
             ours.append(grad(total(ours[-1]), ours_inputs, create_graph=True))
-    except DerivativeOverflowError:
-        # Near a singular point a node of the derivative's graph (x ** (b − 2) at x = 1e-129)
-        # has a local derivative that overflows, and recording refuses it, although the
-        # derivative asked for may be finite: a limit of chainrule (docs/higher_order.md).
+    except (DerivativeOverflowError, DomainError):
+        # Near a singular point a node of the derivative's graph (x ** (b − 2) at x = 1e-129,
+        # x ** 0.5 at x = 0 for d(x ** 1.5)/dx) has a local derivative that overflows or is
+        # infinite, and recording refuses it with an error naming the op, although the derivative
+        # asked for may be finite: a limit of chainrule (docs/higher_order.md).
         assume(False)
     theirs = [torch_derivatives(theirs_out, theirs_inputs)]
-    for _ in (2, 3):
+    for _ in range(2, orders + 1):
         theirs.append(torch_derivatives(torch_sum(theirs[-1]), theirs_inputs))
     for order, (mine, reference) in enumerate(zip(ours, theirs), start=1):
-        assert_close(mine, reference, order)
+        assert_close(mine, reference, order, magnitude(mine))
 
 
 @settings(max_examples=60, deadline=None)
