@@ -17,6 +17,7 @@ from .errors import DerivativeOverflowError, DivisionByZeroError, DomainError, N
 from .fused import dot, total
 from .grad_mode import enable_grad, is_recording, no_grad
 from .gradcheck import GradcheckReport, gradcheck
+from .higher_order import grad, hessian, hvp
 from .player import player
 from .rules import RULES, Rule, rules_table
 from .stepper import GradientAccumulationWarning, Step, Stepper, step_through
@@ -46,7 +47,10 @@ __all__ = [
     "draw",
     "enable_grad",
     "fused",
+    "grad",
     "gradcheck",
+    "hessian",
+    "hvp",
     "is_recording",
     "no_grad",
     "player",

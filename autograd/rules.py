@@ -24,7 +24,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .text import Table
@@ -87,6 +87,12 @@ class Rule:
     """For a variadic rule, the kind of operand each formula is for: ``('wᵢ', 'b', 'xᵢ')``."""
     code: Code | None = None
     """The same computation as a Python template, for the replay (see ``Code`` and ``CODE``)."""
+    derivatives: Callable[..., tuple] | None = None
+    """The same local derivatives as expressions of the op's own operations, for higher-order
+    gradients: called with the operands (Values, and plain numbers for constants) and then the
+    output, it returns one Value or plain number per operand, in ``forward``'s order
+    (``mul``: ``(b, a)``; ``σ``: ``(out·(1 − out),)``). Given floats, it computes with floats, so
+    each row can be checked against ``forward``. Used only by ``grad(..., create_graph=True)``."""
 
     @property
     def variables(self) -> tuple[str, ...]:
@@ -289,53 +295,142 @@ def _abs(a: float) -> tuple[float, float]:
     return abs(a), (1.0 if a > 0.0 else -1.0 if a < 0.0 else 0.0)
 
 
+# --- the local derivatives as expressions (for higher-order gradients) ------------------------
+# Each takes the operands and the output (Values, or floats: the same code computes both) and
+# returns d(out)/d(operand) for each operand. A plain number in the result is a constant: its own
+# derivative is 0. Piecewise rows (relu, leaky_relu, abs) choose the constant by the operand's
+# number, with the kink convention of ``forward`` (PyTorch's): relu'(0) = 0, leaky_relu'(0) = c,
+# |a|'(0) = 0; their second derivative is 0 everywhere (at the kink too).
+
+def _log(x: Any) -> Any:
+    """log of a Value (an op) or of a float."""
+    return math.log(x) if isinstance(x, float) else x.log()
+
+
+def _sigmoid(x: Any) -> Any:
+    """σ of a Value (an op) or of a float (the row's own stable float)."""
+    return stable_sigmoid(x)[0] if isinstance(x, float) else x.sigmoid()
+
+
+def _d_pow(a: Any, b: Any, out: Any) -> tuple[Any, Any]:
+    # a > 0 here (the row's check), so b·a**(b−1) is finite even at b = 0, where it is 0 as the
+    # float form's is; unlike PyTorch, which writes a constant 0 there, it keeps its derivative in
+    # b (a**(b−1)·(1 + b·ln a) = 1/a at b = 0), so d²(a**b)/da db is right at b = 0 too.
+    return b * a ** (b - 1.0), out * _log(a)
+
+
+def _d_power(a: Any, c: float, out: Any) -> tuple[Any]:
+    return (0.0 if c == 0.0 else c * a ** (c - 1.0)),
+
+
+def _d_sigmoid(a: Any, out: Any) -> tuple[Any]:
+    return out * (1.0 - out),
+
+
+def _d_tanh(a: Any, out: Any) -> tuple[Any]:
+    return 1.0 - out * out,
+
+
+def _d_softplus(a: Any, out: Any) -> tuple[Any]:
+    return _sigmoid(a),
+
+
+def _d_dot(*operands: Any) -> tuple[Any, ...]:
+    n = (len(operands) - 1) >> 1
+    return (*operands[n + 1: 2 * n + 1], 1.0, *operands[:n])
+
+
+def _d_neuron(slope_of: Callable[[Any], Any]) -> Callable[..., tuple[Any, ...]]:
+    """The local derivatives of act(w·x + b) from act's slope written in its output."""
+    def derivatives(*operands: Any) -> tuple[Any, ...]:
+        n = (len(operands) - 1) >> 1
+        slope = slope_of(operands[-1])
+        if isinstance(slope, float) and slope == 1.0:  # relu, on: the slope is the constant 1
+            return (*operands[n + 1: 2 * n + 1], 1.0, *operands[:n])
+        if isinstance(slope, float) and slope == 0.0:  # relu, off
+            return (0.0,) * (2 * n + 1)
+        return (*[slope * x for x in operands[n + 1: 2 * n + 1]], slope, *[slope * w for w in operands[:n]])
+    return derivatives
+
+
 # --- the table --------------------------------------------------------------------------------
 # Each forward returns (out, d_out/da[, d_out/db]); the formulas say the same derivatives in words.
 
 _ROWS = (
     # ops of two Values
-    Rule("add", "a + b", lambda a, b: (a + b, 1.0, 1.0), ("1", "1")),
-    Rule("sub", "a − b", lambda a, b: (a - b, 1.0, -1.0), ("1", "−1")),
-    Rule("mul", "a·b", lambda a, b: (a * b, b, a), ("b", "a")),
-    Rule("div", "a / b", _div, ("1/b", "−a/b²"), check=_nonzero_divisor(1)),
-    Rule("pow", "a ** b", _pow, ("b·a**(b−1)", "a**b·ln(a)"), check=_check_positive_base),
+    Rule("add", "a + b", lambda a, b: (a + b, 1.0, 1.0), ("1", "1"),
+         derivatives=lambda a, b, out: (1.0, 1.0)),
+    Rule("sub", "a − b", lambda a, b: (a - b, 1.0, -1.0), ("1", "−1"),
+         derivatives=lambda a, b, out: (1.0, -1.0)),
+    Rule("mul", "a·b", lambda a, b: (a * b, b, a), ("b", "a"),
+         derivatives=lambda a, b, out: (b, a)),
+    Rule("div", "a / b", _div, ("1/b", "−a/b²"), check=_nonzero_divisor(1),
+         derivatives=lambda a, b, out: (1.0 / b, -out / b)),
+    Rule("pow", "a ** b", _pow, ("b·a**(b−1)", "a**b·ln(a)"), check=_check_positive_base,
+         derivatives=_d_pow),
     # ops of one Value and a plain number c
-    Rule("add", "a + c", lambda a, c: (a + c, 1.0), ("1",)),
-    Rule("sub", "a − c", lambda a, c: (a - c, 1.0), ("1",)),
-    Rule("sub", "c − a", lambda a, c: (c - a, -1.0), ("−1",)),
-    Rule("mul", "a·c", lambda a, c: (a * c, c), ("c",)),
-    Rule("div", "a / c", lambda a, c: (a / c, 1.0 / c), ("1/c",), check=_nonzero_divisor(1)),
-    Rule("div", "c / a", lambda a, c: (c / a, -c / a / a), ("−c/a²",), check=_nonzero_divisor(0)),
-    Rule("pow", "a ** c", _power, ("c·a**(c−1)",), check=_check_power),
-    Rule("pow", "c ** a", _rpow, ("c**a·ln(c)",), check=_check_rpow),
+    Rule("add", "a + c", lambda a, c: (a + c, 1.0), ("1",),
+         derivatives=lambda a, c, out: (1.0,)),
+    Rule("sub", "a − c", lambda a, c: (a - c, 1.0), ("1",),
+         derivatives=lambda a, c, out: (1.0,)),
+    Rule("sub", "c − a", lambda a, c: (c - a, -1.0), ("−1",),
+         derivatives=lambda a, c, out: (-1.0,)),
+    Rule("mul", "a·c", lambda a, c: (a * c, c), ("c",),
+         derivatives=lambda a, c, out: (c,)),
+    Rule("div", "a / c", lambda a, c: (a / c, 1.0 / c), ("1/c",), check=_nonzero_divisor(1),
+         derivatives=lambda a, c, out: (1.0 / c,)),
+    Rule("div", "c / a", lambda a, c: (c / a, -c / a / a), ("−c/a²",), check=_nonzero_divisor(0),
+         derivatives=lambda a, c, out: (-c / a / a,)),
+    Rule("pow", "a ** c", _power, ("c·a**(c−1)",), check=_check_power,
+         derivatives=_d_power),
+    Rule("pow", "c ** a", _rpow, ("c**a·ln(c)",), check=_check_rpow,
+         derivatives=lambda a, c, out: (out * math.log(c),)),
     Rule("leaky_relu", "leaky_relu(a, c)", lambda a, c: (a, 1.0) if a > 0.0 else (c * a, c),
-         ("1 if a > 0 else c",), kinks=(0.0,)),
+         ("1 if a > 0 else c",), kinks=(0.0,),
+         derivatives=lambda a, c, out: (1.0 if a > 0.0 else c,)),
     # the same function with the first tutorial's slope at exactly 0 ("1" in its name): 1, not c
     Rule("leaky_relu", "leaky_relu1(a,c)", lambda a, c: (a, 1.0) if a >= 0.0 else (c * a, c),
-         ("1 if a ≥ 0 else c",), kinks=(0.0,)),
+         ("1 if a ≥ 0 else c",), kinks=(0.0,),
+         derivatives=lambda a, c, out: (1.0 if a >= 0.0 else c,)),
     # ops of one Value
-    Rule("neg", "−a", lambda a: (-a, -1.0), ("−1",)),
-    Rule("exp", "exp(a)", _exp, ("exp(a)",)),
-    Rule("log", "log(a)", lambda a: (math.log(a), 1.0 / a), ("1/a",), check=_positive("log(a)")),
-    Rule("sqrt", "√a", _sqrt, ("1/(2·√a)",), check=_positive("√a (with a finite derivative)")),
-    Rule("tanh", "tanh(a)", _tanh, ("1 − tanh(a)²",)),
-    Rule("sigmoid", "σ(a)", stable_sigmoid, ("σ(a)·(1 − σ(a))",)),
-    Rule("relu", "relu(a)", _relu, ("1 if a > 0 else 0",), kinks=(0.0,)),
-    Rule("abs", "|a|", _abs, ("sign(a)",), kinks=(0.0,)),
-    Rule("softplus", "softplus(a)", lambda a: (stable_softplus(a), stable_sigmoid(a)[0]), ("σ(a)",)),
+    Rule("neg", "−a", lambda a: (-a, -1.0), ("−1",),
+         derivatives=lambda a, out: (-1.0,)),
+    Rule("exp", "exp(a)", _exp, ("exp(a)",),
+         derivatives=lambda a, out: (out,)),
+    Rule("log", "log(a)", lambda a: (math.log(a), 1.0 / a), ("1/a",), check=_positive("log(a)"),
+         derivatives=lambda a, out: (1.0 / a,)),
+    Rule("sqrt", "√a", _sqrt, ("1/(2·√a)",), check=_positive("√a (with a finite derivative)"),
+         derivatives=lambda a, out: (0.5 / out,)),
+    Rule("tanh", "tanh(a)", _tanh, ("1 − tanh(a)²",),
+         derivatives=_d_tanh),
+    Rule("sigmoid", "σ(a)", stable_sigmoid, ("σ(a)·(1 − σ(a))",),
+         derivatives=_d_sigmoid),
+    Rule("relu", "relu(a)", _relu, ("1 if a > 0 else 0",), kinks=(0.0,),
+         derivatives=lambda a, out: (1.0 if a > 0.0 else 0.0,)),
+    Rule("abs", "|a|", _abs, ("sign(a)",), kinks=(0.0,),
+         derivatives=lambda a, out: (1.0 if a > 0.0 else -1.0 if a < 0.0 else 0.0,)),
+    Rule("softplus", "softplus(a)", lambda a: (stable_softplus(a), stable_sigmoid(a)[0]), ("σ(a)",),
+         derivatives=_d_softplus),
     # ops of many Values: one node instead of a chain, for speed (see autograd/fused.py)
-    Rule("sum", "Σ aᵢ", _total, ("1",), variadic=True, roles=("aᵢ",)),
-    Rule("dot", "w·x + b", _dot, ("xᵢ", "1", "wᵢ"), variadic=True, roles=("wᵢ", "b", "xᵢ")),
+    Rule("sum", "Σ aᵢ", _total, ("1",), variadic=True, roles=("aᵢ",),
+         derivatives=lambda *operands: (1.0,) * (len(operands) - 1)),
+    Rule("dot", "w·x + b", _dot, ("xᵢ", "1", "wᵢ"), variadic=True, roles=("wᵢ", "b", "xᵢ"),
+         derivatives=_d_dot),
     # a whole neuron, activation included (z = w·x + b): 2n + 1 nodes become one
     Rule("neuron", "σ(w·x + b)", _neuron(stable_sigmoid), ("σ'(z)·xᵢ", "σ'(z)", "σ'(z)·wᵢ"), variadic=True,
-         roles=("wᵢ", "b", "xᵢ")),
+         roles=("wᵢ", "b", "xᵢ"),
+         derivatives=_d_neuron(lambda out: out * (1.0 - out))),
     Rule("neuron", "tanh(w·x + b)", _neuron(_tanh), ("tanh'(z)·xᵢ", "tanh'(z)", "tanh'(z)·wᵢ"),
-         variadic=True, roles=("wᵢ", "b", "xᵢ")),
+         variadic=True, roles=("wᵢ", "b", "xᵢ"),
+         derivatives=_d_neuron(lambda out: 1.0 - out * out)),
     Rule("neuron", "relu(w·x + b)", _neuron(_relu), ("relu'(z)·xᵢ", "relu'(z)", "relu'(z)·wᵢ"),
-         variadic=True, roles=("wᵢ", "b", "xᵢ"), kinks=(0.0,)),
+         variadic=True, roles=("wᵢ", "b", "xᵢ"), kinks=(0.0,),
+         derivatives=_d_neuron(lambda out: 1.0 if out > 0.0 else 0.0)),
     # a loss against a plain-number target as one node
-    Rule("squared_error", "(a − c)²", lambda a, c: ((a - c) * (a - c), 2.0 * (a - c)), ("2·(a − c)",)),
-    Rule("half_squared_error", "½(a − c)²", lambda a, c: (0.5 * (a - c) * (a - c), a - c), ("a − c",)),
+    Rule("squared_error", "(a − c)²", lambda a, c: ((a - c) * (a - c), 2.0 * (a - c)), ("2·(a − c)",),
+         derivatives=lambda a, c, out: (2.0 * (a - c),)),
+    Rule("half_squared_error", "½(a − c)²", lambda a, c: (0.5 * (a - c) * (a - c), a - c), ("a − c",),
+         derivatives=lambda a, c, out: (a - c,)),
 )
 
 # --- each row as Python, for the replay (autograd/trace.py) -----------------------------------

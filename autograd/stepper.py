@@ -102,7 +102,13 @@ class Step:
 
 
 def _d(root: str, name: str) -> str:
-    return f"d{root}/d{name}"
+    """``dC/dz2``; a name that is itself a fraction or an expression goes in parentheses, so that the
+    second backward pass of a gradient reads ``d(dy/dx)/dz``, not ``ddy/dx/dz``."""
+    return f"d{_grouped_name(root)}/d{_grouped_name(name)}"
+
+
+def _grouped_name(name: str) -> str:
+    return f"({name})" if any(ch in name for ch in "/ (") else name
 
 
 def _natural(name: str) -> list[tuple[int, int | str]]:
@@ -323,7 +329,7 @@ class Stepper(Iterator[Step]):
         self.run()
         root = self.names[self.root]
         held = bool(self.held)
-        last = ".grad: before → after" if held else f"d{root}/d(parent): before → after"
+        last = ".grad: before → after" if held else f"d{_grouped_name(root)}/d(parent): before → after"
         header = ("step", "node", "chain rule", "local", "upstream", "contribution", last)
         rows, headings = [], []
         for step in self.steps:

@@ -413,12 +413,18 @@ class Value:
     __hash__ = object.__hash__
 
     # --- the backward pass -------------------------------------------------------------------
-    def backward(self) -> None:
+    def backward(self, *, create_graph: bool = False) -> None:
         """Fill in ``grad`` for every Value this one depends on: d(self)/d(that value).
 
         Leaves accumulate across calls (zero them with ``zero_grad``); inner nodes are
-        recomputed, as in PyTorch. See ``autograd.backward.backward``.
+        recomputed, as in PyTorch. See ``autograd.backward.backward``. ``create_graph=True`` is
+        refused: gradients that can be differentiated again come from ``autograd.grad``.
         """
+        if create_graph:
+            raise TypeError(
+                "backward(create_graph=True): chainrule keeps .grad a float; for gradients that can be "
+                "differentiated again use autograd.grad(output, [x, ...], create_graph=True), which "
+                "returns them as Values (see docs/higher_order.md)")
         from .backward import backward  # backward.py walks Values, so it imports this module
 
         backward(self)
