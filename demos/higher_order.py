@@ -18,7 +18,7 @@ import math
 import sys
 from pathlib import Path
 
-from autograd import Value, draw, grad, topological_order
+from autograd import Graph, Value, draw, grad, topological_order
 from autograd.examples import three_two_one
 from autograd.text import echo
 
@@ -85,8 +85,9 @@ def main(folder: Path | None = None) -> None:
     if folder is not None:
         echo("")
         echo("3. pictures:")
-        for path in save_pictures(folder, derivatives[1]):
-            echo(f"   {path}")
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, graph in drawings().items():
+            echo(f"   {graph.save(folder / name)}")
 
 
 def neuron_and_gradient() -> tuple[Value, Value]:
@@ -100,12 +101,13 @@ def neuron_and_gradient() -> tuple[Value, Value]:
     return y, dy_dw
 
 
-def save_pictures(folder: Path, tanh_d2: Value) -> list[Path]:
-    """The pictures for docs/higher_order.md, top to bottom so that two fit side by side."""
+def drawings() -> dict[str, Graph]:
+    """The pictures for docs/higher_order.md by file name, top to bottom so that two fit side by
+    side (docs/make_pictures.py draws them into docs/assets)."""
     y, dy_dw = neuron_and_gradient()
-    return [draw(tanh_d2, direction="TB").save(folder / "tanh_d2.svg"),
-            draw(y, direction="TB").save(folder / "neuron_forward.svg"),
-            draw(dy_dw, direction="TB").save(folder / "neuron_gradient.svg")]
+    return {"tanh_d2.svg": draw(tanh_derivatives(order=2)[1], direction="TB"),
+            "neuron_forward.svg": draw(y, direction="TB"),
+            "neuron_gradient.svg": draw(dy_dw, direction="TB")}
 
 
 if __name__ == "__main__":

@@ -98,22 +98,24 @@ def layer_backward_at(name: str) -> Callable[[], Any]:
     return frame
 
 
-def see_backprop(name: str) -> Callable[[], Any]:
-    """A function drawing the picture ``name`` of demos/see_backprop.py (the 3-2-1 network in parts)."""
+def from_demo(demo: str, name: str) -> Callable[[], Any]:
+    """A function drawing the picture ``name`` of ``demos/<demo>.py`` (from its ``drawings()``)."""
 
     def picture() -> Any:
-        spec = importlib.util.spec_from_file_location("see_backprop", ROOT / "demos" / "see_backprop.py")
-        demo = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(demo)
-        return demo.drawings()[name]
+        spec = importlib.util.spec_from_file_location(demo, ROOT / "demos" / f"{demo}.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module.drawings()[name]
 
-    picture.__doc__ = f"demos/see_backprop.py's {name}."
+    picture.__doc__ = f"demos/{demo}.py's {name}."
     return picture
 
 
 PICTURES: dict[str, Callable[[], Any]] = {
-    **{name: see_backprop(name) for name in ("321_output.svg", "321_hidden0.svg", "321_fused_formulas.svg",
-                                             "321_neurons.svg", "321_step3.svg")},
+    **{name: from_demo("see_backprop", name) for name in (
+        "321_output.svg", "321_hidden0.svg", "321_fused_formulas.svg", "321_neurons.svg", "321_step3.svg")},
+    **{name: from_demo("higher_order", name) for name in (
+        "tanh_d2.svg", "neuron_forward.svg", "neuron_gradient.svg")},
     "graph_line.svg": line_graph,
     "graph_neuron.svg": neuron_graph,
     "graph_layer_forward.svg": layer_forward,
