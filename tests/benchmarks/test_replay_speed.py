@@ -95,7 +95,7 @@ def train_replay_batch():
 
 def train_value_path():
     net = iris_221_network(0)
-    fit_iris_221(net, SPLIT, epochs=EPOCHS, lr=0.1)
+    fit_iris_221(net, SPLIT, epochs=EPOCHS, lr=0.1, compiled=False)
     return net
 
 
