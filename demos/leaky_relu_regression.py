@@ -31,8 +31,11 @@ MODES = {"full batch": None, "minibatch of 8": 8, "per sample": 1}
 
 
 def network(seed: int = 3) -> MLP:
-    """1 → 8 → 8 → 1, leaky ReLU after every layer; weights U[-1, 1), biases U[-0.1, 0.1)."""
-    return MLP(1, [8, 8, 1], activations="leaky_relu", weight_scale=2.0, bias_scale=0.2, rng=seed,
+    """1 → 8 → 2 → 1, leaky ReLU after every layer; weights U[-1, 1), biases U[-0.1, 0.1).
+
+    The tutorial's W3 is 1×2, so its last hidden layer has 2 units; it does not give the first
+    hidden layer's size or the weights, so 8 units and the initial weights are ours."""
+    return MLP(1, [8, 2, 1], activations="leaky_relu", weight_scale=2.0, bias_scale=0.2, rng=seed,
                leaky_slope=0.01)
 
 
@@ -62,7 +65,7 @@ def main() -> None:
     x, y = bumpy_regression(40, seed=0)
     if FAST:
         echo(f"(a quick run: {EPOCHS} epochs instead of 100; the numbers are not the full run's)")
-    echo("tutorial 1's network: 1 → 8 → 8 → 1, leaky ReLU (alpha 0.01) after every layer")
+    echo("tutorial 1's network: 1 → 8 → 2 → 1 (its W3 is 1×2; the 8 is ours), leaky ReLU (alpha 0.01)")
     echo("loss sum((y - y_hat)**2) / (2*n) on n = 40 points of y = 0.6 + 0.4*x*sin(3*x) + noise;")
     echo(f"SGD, lr {LR}\n")
     results = {name: train(size) for name, size in MODES.items()}

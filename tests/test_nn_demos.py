@@ -44,7 +44,7 @@ def test_gradcheck_demo(capsys):
 
 def test_leaky_relu_demo():
     module = demo("leaky_relu_regression")
-    _, history = module["train"](8, epochs=30)
+    _, history = module["train"](8, epochs=100)
     assert history[-1] < history[0] / 10
 
 
