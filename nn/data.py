@@ -55,16 +55,22 @@ def load_iris() -> IrisTable:
 
 
 @dataclass(frozen=True)
-class IrisSplit:
-    """The book's two-class iris data: standardised inputs, 0/1 targets and the original row numbers."""
+class Split:
+    """A fixed train/test split: inputs, targets, and each sample's row in the original table."""
 
     train_x: list[list[float]]
     train_y: list[int]
     test_x: list[list[float]]
     test_y: list[int]
     train_rows: list[int]
-    """Row numbers (0-149) in the iris table of each training sample."""
+    """Row numbers in the original table of each training sample (for the iris table, 0-149)."""
     test_rows: list[int]
+
+
+@dataclass(frozen=True)
+class IrisSplit(Split):
+    """The book's two-class iris data: standardised inputs, 0/1 targets and the original row numbers."""
+
     mean: list[float]
     std: list[float]
     raw: list[list[float]]

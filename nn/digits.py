@@ -30,7 +30,7 @@ from importlib import resources
 
 import numpy as np
 
-from .data import confusion_matrix, one_hot
+from .data import Split, confusion_matrix, one_hot
 from .iris import predict_argmax
 from .layers import MLP
 from .losses import mse
@@ -79,15 +79,8 @@ def load_digits() -> DigitsTable:
 
 
 @dataclass(frozen=True)
-class DigitsSplit:
+class DigitsSplit(Split):
     """The fixed split: inputs scaled to [0, 1], labels, and each sample's row in the table."""
-
-    train_x: list[list[float]]
-    train_y: list[int]
-    test_x: list[list[float]]
-    test_y: list[int]
-    train_rows: list[int]
-    test_rows: list[int]
 
 
 def digits_split() -> DigitsSplit:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from autograd import no_grad
 
-from .data import IrisSplit, confusion_matrix, iris_book_split, load_iris, one_hot
+from .data import IrisSplit, Split, confusion_matrix, iris_book_split, load_iris, one_hot
 from .layers import MLP, Fusion
 from .losses import half_squared_error, mse, softmax_cross_entropy
 from .optim import SGD
@@ -159,15 +159,8 @@ def train_iris_222_onehot(seed: int = 0, steps: int = 4000, lr: float = 0.1,
 # --- all three classes: softmax output and cross-entropy -----------------------------------
 
 @dataclass(frozen=True)
-class Iris3Split:
+class Iris3Split(Split):
     """All three species: standardised inputs (the chosen columns), class indices 0-2, row numbers."""
-
-    train_x: list[list[float]]
-    train_y: list[int]
-    test_x: list[list[float]]
-    test_y: list[int]
-    train_rows: list[int]
-    test_rows: list[int]
 
 
 def iris_3class_split(features: int = 4) -> Iris3Split:
