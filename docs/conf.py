@@ -48,8 +48,8 @@ html_sidebars = {"**": ["sidebar/brand.html", "sidebar/language.html", "sidebar/
 
 # The pages that exist in both languages: the language switch links page to page for these,
 # and to the other edition's start page otherwise. tests/test_docs_site.py keeps this honest.
-TRANSLATED = ["index", "getting_started", "chain_rule_one_neuron", "seeing_backprop",
-              "training_loop", "common_mistakes", "glossary"]
+TRANSLATED = ["index", "getting_started", "chain_rule_one_neuron", "hand_worked_321",
+              "seeing_backprop", "training_loop", "common_mistakes", "glossary"]
 
 def _language_context(app, pagename: str, templatename: str, context: dict, doctree) -> None:
     """What the language switch needs: the other edition's name and the link to this page in it."""
