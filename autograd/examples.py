@@ -1,7 +1,7 @@
 """Small graphs to draw and step through, built from plain Values with a tutorial's labels.
 
 ``three_two_one()`` is the hand-worked 3-2-1 network: input x = [2, 3, -1], two sigmoid
-hidden neurons, one sigmoid output, loss C = (a2 - 1)**2. Its 17 gradients are the
+hidden neurons, one sigmoid output, loss C = (a2 - 1)**2. Its gradients are the
 ones a backprop tutorial works out by hand.
 
 >>> net = three_two_one()

@@ -3,7 +3,7 @@
 Input x = [2, 3, -1], target y = 1; two sigmoid hidden neurons, one sigmoid output,
 loss C = (a2 - y)**2 (no 1/2). The tutorial this comes from works it out by hand and gets
 a2 ≈ 0.589. chainrule types the network in through ``nn`` with the tutorial's weights,
-prints the forward values, the whole backward pass as a chain-rule table (17 gradients:
+prints the forward values, the whole backward pass as a chain-rule table (14 gradients:
 dW1, db1, dW2, db2, dx), one SGD step and one Adam step (with and without bias correction)
 on the output layer only, Adam's m, v, m-hat and v-hat per parameter (and the tutorial's), then
 the tutorial's claims next to chainrule's values. Last, the third tutorial's network with 3 hidden
@@ -181,7 +181,7 @@ def main() -> None:
 
     hidden, out = net.layers[0].neurons, net.layers[1].neurons[0]
     x = values["x"]
-    echo("\nthe 17 gradients, grouped like the tutorial")
+    echo("\nthe 14 gradients of the inputs and parameters, grouped like the tutorial")
     for r, n in enumerate(hidden):
         echo(f"  dC/dW1[{r}]     = [{', '.join(f'{w.grad:.6g}' for w in n.w)}]")
     echo(f"  dC/db1        = [{', '.join(f'{n.b.grad:.6g}' for n in hidden)}]")
