@@ -39,7 +39,9 @@ class Code:
     Each string is a Python expression over the operands ``a``, ``b``, ``c`` (variadic rows: ``w[i]``,
     ``b``, ``x[i]`` and ``a[i]``) and the output ``out``, using ``exp``, ``log``, ``log1p``, ``sqrt``,
     ``tanh``, ``abs`` and ``where(condition, if_true, if_false)``; ``dot(w, x)`` is
-    ``w0*x0 + w1*x1 + …`` and ``fsum(a)`` the correctly rounded sum of all operands. The expressions
+    ``w0*x0 + w1*x1 + …`` and ``fsum(a)`` the correctly rounded sum of all operands. ``fsum`` and
+    ``largest`` (the max) also take an expression of each operand (``fsum(exp(a - m))``); ``a[c]``
+    is the operand at the class index c and ``i`` the edge's own index. The expressions
     do the same float operations in the same order as the row's ``forward``, so a replay gives the
     same bits as the graph.
 
