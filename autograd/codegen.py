@@ -34,14 +34,14 @@ CHUNK = 1500
 """Statements per generated function: Python compiles many small functions much faster than one
 huge one, so a large graph's program is split into parts of this many statements."""
 
-_OPERANDS = {"a", "b", "c", "out"}
+_OPERANDS = {"a", "b", "c", "i", "out"}
 _VARIADIC = {"w", "x", "a"}
 _TOKEN = re.compile(r"QQ(op|tmp)_(\w+?)QQ")
 FLOAT_FUNCTIONS = {"exp": math.exp, "log": math.log, "log1p": math.log1p, "sqrt": math.sqrt,
-                   "tanh": math.tanh, "fsum": math.fsum, "floor": math.floor}
+                   "tanh": math.tanh, "fsum": math.fsum, "floor": math.floor, "largest": max}
 """What the templates' function names mean in the program for one sample."""
 RESERVED = {*keyword.kwlist, *dir(builtins), *FLOAT_FUNCTIONS, "where", "every", "leaves", "seed",
-            "n", "REFUSED", "spread", "total", "full", "S"}
+            "n", "REFUSED", "spread", "total", "full", "S", "ai"}
 """Names the generated programs use for themselves; graph names never take them."""
 
 
@@ -79,21 +79,37 @@ class _ToTokens(ast.NodeTransformer):
         return node
 
     def visit_Subscript(self, node: ast.Subscript) -> ast.AST:
-        if isinstance(node.value, ast.Name) and node.value.id in _VARIADIC:  # w[i] -> {w_i}
-            return ast.Name(f"QQop_{node.value.id}_iQQ", ast.Load())
+        if isinstance(node.value, ast.Name) and node.value.id in _VARIADIC:  # w[i] -> {w_i}, a[c] -> {a_c}
+            index = node.slice.id if isinstance(node.slice, ast.Name) else "i"
+            return ast.Name(f"QQop_{node.value.id}_{index}QQ", ast.Load())
         return self.generic_visit(node)
 
     def visit_Call(self, node: ast.Call) -> ast.AST:
         name = node.func.id if isinstance(node.func, ast.Name) else ""
         if name == "dot":
             return ast.Name("QQop_dotQQ", ast.Load())
-        if name == "fsum":
-            return ast.Call(node.func, [ast.Name("QQop_allQQ", ast.Load())], [])
+        if name in ("fsum", "largest"):  # of all the operands: fsum(a) -> fsum([a0, a1, …])
+            every = ast.Name("QQop_allQQ", ast.Load())
+            argument = node.args[0]
+            if isinstance(argument, ast.Name) and argument.id == "a":
+                return ast.Call(node.func, [every], [])
+            # of an expression of each operand: fsum(exp(a - m)) -> fsum([exp(ai - m) for ai in […]])
+            each = _EachOperand().visit(argument)
+            self.generic_visit(each)
+            loop = ast.comprehension(ast.Name("ai", ast.Store()), every, [], 0)
+            return ast.Call(node.func, [ast.ListComp(each, [loop])], [])
         self.generic_visit(node)
         if name == "where" and self.mode == "floats":
             test, body, orelse = node.args
             return ast.IfExp(test, body, orelse)
         return node
+
+
+class _EachOperand(ast.NodeTransformer):
+    """Names one operand of a variadic row ``ai`` (the loop variable of ``fsum(exp(a - m))``)."""
+
+    def visit_Name(self, node: ast.Name) -> ast.AST:
+        return ast.Name("ai", ast.Load()) if node.id == "a" else node
 
 
 def compile_template(code: Code, mode: Mode) -> Template:
@@ -308,6 +324,12 @@ def _operands(node: Any, var: Mapping[Any, str], constant: Callable[[float], str
         return {"a": name_a, "c": c}, [(a, _NO_FIELDS)], [name_a, c] if c.isidentifier() else [name_a]
     parents = list(a)
     constants = [constant(c) for c in (b or ())]
+    if rule.name == "cross_entropy":  # the logits, and the class index c (never an input:
+        # the tracer refuses int() of an input, and softmax_cross_entropy takes only an int)
+        texts = [var[p] for p in parents]
+        k = int(b[0])
+        fields = {"all": "[" + ", ".join(texts) + "]", "c": str(k), "a_c": texts[k]}
+        return fields, [(p, {"a_i": texts[i], "i": str(i)}) for i, p in enumerate(parents)], texts
     if rule.roles == ("aᵢ",):  # Σ: every parent, then the plain numbers
         texts = [var[p] for p in parents]
         fields = {"all": "[" + ", ".join(texts + constants) + "]"}
@@ -456,7 +478,7 @@ def write_program(graph: GraphText, mode: Mode, entry: str) -> Program:
                 local = local_templates[kind].format(**fields, **extra)
             else:
                 chosen = local_templates[0 if len(local_templates) == 1 else i]
-                local = chosen.format_map(fields)
+                local = chosen.format_map({**fields, **extra} if extra else fields)
                 if "c" in fields and not fields["c"].isidentifier() and _COMPARES_C.search(chosen):
                     local = fold(local)
             if local == "1.0":

@@ -28,6 +28,7 @@ from .rules import RULES, Rule
 from .value import Number, Value, _leaf, _node, _number_op, as_float
 
 _SUM = RULES["Σ aᵢ"]
+_SOFTMAX_CROSS_ENTROPY = RULES["logsumexp(a)−a_c"]
 NEURON_RULES: dict[str | None, Rule] = {
     None: RULES["w·x + b"],
     "linear": RULES["w·x + b"],
@@ -53,6 +54,31 @@ half_squared_error.__doc__ = """½(prediction − target)² as one node: d/dpred
     >>> p = Value(3.0); loss = half_squared_error(p, 1.0); loss.backward(); loss.data, p.grad
     (2.0, 2.0)
     """
+
+
+def softmax_cross_entropy(logits: Sequence[Value], c: int) -> Value:
+    """−log softmax(logits)[c] = logsumexp(logits) − logits[c] as one node, for a class index c.
+
+    Stable for any finite logits (the largest is subtracted before exp); the local derivative
+    on the edge to logits[i] is softmax(logits)[i] − (1 if i = c else 0). The value is the same
+    float as ``nn.softmax_cross_entropy``'s graph of ops.
+
+    >>> from autograd import Value
+    >>> zs = [Value(1000.0), Value(0.0)]
+    >>> loss = softmax_cross_entropy(zs, 1); loss.backward()
+    >>> loss.data, [z.grad for z in zs]
+    (1000.0, [1.0, -1.0])
+    """
+    parents = tuple([v for v in logits if type(v) is Value])
+    if not parents or len(parents) != len(logits):
+        raise TypeError(f"softmax_cross_entropy(logits, c): the logits must be Values "
+                        f"(at least one), got {[type(v).__name__ for v in logits]}")
+    if type(c) is bool or not isinstance(c, int) or not 0 <= c < len(parents):
+        raise ValueError(f"softmax_cross_entropy(logits, c): the class index c must be a whole number "
+                         f"from 0 to {len(parents) - 1}, got {c!r}")
+    constants = (float(c),)
+    result = _SOFTMAX_CROSS_ENTROPY.forward(*[p._data for p in parents], *constants)
+    return _record(_SOFTMAX_CROSS_ENTROPY, result[0], parents, result[1:], constants)
 
 
 def total(values: Sequence[Value | Number]) -> Value:
@@ -155,6 +181,9 @@ def _overflow(rule: Rule, parents: tuple[Value, ...], constants: tuple[float, ..
     if rule is _SUM:
         operands = f"a={_listed(values)}"
         what = what or "the sum"
+    elif rule is _SOFTMAX_CROSS_ENTROPY:
+        operands = f"a={_listed(values[:-1])}, c={int(values[-1])}"
+        what = what or "the result"
     else:
         n = len(constants) if constants else (len(parents) - 1) // 2
         operands = f"w={_listed(values[:n])}, b={values[n]!r}, x={_listed(values[n + 1:])}"

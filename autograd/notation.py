@@ -148,6 +148,8 @@ def _expression(node: Value, names: Mapping[Value, str]) -> str:
     constants = [_operand(format_number(c)) for c in _constants(node)]
     if rule.name == "sum":
         return _shorten(parents + constants, " + ")
+    if rule.name == "cross_entropy":  # 'logsumexp(z0, z1, z2) − z1'
+        return f"logsumexp({_shorten(parents, ', ')}) − {parents[int(_constants(node)[0])]}"
     if rule.name in ("dot", "neuron"):
         n = (len(parents) - 1) // 2 if not constants else len(parents) - 1
         weights, bias = parents[:n], parents[n]
@@ -180,6 +182,10 @@ def local_symbol(node: Value, edge: int, names: Mapping[Value, str]) -> str:
     parents = node.parents
     if rule.name in _FUNCTIONS:
         return f"{_PRIME_NAMES.get(rule.name, rule.name)}'({_operand(names[parents[0]])})"
+    if rule.name == "cross_entropy":  # 'softmax(z0, z1, z2)[1] - 1'
+        logits = _shorten([_operand(names[p]) for p in parents], ", ")
+        hit = " - 1" if edge == int(_constants(node)[0]) else ""
+        return _grouped(f"softmax({logits})[{edge}]{hit}")
     formula = node.formulas[edge].rsplit(" = ", 1)[1]
     constants = [_operand(format_number(c)) for c in _constants(node)]
     if rule.name in ("dot", "neuron"):

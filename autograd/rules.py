@@ -39,7 +39,9 @@ class Code:
     Each string is a Python expression over the operands ``a``, ``b``, ``c`` (variadic rows: ``w[i]``,
     ``b``, ``x[i]`` and ``a[i]``) and the output ``out``, using ``exp``, ``log``, ``log1p``, ``sqrt``,
     ``tanh``, ``abs`` and ``where(condition, if_true, if_false)``; ``dot(w, x)`` is
-    ``w0*x0 + w1*x1 + …`` and ``fsum(a)`` the correctly rounded sum of all operands. The expressions
+    ``w0*x0 + w1*x1 + …`` and ``fsum(a)`` the correctly rounded sum of all operands. ``fsum`` and
+    ``largest`` (the max) also take an expression of each operand (``fsum(exp(a - m))``); ``a[c]``
+    is the operand at the class index c and ``i`` the edge's own index. The expressions
     do the same float operations in the same order as the row's ``forward``, so a replay gives the
     same bits as the graph.
 
@@ -133,8 +135,8 @@ class Rule:
         """
         if not self.variadic:
             return self.derivative_text(edge)
-        if self.roles == ("aᵢ",):
-            role, formula, i = "aᵢ", self.formulas[0], edge
+        if self.roles == ("aᵢ",):  # Σ, and softmax cross-entropy ("1 if i == c": the edge's own i)
+            role, formula, i = "aᵢ", self.formulas[0].replace("i == c", f"{edge} == c"), edge
         else:  # edges w0..w(n-1), b, then x0..x(n-1) when the inputs are Values
             n = n_edges - 1 if constant_inputs else (n_edges - 1) // 2
             kind = 0 if edge < n else 1 if edge == n else 2
@@ -273,6 +275,21 @@ def _neuron(activation: Callable[[float], tuple[float, float]]) -> Callable[...,
     return forward
 
 
+def _softmax_cross_entropy(*operands: float) -> tuple[float, ...]:
+    """Operands a0..a(n-1), c: out = log Σ exp(aᵢ − m) + m − a_c with m = max aᵢ (no overflow for
+    any finite logits), d/daᵢ = softmax(a)ᵢ − [i = c]: the same floats, in the same order, as
+    ``nn.softmax_cross_entropy``'s graph of ops. ``autograd.fused.softmax_cross_entropy`` checks c."""
+    *logits, c = operands
+    m = max(logits)
+    exps = [math.exp(a - m) for a in logits]
+    s = math.fsum(exps)
+    r = 1.0 / s
+    k = int(c)
+    slopes = [e * r for e in exps]
+    slopes[k] = slopes[k] - 1.0
+    return (math.log(s) + m - logits[k], *slopes)
+
+
 def _tanh(a: float) -> tuple[float, float]:
     return math.tanh(a), tanh_slope(a)
 
@@ -312,6 +329,11 @@ def _sigmoid(x: Any) -> Any:
     return stable_sigmoid(x)[0] if isinstance(x, float) else x.sigmoid()
 
 
+def _exp_of(x: Any) -> Any:
+    """exp of a Value (an op) or of a float."""
+    return math.exp(x) if isinstance(x, float) else x.exp()
+
+
 def _d_pow(a: Any, b: Any, out: Any) -> tuple[Any, Any]:
     # a > 0 here (the row's check), so b·a**(b−1) is finite even at b = 0, where it is 0 as the
     # float form's is; unlike PyTorch, which writes a constant 0 there, it keeps its derivative in
@@ -333,6 +355,14 @@ def _d_tanh(a: Any, out: Any) -> tuple[Any]:
 
 def _d_softplus(a: Any, out: Any) -> tuple[Any]:
     return _sigmoid(a),
+
+
+def _d_softmax_cross_entropy(*operands: Any) -> tuple[Any, ...]:
+    # softmax(a)ᵢ = exp(aᵢ − logsumexp(a)) and logsumexp(a) = out + a_c: the exponent is ≤ 0
+    *logits, c, out = operands
+    k = int(c)
+    lse = out + logits[k]
+    return tuple(_exp_of(a - lse) - 1.0 if i == k else _exp_of(a - lse) for i, a in enumerate(logits))
 
 
 def _d_dot(*operands: Any) -> tuple[Any, ...]:
@@ -431,6 +461,10 @@ _ROWS = (
          derivatives=lambda a, c, out: (2.0 * (a - c),)),
     Rule("half_squared_error", "½(a − c)²", lambda a, c: (0.5 * (a - c) * (a - c), a - c), ("a − c",),
          derivatives=lambda a, c, out: (a - c,)),
+    # softmax cross-entropy of logits a0..a(n-1) against a class index c, as one node
+    Rule("cross_entropy", "logsumexp(a)−a_c", _softmax_cross_entropy,
+         ("softmax(a)ᵢ − (1 if i == c else 0)",), variadic=True, roles=("aᵢ",),
+         derivatives=_d_softmax_cross_entropy),
 )
 
 # --- each row as Python, for the replay (autograd/trace.py) -----------------------------------
@@ -485,6 +519,10 @@ CODE: dict[str, Code] = {
     "relu(w·x + b)": _neuron_code(_RELU),
     "(a − c)²": Code("(a - c) * (a - c)", ("2.0 * (a - c)",), propagates=True),
     "½(a − c)²": Code("0.5 * (a - c) * (a - c)", ("a - c",), propagates=True),
+    "logsumexp(a)−a_c": Code("log(s) + m - a[c]",
+                               ("where(i == c, exp(a[i] - m) * r - 1.0, exp(a[i] - m) * r)",),
+                               setup=("m = largest(a)", "s = fsum(exp(a - m))", "r = 1.0 / s"),
+                               propagates=True),
 }
 """Every row's ``Code``, keyed by its ``expr``; attached to the rows as ``Rule.code``."""
 
@@ -540,7 +578,7 @@ def rules_table() -> Table:
 
     >>> print(rules_table().render(width=None).splitlines()[2])
     add                 a + b              d(a + b)/da = 1;  d(a + b)/db = 1
-    >>> print(rules_table().render(width=None).splitlines()[-1])
+    >>> print(rules_table().render(width=None).splitlines()[-2])
     half_squared_error  ½(a − c)²          d½(a − c)²/da = a − c
     """
     from .text import Table  # printing lives in autograd/text.py; the engine does not import it at load

@@ -43,6 +43,7 @@ def forward_backward(step, x=MISSING, *extra, seed=1.0, first_try=True):
 
 from __future__ import annotations
 
+import functools
 import gc
 import inspect
 import linecache
@@ -222,7 +223,8 @@ def _arguments(fn: Callable[..., Any]) -> tuple[str, ...] | None:
 
 
 _BATCH_FUNCTIONS = {"exp": np.exp, "log": np.log, "log1p": np.log1p, "sqrt": np.sqrt, "tanh": np.tanh,
-                    "floor": np.floor, "where": np.where, "every": np.all}
+                    "floor": np.floor, "where": np.where, "every": np.all,
+                    "largest": lambda values: functools.reduce(np.maximum, values)}
 
 
 def _array_fsum(values: Sequence[Any]) -> Any:

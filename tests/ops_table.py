@@ -19,6 +19,12 @@ class Op:
     chainrule: Callable[..., Any]
     torch: Callable[..., Any]
     constant: bool = False  # the op's last argument is a plain number c
+    class_index: bool = False  # ... and that number is a class index (0 to n - 1)
+
+    def as_constant(self, c: float, n: int) -> float:
+        """The number c as this op's constant: itself, or for a class index a whole number below n
+        picked by c's digits (1.3 -> 1, -0.6 -> 0, 0.5 -> 2 for n = 3)."""
+        return float(round(abs(c) * 10) % n) if self.class_index else c
 
 
 def _F():  # torch.nn.functional, imported only by the tests that use torch
@@ -61,6 +67,18 @@ def _chainrule_loss(name):
         return getattr(fused, name)(a, c)
 
     return apply
+
+
+def _chainrule_softmax_cross_entropy(a0, a1, a2, c):
+    from autograd import fused
+
+    return fused.softmax_cross_entropy([a0, a1, a2], int(c))
+
+
+def _torch_softmax_cross_entropy(a0, a1, a2, c):
+    import torch
+
+    return torch.logsumexp(torch.stack([a0, a1, a2]), 0) - [a0, a1, a2][int(c)]
 
 
 def _torch_z(w0, w1, b, x0, x1):
@@ -109,4 +127,7 @@ OPS: dict[str, Op] = {
     "relu(w·x + b)": Op(_chainrule_neuron("relu"), lambda *v: _torch_z(*v).relu()),
     "(a − c)²": Op(_chainrule_loss("squared_error"), lambda a, c: (a - c) ** 2, constant=True),
     "½(a − c)²": Op(_chainrule_loss("half_squared_error"), lambda a, c: 0.5 * (a - c) ** 2, constant=True),
+    # the constant is the class index c, a whole number from 0 to 2 (``class_index``)
+    "logsumexp(a)−a_c": Op(_chainrule_softmax_cross_entropy, _torch_softmax_cross_entropy,
+                             constant=True, class_index=True),
 }

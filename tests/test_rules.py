@@ -29,7 +29,9 @@ def step(x: float, rule) -> float:
 def draw_operands(data, rule):
     """Operands for ``rule`` inside its domain, at least a few steps h away from its kinks."""
     values = [data.draw(operand, label=name) for name in rule.variables]
-    if OPS[rule.expr].constant:
+    if OPS[rule.expr].class_index:
+        values.append(float(data.draw(st.integers(0, len(values) - 1), label="c")))
+    elif OPS[rule.expr].constant:
         values.append(data.draw(constant, label="c"))
     assume(rule.check is None or rule.check(*values) is None)
     if rule.name == "neuron":  # a neuron row's kinks are values of z = w0·x0 + w1·x1 + b
@@ -111,7 +113,8 @@ def test_node_records_rule_and_local_derivatives(expr):
     """A node made by an op stores its rule, its parents and the rule's derivatives on its edges."""
     rule, op = RULES[expr], OPS[expr]
     n = len(rule.variables)
-    values = {"a ** b": [1.5, 0.7], "c ** a": [0.3, 2.0], "a ** c": [1.5, 2.0]}.get(
+    values = {"a ** b": [1.5, 0.7], "c ** a": [0.3, 2.0], "a ** c": [1.5, 2.0],
+              "logsumexp(a)−a_c": [0.8, 1.0, -0.3, 1.0]}.get(
         expr, [0.8, 0.4, -0.3, 1.1, 0.6][: max(n + op.constant, 2)])
     leaves = [Value(x, name) for x, name in zip(values, rule.variables)]
     args = [*leaves, values[1]] if op.constant else leaves
@@ -121,5 +124,5 @@ def test_node_records_rule_and_local_derivatives(expr):
     assert out.data == expected_out
     assert [p for p, _ in out.edges] == leaves
     assert [d for _, d in out.edges] == expected_local
-    assert out.const == (values[1] if op.constant else None)
+    assert out.const == ((values[1],) if op.class_index else values[1] if op.constant else None)
     assert len(out.formulas) == n

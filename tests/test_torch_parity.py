@@ -35,6 +35,7 @@ def run(inputs, steps, leaf, apply):
     floats = list(inputs)
     for expr, indices, c in steps:
         rule, op = RULES[expr], OPS[expr]
+        c = op.as_constant(c, len(rule.variables))
         picked = [i % len(values) for i in indices][: len(rule.variables)]
         operands = [floats[k] for k in picked] + ([c] if op.constant else [])
         if rule.check is not None and rule.check(*operands) is not None:
@@ -72,13 +73,13 @@ def test_each_op_matches_torch_at_a_few_points(expr):
     rule, op = RULES[expr], OPS[expr]
     for point in ([0.7, 1.3, 0.2, -1.1, 0.9], [-0.4, 2.2, 1.5, 0.3, -0.8], [1.9, -0.6, -2.0, 0.4, 1.2],
                   [2.5, 0.5, 0.1, 0.7, -0.2]):
-        operands = point[: len(rule.variables)] + ([point[1]] if op.constant else [])
+        extra = [op.as_constant(point[1], len(rule.variables))] if op.constant else []
+        operands = point[: len(rule.variables)] + extra
         if rule.check is not None and rule.check(*operands) is not None:
             continue
         ours = [Value(x) for x in point[: len(rule.variables)]]
         theirs = [torch.tensor(x, dtype=torch.float64, requires_grad=True)
                   for x in point[: len(rule.variables)]]
-        extra = [point[1]] if op.constant else []
         op.chainrule(*ours, *extra).backward()
         op.torch(*theirs, *extra).backward()
         for mine, reference in zip(ours, theirs):

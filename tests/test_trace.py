@@ -98,6 +98,8 @@ def make_function(spec: list[tuple], params: list[Value]):
                 out = op(a, number(which, slope=True))
             elif expr == "Σ aᵢ":
                 out = total([a, b, number(which)]) if values_as_inputs else total([a, b, c])
+            elif expr == "logsumexp(a)−a_c":  # the class index c: a literal 0, 1 or 2
+                out = op(a, b, c, float(picks[3] % 3))
             elif expr == "w·x + b" or expr.endswith("(w·x + b)"):
                 activation = None if expr == "w·x + b" else expr.split("(")[0].replace("σ", "sigmoid")
                 xs = [c, d] if values_as_inputs else [number(which), 0.25]

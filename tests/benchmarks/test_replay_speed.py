@@ -32,7 +32,8 @@ from peers import MicrogradValue, chain, deep_stack
 from test_iris_speed import INITIAL, SPLIT, to_book_order
 
 from autograd import Value, dot, trace
-from nn import SGD, half_squared_error, mean, softmax_cross_entropy
+from autograd.fused import softmax_cross_entropy as fused_softmax_cross_entropy
+from nn import SGD, half_squared_error, mean
 from nn.iris import fit_iris_221, iris_221_network
 
 EPOCHS = 1000
@@ -48,7 +49,7 @@ IRIS_VALUE = compare("iris 2-2-1 replay per sample: vs Value path (fit)", "Value
 CHAIN = compare("chain 1e5 (2e5 ops) replay: vs micrograd build + bwd", "micrograd", 50.0)
 CHAIN_GPT = compare("chain 1e5 (2e5 ops) replay: vs microgpt-style", "microgpt-style", None)
 CHAIN_VALUE = compare("chain 1e5 (2e5 ops) replay: vs Value path", "Value path", None)
-GPT_FUSED = compare("microgpt step, Value path, fused dot: vs microgpt", "microgpt-style", 4.0)
+GPT_FUSED = compare("microgpt step, Value path, fused dot + CE: vs microgpt", "microgpt-style", 4.0)
 GPT_UNFUSED = compare("microgpt step, Value path, unfused: vs microgpt", "microgpt-style", 1.0)
 
 
@@ -215,13 +216,14 @@ def gpt_step_plain(parameters):
 
 
 def gpt_step_fused(parameters):
-    """chainrule's fused ops: each logit one dot node, the loss nn's softmax_cross_entropy, the mean."""
+    """chainrule's fused rows: each logit one dot node, each token's loss one softmax cross-entropy
+    node (autograd.fused.softmax_cross_entropy), then the mean."""
     table, weights, biases = parameters
     losses = []
     for token, target in itertools.pairwise(SEQUENCE):
         x = table[token]
         logits = [dot(row, x, b) for row, b in zip(weights, biases)]
-        losses.append(softmax_cross_entropy(logits, target))
+        losses.append(fused_softmax_cross_entropy(logits, target))
     loss = mean(losses)
     loss.backward()
     return loss
