@@ -390,7 +390,7 @@ def write_program(graph: GraphText, mode: Mode, entry: str) -> Program:
         holder[index] = identifier(f"leaf_{name}", taken)
         holders[holder[index]] = v
         note = f"  # {names[v]}" if names[v] != name and names[v].isascii() else ""
-        body.append(Statement(f"{name} = {holder[index]}.data{note}", name))
+        body.append(Statement(f"{name} = {holder[index]}._data{note}", name))  # the slots, as backward
 
     # --- forward: one line per op (plus its template's temporaries and domain check) --------------
     forward_reads: dict[Any, tuple[list[tuple[Any, dict[str, str]]], dict[str, str], list[str]]] = {}
@@ -455,7 +455,7 @@ def write_program(graph: GraphText, mode: Mode, entry: str) -> Program:
     for v in wanting if floats else ():  # leaves start from the grads they have (they accumulate)
         g = grad[v] = identifier(f"d{root_name}_d{names[v]}", taken)
         index = graph.leaf_index[v]
-        body.append(Statement(f"{g} = {holder[index]}.grad", g))
+        body.append(Statement(f"{g} = {holder[index]}._grad", g))
         accumulators.append((g, index))
         started.add(v)
     for v in reversed(order):
@@ -530,7 +530,9 @@ def write_program(graph: GraphText, mode: Mode, entry: str) -> Program:
         body.append(Statement(f"{total_} = {' + '.join(group)}", total_, reads_))
         body.append(Statement(f"if {total_} - {total_} != 0.0: raise REFUSED", None, (total_,)))
     for g, index in accumulators:
-        text = f"{holder[index]}.grad = {g}" if floats else f"{holder[index]}.grad += {g}"
+        # floats: straight into the slot (the check above found every number finite); a batch's
+        # sum goes through the checked property, which makes a NumPy float a float
+        text = f"{holder[index]}._grad = {g}" if floats else f"{holder[index]}.grad += {g}"
         body.append(Statement(text, None, (g,)))
     result = var[root]
     returned = result if floats else f"spread({result}, n)"

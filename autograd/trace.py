@@ -21,18 +21,18 @@ def forward_backward(step, x=MISSING, *extra, seed=1.0, first_try=True):
     # One sample: returns the loss; adds d(loss)/d(parameter) into each .grad.
     try:
         if extra or not (type(x) is float): raise REFUSED
-        w = leaf_w.data
+        w = leaf_w._data
         t1 = w * x
         e_L = exp(-abs(t1))
         q_L = 1.0 + e_L
         L = 1.0 / q_L if t1 >= 0.0 else e_L / q_L
         dL_dL = seed
-        dL_dw = leaf_w.grad
+        dL_dw = leaf_w._grad
         dL_dt1 = (e_L / (q_L * q_L)) * dL_dL
         dL_dw += x * dL_dt1
         check = t1 + L + dL_dw + x
         if check - check != 0.0: raise REFUSED
-        leaf_w.grad = dL_dw
+        leaf_w._grad = dL_dw
         return L
     except (REFUSED, ArithmeticError, ValueError, TypeError):  # a closer look, and why
         if not first_try:
@@ -601,14 +601,14 @@ class Traced:
         >>> w = Value(3.0, "w")
         >>> step = trace(lambda x: w * x, params=[w], example=[1.0])
         >>> step.walk(2.0)
-        w = leaf_w.data                                               # 3
+        w = leaf_w._data                                              # 3
         L = w * x                                                     # 6
         dL_dL = seed                                                  # 1
-        dL_dw = leaf_w.grad                                           # 0
+        dL_dw = leaf_w._grad                                          # 0
         dL_dw += x * dL_dL                                            # 2
         check = L + dL_dw + x                                         # 10
         if check - check != 0.0: raise REFUSED
-        leaf_w.grad = dL_dw
+        leaf_w._grad = dL_dw
         """
         self._traced()
         names = self._arguments or ()
@@ -618,7 +618,7 @@ class Traced:
         scope: dict[str, Any] = dict(zip(names, sample), seed=as_float(seed, "walk: seed"))
         lines = Walk()
         for statement in self._floats.body:
-            if statement.text.startswith("leaf_") and ".grad" in statement.text.split("=")[0]:
+            if statement.text.startswith("leaf_") and "grad" in statement.text.split("=")[0]:
                 lines.append(Line(statement.text, None, None))
                 continue
             try:

@@ -427,7 +427,7 @@ def test_walk_shows_each_line_with_its_number_and_leaves_grads_alone():
     assert by_name["w"] == 2.0
     sigma = 1 / (1 + math.exp(-1.0))
     assert by_name["t1"] == 1.0 and by_name["L"] == pytest.approx(sigma, rel=1e-15)  # L: the output
-    assert any(line.text.startswith("leaf_w.grad =") for line in walk)
+    assert any(line.text.startswith("leaf_w._grad =") for line in walk)
     assert "# 0.731059" in repr(walk)
 
 
