@@ -250,28 +250,16 @@ class LayerView:
         return str(self)
 
 
-def _activation_slope(activation: str, z: np.ndarray, leaky_slope: float) -> np.ndarray:
-    """σ'(z) elementwise, each from the activation's own row of RULES (the engine's derivatives)."""
+def _activation(activation: str, z: np.ndarray, leaky_slope: float) -> tuple[np.ndarray, np.ndarray]:
+    """σ(z) and σ'(z) elementwise, both from the activation's own row of RULES (the engine's forward)."""
     if activation == "linear":
-        return np.ones_like(z)
+        return z.copy(), np.ones_like(z)
     expr = {"sigmoid": "σ(a)", "tanh": "tanh(a)", "relu": "relu(a)"}.get(activation)
-    if expr is not None:
-        forward = RULES[expr].forward
-        return np.vectorize(lambda v: forward(float(v))[1], otypes=[float])(z)
-    forward = RULES["leaky_relu(a, c)"].forward
-    return np.vectorize(lambda v: forward(float(v), leaky_slope)[1], otypes=[float])(z)
-
-
-def _activate(activation: str, z: np.ndarray, leaky_slope: float) -> np.ndarray:
-    """σ(z) elementwise, from the same rows."""
-    if activation == "linear":
-        return z.copy()
-    expr = {"sigmoid": "σ(a)", "tanh": "tanh(a)", "relu": "relu(a)"}.get(activation)
-    if expr is not None:
-        forward = RULES[expr].forward
-        return np.vectorize(lambda v: forward(float(v))[0], otypes=[float])(z)
-    forward = RULES["leaky_relu(a, c)"].forward
-    return np.vectorize(lambda v: forward(float(v), leaky_slope)[0], otypes=[float])(z)
+    forward = RULES[expr or "leaky_relu(a, c)"].forward
+    constants = () if expr is not None else (leaky_slope,)
+    pairs = [forward(float(v), *constants) for v in z.flat]
+    shape = z.shape
+    return (np.array([p[0] for p in pairs]).reshape(shape), np.array([p[1] for p in pairs]).reshape(shape))
 
 
 def _output_gradient(loss: Loss, out: np.ndarray, target: Any, top: int) -> tuple[np.ndarray, str]:
@@ -333,8 +321,8 @@ def layer_view(net: MLP, x: Sequence[Any], y: Any, loss: Loss = squared_error) -
         W = np.array([[w.data for w in neuron.w] for neuron in layer.neurons])
         b = np.array([[neuron.b.data] for neuron in layer.neurons])
         z = W @ a + b
-        out = _activate(layer.activation, z, layer._slope)
-        forward.append((layer, W, b, a, z, out))
+        out, slope = _activation(layer.activation, z, layer._slope)
+        forward.append((layer, W, b, a, z, out, slope))
         a = out
     top = len(net.layers)
     columns = [_output_gradient(loss, a[:, [s]], ys[s], top) for s in range(len(xs))]
@@ -342,8 +330,7 @@ def layer_view(net: MLP, x: Sequence[Any], y: Any, loss: Loss = squared_error) -
     upstream = dE_dy
     n = len(xs)
     done: list[LayerGradients] = []
-    for number, (layer, W, b, a_in, z, out) in reversed(list(enumerate(forward, start=1))):
-        slope = _activation_slope(layer.activation, z, layer._slope)
+    for number, (layer, W, b, a_in, z, out, slope) in reversed(list(enumerate(forward, start=1))):
         delta = slope * upstream
         below = W.T @ delta
         done.append(LayerGradients(number=number, activation=layer.activation, W=W, b=b, a_in=a_in,
