@@ -22,7 +22,6 @@ import importlib.util
 import os
 import secrets
 import shutil
-import stat
 import subprocess
 import sys
 import sysconfig
@@ -31,6 +30,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
+
+from .atomic_file import check_writable, write_file  # the one writer; kept importable from here
 
 if TYPE_CHECKING:
     from .value import Value
@@ -140,56 +141,6 @@ def render_svg(source: str, timeout: float = RENDER_TIMEOUT) -> str:
     True
     """
     return render(source, "svg", timeout).decode("utf-8")
-
-
-def check_writable(path: str | Path, what: str) -> Path:
-    """``path`` as a Path if a file can be written there; else an OSError naming ``path`` as given.
-
-    >>> check_writable("no_such_folder/x.svg", "save")
-    Traceback (most recent call last):
-    ...
-    FileNotFoundError: save: cannot write no_such_folder/x.svg: the folder no_such_folder does not exist
-    """
-    path = Path(path)
-    if path.is_dir() or not path.name or path.name in (".", ".."):
-        raise IsADirectoryError(f"{what}: {path} is a folder; give a file name such as "
-                                f"{path / 'graph.svg'}")
-    folder = path.parent
-    if not folder.exists():
-        raise FileNotFoundError(f"{what}: cannot write {path}: the folder {folder} does not exist")
-    if not folder.is_dir():
-        raise NotADirectoryError(f"{what}: cannot write {path}: {folder} is a file, not a folder")
-    return path
-
-
-def write_file(path: str | Path, data: bytes, what: str = "save") -> Path:
-    """Write ``data`` to ``path`` atomically (a temporary file beside it, then ``os.replace``).
-
-    The file gets the permissions ``open(path, "w")`` would give it (an existing file keeps its own);
-    on any error the old file is left as it was and the temporary file is removed.
-
-    >>> import tempfile, pathlib
-    >>> path = write_file(pathlib.Path(tempfile.mkdtemp()) / "x.txt", b"hello")
-    >>> path.read_bytes()
-    b'hello'
-    """
-    path = check_writable(path, what)
-    temporary = path.parent / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
-    # os.open applies the umask to 0o666, as open(path, "w") does
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
-                         0o666)
-    try:
-        with os.fdopen(descriptor, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        if path.exists():
-            os.chmod(temporary, stat.S_IMODE(path.stat().st_mode))
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    return path
 
 
 class _LoadError(Exception):
