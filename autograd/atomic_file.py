@@ -121,8 +121,7 @@ def _target(given: str, what: str) -> tuple[str, os.stat_result | None]:
     special = _special(info.st_mode)
     if special is not None:
         raise _error(OSError, None, f"{what}: cannot write {shown}: {through or 'it is '}{special}, "
-                     f"not a regular file; chainrule writes regular files only (a save replaces the "
-                     f"file whole, which would remove the special file)", given)
+                     f"not a regular file (a save replaces the file whole)", given)
     return current, info
 
 

@@ -423,7 +423,7 @@ f fit. Drag to pan; Ctrl+wheel or pinch to zoom. Click a row of the table to go 
 </body>
 </html>
 """
-    return Player(document, title, name, stepper.total, height)
+    return Player(_no_surrogates(document), _no_surrogates(title), name, stepper.total, height)
 
 
 class _BoxIds:
@@ -569,3 +569,12 @@ def _json_for_html(data: object) -> str:
     """
     text = json.dumps(data, ensure_ascii=False)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _no_surrogates(text: str) -> str:
+    r"""``text`` with each lone surrogate (which UTF-8 cannot hold) shown as ``\ud800``, as draw does.
+
+    >>> _no_surrogates("a\ud800b")
+    'a\\ud800b'
+    """
+    return re.sub("[\ud800-\udfff]", lambda m: f"\\u{ord(m.group()):04x}", text)

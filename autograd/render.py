@@ -180,6 +180,9 @@ def load_value(spec: str) -> tuple[Value, str]:
         function: Callable[[], object] = found
         try:
             found = function()
+        except SystemExit as error:  # sys.exit() in the user's function: no Value came back
+            raise ValueError(f"{spec}: calling it ended with sys.exit({error.code!r}){_place(error)}, "
+                             f"so there is no Value to draw") from None
         except Exception as error:  # the user's own code: report it in one line
             raise ValueError(f"{spec}: calling it failed: {_one_line(error)}") from None
         if not isinstance(found, Value):
@@ -200,10 +203,15 @@ def _values_in(thing: object) -> str:
 
 def _one_line(error: BaseException) -> str:
     """``ZeroDivisionError: division by zero (mymodel.py, line 3)``: an error and where it happened."""
-    frames = traceback.extract_tb(error.__traceback__)
-    place = f" ({Path(frames[-1].filename).name}, line {frames[-1].lineno})" if frames else ""
+    place = _place(error)
     text = " ".join(str(error).split())
     return f"{type(error).__name__}: {text}{place}" if text else f"{type(error).__name__}{place}"
+
+
+def _place(error: BaseException) -> str:
+    """`` (mymodel.py, line 3)``: the file and line where ``error`` was raised, or nothing."""
+    frames = traceback.extract_tb(error.__traceback__)
+    return f" ({Path(frames[-1].filename).name}, line {frames[-1].lineno})" if frames else ""
 
 
 def _import_file(where: str) -> ModuleType:
@@ -255,7 +263,8 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
                              "evaluated as text); backward() is run on it if its grad is still 0")
     parser.add_argument("-o", "--output", default=None,
                         help="the picture to write: .svg, .png, .jpg, .pdf (with a system Graphviz) or "
-                             ".dot (default: chainrule_321.svg, or chainrule_NAME.svg)")
+                             ".dot, or - for SVG on standard output (default: chainrule_321.svg, or "
+                             "chainrule_NAME.svg); a FIFO or device is refused")
     parser.add_argument("--example", choices=("321", "321-fused"), default="321",
                         help="321: the hand-worked 3-2-1 network, one node per op; 321-fused: the same "
                              "with each neuron's w·x + b as one node (default: %(default)s)")
@@ -307,9 +316,11 @@ def _run(args: argparse.Namespace) -> int:
         default = f"chainrule_{''.join(c if c.isalnum() or c in '_-' else '_' for c in name)}.svg"
     else:
         default = "chainrule_321.svg"
-    output = check_writable(args.output or default, "-o")
-    if output.suffix.lower() not in (*FORMATS, ".dot", ".gv"):
-        raise ValueError(f"-o {output}: the suffix names the format; use {', '.join(FORMATS)} or .dot")
+    to_stdout = args.output == "-"
+    output = Path("-") if to_stdout else check_writable(args.output or default, "-o")
+    if not to_stdout and output.suffix.lower() not in (*FORMATS, ".dot", ".gv"):
+        raise ValueError(f"-o {output}: the suffix names the format; use {', '.join(FORMATS)} or .dot "
+                         f"(or -o - for SVG on standard output)")
     if args.player:
         check_writable(args.player, "--player")
     if args.value is not None:
@@ -323,13 +334,19 @@ def _run(args: argparse.Namespace) -> int:
         root, what = net.C, "the 3-2-1 network"
         stepper = step_through(net.C).run()
     graph = draw(root, direction=args.direction, formulas=args.formulas, step=args.step)
-    graph.save(output)
-    print(f"wrote {output}: {what}, {len(stepper.order)} values, {stepper.total} backward steps")
+    info = sys.stderr if to_stdout else sys.stdout  # with -o -, standard output holds the SVG only
+    if to_stdout:
+        sys.stdout.buffer.write(graph.svg().encode("utf-8"))
+        sys.stdout.buffer.flush()
+    else:
+        graph.save(output)
+    shown = "the SVG to standard output" if to_stdout else output
+    print(f"wrote {shown}: {what}, {len(stepper.order)} values, {stepper.total} backward steps", file=info)
     if args.player:
         player(root, args.player, direction=args.direction)
-        print(f"wrote {args.player}: the backward player, open it in a browser")
+        print(f"wrote {args.player}: the backward player, open it in a browser", file=info)
     if args.table:
-        print(stepper.table())
+        print(stepper.table(), file=info)
     return 0
 
 
