@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import re
 import tracemalloc
 import zlib
 
@@ -63,13 +64,14 @@ def test_a_gzip_bomb_is_refused_after_the_declared_bytes_with_bounded_memory(bom
     path.write_bytes(bomb)
     tracemalloc.start()
     try:
-        with pytest.raises(ValueError, match=r"bomb-idx1-ubyte\.gz has shape \(10,\) of uint8, which "
-                                             r"needs 10 bytes of data, but more than 10 follow"):
+        with pytest.raises(ValueError) as error:
             read_idx(path)
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
     assert peak < 8 << 20, f"reading the bomb allocated {peak / 2**20:.0f} MB"  # the old reader: 300 MB
+    assert re.search(r"bomb-idx1-ubyte\.gz has shape \(10,\) of uint8, which needs 10 bytes of data, "
+                     r"but more than 10 follow", str(error.value))
     source = CountingFile(bomb)
     with pytest.raises(ValueError, match="but more than 10 follow"):
         read_idx(source)
