@@ -193,18 +193,21 @@ class Graph:
         b'\\x89PNG'
         """
         from .atomic_file import check_writable, write_file
-        from .render import FORMATS
 
         path = check_writable(path, "Graph.save")
+        return write_file(path, self._file_data(path, f"Graph.save({str(path)!r})"), "Graph.save")
+
+    def _file_data(self, path: Path, what: str) -> bytes:
+        """The bytes of the file ``path``, in the format its suffix names (``what`` heads errors)."""
+        from .render import FORMATS
+
         suffix = path.suffix.lower()
         if suffix in (".dot", ".gv"):
-            data = self.source.encode("utf-8")
-        elif suffix in FORMATS:
-            data = self.render(FORMATS[suffix])
-        else:
-            raise ValueError(f"Graph.save({str(path)!r}): the suffix names the format; use "
-                             f"{', '.join(FORMATS)}, or .dot for the DOT source")
-        return write_file(path, data, "Graph.save")
+            return self.source.encode("utf-8")
+        if suffix in FORMATS:
+            return self.render(FORMATS[suffix])
+        raise ValueError(f"{what}: the suffix names the format; use {', '.join(FORMATS)}, or .dot for "
+                         f"the DOT source")
 
     def __repr__(self) -> str:
         step = f", step {self.step.index}/{self.step.total}" if self.step is not None else ""

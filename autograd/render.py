@@ -339,11 +339,11 @@ def _run(args: argparse.Namespace) -> int:
         sys.stdout.buffer.write(graph.svg().encode("utf-8"))
         sys.stdout.buffer.flush()
     else:
-        graph.save(output)
+        write_file(output, graph._file_data(output, f"-o {output}"), "-o")
     shown = "the SVG to standard output" if to_stdout else output
     print(f"wrote {shown}: {what}, {len(stepper.order)} values, {stepper.total} backward steps", file=info)
     if args.player:
-        player(root, args.player, direction=args.direction)
+        write_file(args.player, player(root, direction=args.direction).html, "--player")
         print(f"wrote {args.player}: the backward player, open it in a browser", file=info)
     if args.table:
         print(stepper.table(), file=info)
