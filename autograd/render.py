@@ -17,6 +17,7 @@ a Value of your own (a module's name, or a function of no arguments that returns
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import importlib.util
 import os
@@ -321,10 +322,14 @@ def _run(args: argparse.Namespace) -> int:
     if not to_stdout and output.suffix.lower() not in (*FORMATS, ".dot", ".gv"):
         raise ValueError(f"-o {output}: the suffix names the format; use {', '.join(FORMATS)} or .dot "
                          f"(or -o - for SVG on standard output)")
+    if args.player == "-":
+        raise ValueError("--player -: only the picture goes to standard output (-o -); give the player "
+                         "a file name such as backprop.html")
     if args.player:
         check_writable(args.player, "--player")
     if args.value is not None:
-        root, what = load_value(args.value)
+        with contextlib.redirect_stdout(sys.stderr) if to_stdout else contextlib.nullcontext():
+            root, what = load_value(args.value)  # what the user's code prints stays out of the SVG
         if root.grad == 0.0:
             root.backward()
             what += " (after root.backward())"

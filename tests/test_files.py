@@ -133,6 +133,15 @@ def test_dash_o_dash_writes_the_svg_to_standard_output_and_nothing_else(here):
     assert b"wrote the SVG to standard output: the 3-2-1 network" in done.stderr
     assert b"dC/dC" in done.stderr or b"dC" in done.stderr  # --table goes to stderr too
     assert os.listdir() == []
+    Path("noisy.py").write_text("from autograd import Value\nprint('hello')\nx = Value(1.0, 'x') * 2\n",
+                                encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "autograd.render", "noisy.py:x", "-o", "-"],
+                          capture_output=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0 and done.stdout.startswith(b"<?xml") and b"hello" in done.stderr
+    done = subprocess.run([sys.executable, "-m", "autograd.render", "--player", "-"], capture_output=True,
+                          text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 1 and "--player -: only the picture goes to standard output" in done.stderr
+    assert os.listdir() == ["noisy.py"]
 
 
 # --- symbolic links -------------------------------------------------------------------------------
