@@ -82,7 +82,7 @@ def _special(mode: int) -> str | None:
 
 def _target(given: str, what: str) -> tuple[str, os.stat_result | None]:
     """The file a save of ``given`` replaces (links followed by the rules above) and its stat."""
-    shown = given
+    shown = _shown(given)
     name = os.path.basename(given)
     if not name or name in (".", ".."):
         raise _error(IsADirectoryError, errno.EISDIR, f"{what}: cannot write {shown}: it is a folder; "
@@ -94,7 +94,7 @@ def _target(given: str, what: str) -> tuple[str, os.stat_result | None]:
         except FileNotFoundError:
             if current != given:
                 raise _error(FileNotFoundError, errno.ENOENT, f"{what}: cannot write {shown}: it is a "
-                             f"symbolic link to {current}, which does not exist; chainrule writes "
+                             f"symbolic link to {_shown(current)}, which does not exist; chainrule writes "
                              f"through a link only to an existing file", given) from None
             _check_folder(given, what)
             return given, None
@@ -107,14 +107,14 @@ def _target(given: str, what: str) -> tuple[str, os.stat_result | None]:
             break
         if hasattr(os, "geteuid") and info.st_uid != os.geteuid():
             raise _error(PermissionError, errno.EACCES, f"{what}: cannot write {shown}: "
-                         f"{'it' if current == given else current} is a symbolic link owned by "
+                         f"{'it' if current == given else _shown(current)} is a symbolic link owned by "
                          f"another user (uid {info.st_uid}); chainrule writes only through your own "
                          f"links: give the file's own path if you mean it", given)
         current = os.path.join(os.path.dirname(current), os.readlink(current))
     else:
         raise _error(OSError, errno.ELOOP, f"{what}: cannot write {shown}: more than {_MAX_LINKS} "
                      f"symbolic links in a chain (a loop?)", given)
-    through = "" if current == given else f"it is a symbolic link to {current}, which is "
+    through = "" if current == given else f"it is a symbolic link to {_shown(current)}, which is "
     if stat.S_ISDIR(info.st_mode):
         raise _error(IsADirectoryError, errno.EISDIR, f"{what}: cannot write {shown}: "
                      f"{through or 'it is '}a folder; give a file name inside it", given)
@@ -125,28 +125,35 @@ def _target(given: str, what: str) -> tuple[str, os.stat_result | None]:
     return current, info
 
 
+def _shown(path: str) -> str:
+    """``path`` as messages show it: as it is, or ``ascii()``-escaped if it holds a line break or
+    another unprintable character (a message stays one line)."""
+    return path if path.isprintable() else ascii(path)
+
+
 def _check_folder(given: str, what: str) -> None:
     """The folder of a new file ``given`` exists and is a folder; else an error naming ``given``."""
     folder = os.path.dirname(given) or "."
     try:
         is_folder = stat.S_ISDIR(os.stat(folder).st_mode)
     except FileNotFoundError:
-        raise _error(FileNotFoundError, errno.ENOENT, f"{what}: cannot write {given}: the folder "
-                     f"{folder} does not exist", given) from None
+        raise _error(FileNotFoundError, errno.ENOENT, f"{what}: cannot write {_shown(given)}: the "
+                     f"folder {_shown(folder)} does not exist", given) from None
     except NotADirectoryError:
         is_folder = False
     except OSError as error:
         raise _naming(error, given, what) from None
     if not is_folder:
-        raise _error(NotADirectoryError, errno.ENOTDIR, f"{what}: cannot write {given}: {folder} is "
-                     f"a file, not a folder", given)
+        raise _error(NotADirectoryError, errno.ENOTDIR, f"{what}: cannot write {_shown(given)}: "
+                     f"{_shown(folder)} is a file, not a folder", given)
 
 
 def _naming(error: OSError, given: str, what: str, kept: bool = False) -> WriteError:
     """``error`` again as a one-line ``WriteError`` naming the path the user gave."""
     reason = error.strerror or str(error)
     tail = " (the old file is as it was)" if kept else ""
-    return _error(_kind_of(error), error.errno, f"{what}: cannot write {given}: {reason}{tail}", given)
+    return _error(_kind_of(error), error.errno, f"{what}: cannot write {_shown(given)}: {reason}{tail}",
+                  given)
 
 
 def check_writable(path: str | os.PathLike[str], what: str = "write_file") -> Path:

@@ -390,3 +390,10 @@ def test_build_site_without_the_docs_extra_says_what_to_install_in_one_line(tmp_
     assert done.stderr == (f"build_site.py: {' and '.join(packages)} {verb} not installed; install the "
                            f'docs extra from the clone: {sys.executable} -m pip install ".[docs]"\n')
     assert not (tmp_path / "out").exists()
+
+
+def test_a_path_with_a_line_break_is_shown_escaped_so_the_error_stays_one_line(here):
+    with pytest.raises(FileNotFoundError) as error:
+        write_file("no\ndir/x.txt", b"x", "save")
+    assert str(error.value) == "save: cannot write 'no\\ndir/x.txt': the folder 'no\\ndir' does not exist"
+    assert error.value.filename == "no\ndir/x.txt"
