@@ -183,26 +183,31 @@ class Graph:
         """Write the picture to ``path``, in the format its suffix names; returns the path.
 
         ``.svg``, ``.png``, ``.jpg``, ``.pdf`` (PDF needs a system Graphviz), or ``.dot``/``.gv``
-        for the DOT source. The file is written whole or not at all (a temporary file, then a
-        rename); a missing folder or an unknown suffix is a clear error naming ``path``.
+        for the DOT source. The file is written whole or not at all, by the rules of
+        ``autograd.atomic_file`` (your own symlinks only; no FIFO or device); a missing folder
+        or an unknown suffix is a one-line error naming ``path``.
 
         >>> import tempfile, pathlib
         >>> from autograd import Value
         >>> draw(Value(1.0)).save(pathlib.Path(tempfile.mkdtemp()) / "x.png").read_bytes()[:4]
         b'\\x89PNG'
         """
-        from .render import FORMATS, check_writable, write_file
+        from .atomic_file import check_writable, write_file
 
-        path = check_writable(path, f"Graph.save({str(path)!r})")
+        path = check_writable(path, "Graph.save")
+        return write_file(path, self._file_data(path, f"Graph.save({str(path)!r})"), "Graph.save")
+
+    def _file_data(self, path: Path, what: str) -> bytes:
+        """The bytes of the file ``path``, in the format its suffix names (``what`` heads errors)."""
+        from .render import FORMATS
+
         suffix = path.suffix.lower()
         if suffix in (".dot", ".gv"):
-            data = self.source.encode("utf-8")
-        elif suffix in FORMATS:
-            data = self.render(FORMATS[suffix])
-        else:
-            raise ValueError(f"Graph.save({str(path)!r}): the suffix names the format; use "
-                             f"{', '.join(FORMATS)}, or .dot for the DOT source")
-        return write_file(path, data, f"Graph.save({str(path)!r})")
+            return self.source.encode("utf-8")
+        if suffix in FORMATS:
+            return self.render(FORMATS[suffix])
+        raise ValueError(f"{what}: the suffix names the format; use {', '.join(FORMATS)}, or .dot for "
+                         f"the DOT source")
 
     def __repr__(self) -> str:
         step = f", step {self.step.index}/{self.step.total}" if self.step is not None else ""

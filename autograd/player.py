@@ -29,15 +29,13 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
-import secrets
-import stat
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import overload
 
+from .atomic_file import write_file
 from .draw import Collapse, Graph, _groups, draw_steps
 from .notation import Names, format_number
 from .stepper import Stepper
@@ -310,14 +308,14 @@ class Player:
     height: int = NOTEBOOK_HEIGHT
 
     def save(self, path: str | Path) -> Path:
-        """Write the page to ``path`` atomically (a temporary file beside it, then a rename).
+        """Write the page to ``path`` whole or not at all (the rules of ``autograd.atomic_file``).
 
         >>> import tempfile, pathlib
         >>> from autograd import Value
         >>> player(Value(1.0, "x") * 2).save(pathlib.Path(tempfile.mkdtemp()) / "p.html").suffix
         '.html'
         """
-        return _write_atomically(Path(path), self.html)
+        return write_file(path, self.html, "player")
 
     def _repr_html_(self) -> str:
         """The page inline in a notebook: a sandboxed frame that runs only its own script."""
@@ -425,7 +423,7 @@ f fit. Drag to pan; Ctrl+wheel or pinch to zoom. Click a row of the table to go 
 </body>
 </html>
 """
-    return Player(document, title, name, stepper.total, height)
+    return Player(_no_surrogates(document), _no_surrogates(title), name, stepper.total, height)
 
 
 class _BoxIds:
@@ -573,24 +571,10 @@ def _json_for_html(data: object) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def _write_atomically(path: Path, text: str) -> Path:
-    """Write ``text`` to ``path`` through a temporary file in the same folder and ``os.replace``."""
-    folder = path.parent
-    if path.is_dir():
-        raise IsADirectoryError(f"player: cannot write to {path}: it is a folder; give a file name "
-                                f"such as {path / 'backprop.html'}")
-    if not folder.is_dir():
-        raise FileNotFoundError(f"player: cannot write {path}: the folder {folder} does not exist")
-    temporary = folder / f".{path.name}.{secrets.token_hex(4)}.tmp"
-    mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o666
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-    try:
-        with open(descriptor, "w", encoding="utf-8", newline="\n") as file:
-            file.write(text)
-        if path.exists():
-            os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    return path
+def _no_surrogates(text: str) -> str:
+    r"""``text`` with each lone surrogate (which UTF-8 cannot hold) shown as ``\ud800``, as draw does.
+
+    >>> _no_surrogates("a\ud800b")
+    'a\\ud800b'
+    """
+    return re.sub("[\ud800-\udfff]", lambda m: f"\\u{ord(m.group()):04x}", text)

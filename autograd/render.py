@@ -17,12 +17,12 @@ a Value of your own (a module's name, or a function of no arguments that returns
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import importlib.util
 import os
 import secrets
 import shutil
-import stat
 import subprocess
 import sys
 import sysconfig
@@ -31,6 +31,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
+
+from .atomic_file import check_writable, write_file  # the one writer; kept importable from here
 
 if TYPE_CHECKING:
     from .value import Value
@@ -142,56 +144,6 @@ def render_svg(source: str, timeout: float = RENDER_TIMEOUT) -> str:
     return render(source, "svg", timeout).decode("utf-8")
 
 
-def check_writable(path: str | Path, what: str) -> Path:
-    """``path`` as a Path if a file can be written there; else an OSError naming ``path`` as given.
-
-    >>> check_writable("no_such_folder/x.svg", "save")
-    Traceback (most recent call last):
-    ...
-    FileNotFoundError: save: cannot write no_such_folder/x.svg: the folder no_such_folder does not exist
-    """
-    path = Path(path)
-    if path.is_dir() or not path.name or path.name in (".", ".."):
-        raise IsADirectoryError(f"{what}: {path} is a folder; give a file name such as "
-                                f"{path / 'graph.svg'}")
-    folder = path.parent
-    if not folder.exists():
-        raise FileNotFoundError(f"{what}: cannot write {path}: the folder {folder} does not exist")
-    if not folder.is_dir():
-        raise NotADirectoryError(f"{what}: cannot write {path}: {folder} is a file, not a folder")
-    return path
-
-
-def write_file(path: str | Path, data: bytes, what: str = "save") -> Path:
-    """Write ``data`` to ``path`` atomically (a temporary file beside it, then ``os.replace``).
-
-    The file gets the permissions ``open(path, "w")`` would give it (an existing file keeps its own);
-    on any error the old file is left as it was and the temporary file is removed.
-
-    >>> import tempfile, pathlib
-    >>> path = write_file(pathlib.Path(tempfile.mkdtemp()) / "x.txt", b"hello")
-    >>> path.read_bytes()
-    b'hello'
-    """
-    path = check_writable(path, what)
-    temporary = path.parent / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
-    # os.open applies the umask to 0o666, as open(path, "w") does
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
-                         0o666)
-    try:
-        with os.fdopen(descriptor, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        if path.exists():
-            os.chmod(temporary, stat.S_IMODE(path.stat().st_mode))
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    return path
-
-
 class _LoadError(Exception):
     """A ``FILE.py:NAME`` or ``MODULE:NAME`` given to ``chainrule-render`` could not be loaded."""
 
@@ -229,6 +181,9 @@ def load_value(spec: str) -> tuple[Value, str]:
         function: Callable[[], object] = found
         try:
             found = function()
+        except SystemExit as error:  # sys.exit() in the user's function: no Value came back
+            raise ValueError(f"{spec}: calling it ended with sys.exit({error.code!r}){_place(error)}, "
+                             f"so there is no Value to draw") from None
         except Exception as error:  # the user's own code: report it in one line
             raise ValueError(f"{spec}: calling it failed: {_one_line(error)}") from None
         if not isinstance(found, Value):
@@ -249,10 +204,15 @@ def _values_in(thing: object) -> str:
 
 def _one_line(error: BaseException) -> str:
     """``ZeroDivisionError: division by zero (mymodel.py, line 3)``: an error and where it happened."""
-    frames = traceback.extract_tb(error.__traceback__)
-    place = f" ({Path(frames[-1].filename).name}, line {frames[-1].lineno})" if frames else ""
+    place = _place(error)
     text = " ".join(str(error).split())
     return f"{type(error).__name__}: {text}{place}" if text else f"{type(error).__name__}{place}"
+
+
+def _place(error: BaseException) -> str:
+    """`` (mymodel.py, line 3)``: the file and line where ``error`` was raised, or nothing."""
+    frames = traceback.extract_tb(error.__traceback__)
+    return f" ({Path(frames[-1].filename).name}, line {frames[-1].lineno})" if frames else ""
 
 
 def _import_file(where: str) -> ModuleType:
@@ -304,7 +264,8 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
                              "evaluated as text); backward() is run on it if its grad is still 0")
     parser.add_argument("-o", "--output", default=None,
                         help="the picture to write: .svg, .png, .jpg, .pdf (with a system Graphviz) or "
-                             ".dot (default: chainrule_321.svg, or chainrule_NAME.svg)")
+                             ".dot, or - for SVG on standard output (default: chainrule_321.svg, or "
+                             "chainrule_NAME.svg); a FIFO or device is refused")
     parser.add_argument("--example", choices=("321", "321-fused"), default="321",
                         help="321: the hand-worked 3-2-1 network, one node per op; 321-fused: the same "
                              "with each neuron's w·x + b as one node (default: %(default)s)")
@@ -356,13 +317,19 @@ def _run(args: argparse.Namespace) -> int:
         default = f"chainrule_{''.join(c if c.isalnum() or c in '_-' else '_' for c in name)}.svg"
     else:
         default = "chainrule_321.svg"
-    output = check_writable(args.output or default, "-o")
-    if output.suffix.lower() not in (*FORMATS, ".dot", ".gv"):
-        raise ValueError(f"-o {output}: the suffix names the format; use {', '.join(FORMATS)} or .dot")
+    to_stdout = args.output == "-"
+    output = Path("-") if to_stdout else check_writable(args.output or default, "-o")
+    if not to_stdout and output.suffix.lower() not in (*FORMATS, ".dot", ".gv"):
+        raise ValueError(f"-o {output}: the suffix names the format; use {', '.join(FORMATS)} or .dot "
+                         f"(or -o - for SVG on standard output)")
+    if args.player == "-":
+        raise ValueError("--player -: only the picture goes to standard output (-o -); give the player "
+                         "a file name such as backprop.html")
     if args.player:
         check_writable(args.player, "--player")
     if args.value is not None:
-        root, what = load_value(args.value)
+        with contextlib.redirect_stdout(sys.stderr) if to_stdout else contextlib.nullcontext():
+            root, what = load_value(args.value)  # what the user's code prints stays out of the SVG
         if root.grad == 0.0:
             root.backward()
             what += " (after root.backward())"
@@ -372,13 +339,19 @@ def _run(args: argparse.Namespace) -> int:
         root, what = net.C, "the 3-2-1 network"
         stepper = step_through(net.C).run()
     graph = draw(root, direction=args.direction, formulas=args.formulas, step=args.step)
-    graph.save(output)
-    print(f"wrote {output}: {what}, {len(stepper.order)} values, {stepper.total} backward steps")
+    info = sys.stderr if to_stdout else sys.stdout  # with -o -, standard output holds the SVG only
+    if to_stdout:
+        sys.stdout.buffer.write(graph.svg().encode("utf-8"))
+        sys.stdout.buffer.flush()
+    else:
+        write_file(output, graph._file_data(output, f"-o {output}"), "-o")
+    shown = "the SVG to standard output" if to_stdout else output
+    print(f"wrote {shown}: {what}, {len(stepper.order)} values, {stepper.total} backward steps", file=info)
     if args.player:
-        player(root, args.player, direction=args.direction)
-        print(f"wrote {args.player}: the backward player, open it in a browser")
+        write_file(args.player, player(root, direction=args.direction).html, "--player")
+        print(f"wrote {args.player}: the backward player, open it in a browser", file=info)
     if args.table:
-        print(stepper.table())
+        print(stepper.table(), file=info)
     return 0
 
 

@@ -9,10 +9,33 @@ built with the same settings (docs/conf.py) into OUTDIR/zh_CN. Exits non-zero on
 
 from __future__ import annotations
 
+import importlib.util
+import os
 import sys
 from pathlib import Path
 
 DOCS = Path(__file__).resolve().parent
+DOCS_EXTRA = {"sphinx": "sphinx", "myst_parser": "myst-parser", "furo": "furo"}
+"""The modules the site needs, each with its package in chainrule's ``docs`` extra."""
+
+
+def missing_extra() -> str | None:
+    """One line saying what to install when a package of the ``docs`` extra is missing, else None.
+
+    The command installs the extra from this clone, with the Python that runs this script.
+    """
+    missing = [package for module, package in DOCS_EXTRA.items() if importlib.util.find_spec(module) is None]
+    if not missing:
+        return None
+    try:
+        clone = os.path.relpath(DOCS.parent)  # "." when run from the clone, as the README says
+    except ValueError:  # another drive (Windows)
+        clone = str(DOCS.parent)
+    if clone.startswith(".."):
+        clone = str(DOCS.parent)
+    verb = "is" if len(missing) == 1 else "are"
+    return (f"build_site.py: {' and '.join(missing)} {verb} not installed; install the docs extra from "
+            f'the clone: {sys.executable} -m pip install "{clone}[docs]"')
 
 
 def sphinx_arguments(outdir: Path) -> list[list[str]]:
@@ -41,6 +64,10 @@ def build(outdir: Path) -> int:
 
 
 if __name__ == "__main__":
+    problem = missing_extra()
+    if problem:
+        print(problem, file=sys.stderr)
+        sys.exit(1)
     target = Path(sys.argv[1]) if len(sys.argv) > 1 else DOCS / "_build" / "html"
     code = build(target)
     if code == 0:

@@ -14,17 +14,14 @@ searched item by item. Names are the attribute path, e.g. ``layers.0.neurons.1.w
 
 from __future__ import annotations
 
-import errno
 import json
 import math
 import os
-import re
-import secrets
-import socket
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from autograd import Value, zero_grad
+from autograd.atomic_file import write_file
 
 STATE_FORMAT = "chainrule.nn state"
 """The ``format`` field every saved state file carries."""
@@ -134,9 +131,11 @@ class Module:
         """Write the parameters to ``path`` as JSON, atomically (a temporary file, then a rename).
 
         The file gets the permissions ``open(path, "w")`` would give it (a new file 0o666 minus
-        the umask; an existing file keeps its mode), and a symlink is written through. A
-        parameter that is inf or NaN is refused by name before anything is written, so the old
-        file stays as it was. Errors name ``path``, never the temporary file.
+        the umask; an existing file keeps its mode); a symlink is written through only if it is
+        your own and ends at a regular file; a FIFO, device or socket is refused (the rules of
+        ``autograd.atomic_file``). A parameter that is inf or NaN is refused by name before
+        anything is written, so the old file stays as it was. Errors name ``path`` in one line,
+        never the temporary file.
 
         >>> import os, tempfile
         >>> from nn import Neuron
@@ -154,7 +153,7 @@ class Module:
         document = {"format": STATE_FORMAT, "version": STATE_VERSION, "model": type(self).__name__,
                     "parameter_count": len(state), "parameters": state}
         text = json.dumps(document, indent=1, allow_nan=False) + "\n"
-        _write_atomically(path, text)
+        write_file(path, text, f"{type(self).__name__}.save")
 
     def load(self, path: str | os.PathLike[str]) -> None:
         """Read parameters written by ``save``; a bad file raises ``StateError`` and changes nothing.
@@ -277,100 +276,6 @@ def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
             raise _BadJSON(f"key {key!r} appears twice in one object")
         result[key] = value
     return result
-
-
-# --- atomic saves -------------------------------------------------------------------------------
-# save() writes a temporary file beside the target and renames it over the target, so a reader
-# (or a crash) sees the old file or the new one, never half of one. The temporary file is named
-# ".NAME.chainrule-tmp-HOST-PID-RANDOM"; a process killed mid-save leaves one behind, and a later
-# save of the same NAME removes those whose process (same host, PID no longer running) is gone.
-
-_TEMPORARY = ".{name}.chainrule-tmp-"
-
-
-def _host() -> str:
-    """This machine's name, letters and digits only (PIDs mean something on one host only)."""
-    return re.sub(r"[^A-Za-z0-9]", "", socket.gethostname())[:32] or "host"
-
-
-def _write_atomically(path: str | os.PathLike[str], text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file and a rename; errors name ``path``."""
-    given = os.fspath(path)
-    target = os.path.realpath(given) if os.path.islink(given) else given  # write through a link
-    directory, name = os.path.split(target)
-    directory = directory or "."
-    prefix = _TEMPORARY.format(name=name[:100])
-    host, pid = _host(), os.getpid()
-    _remove_stale(directory, prefix, host)
-    temporary = os.path.join(directory, f"{prefix}{host}-{pid}-{secrets.token_hex(4)}")
-    try:
-        mode = os.stat(target).st_mode & 0o7777  # open(path, "w") keeps an existing file's mode
-    except OSError:
-        mode = None
-    try:
-        # 0o666, then the umask applies: the mode open(path, "w") gives a new file
-        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
-                         0o666)
-    except OSError as error:
-        raise _naming(error, given) from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as file:
-            if mode is not None and hasattr(os, "fchmod"):
-                os.fchmod(file.fileno(), mode)
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        try:
-            os.replace(temporary, target)
-        except OSError as error:
-            raise _naming(error, given) from None
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
-
-
-def _naming(error: OSError, path: str) -> OSError:
-    """The same kind of OSError, naming the path the user gave instead of the temporary file."""
-    reason = error.strerror or str(error)
-    if error.errno == errno.ENOENT:
-        reason += f" (the directory {os.path.dirname(path) or '.'!r} does not exist)"
-    return type(error)(error.errno, reason, path)
-
-
-def _remove_stale(directory: str, prefix: str, host: str) -> None:
-    """Remove this target's temporary files left by processes of this host that are gone."""
-    if os.name != "posix":  # os.kill(pid, 0) is not a harmless probe elsewhere: leave them
-        return
-    try:
-        names = os.listdir(directory)
-    except OSError:
-        return
-    for leftover in names:
-        if not leftover.startswith(prefix):
-            continue
-        parts = leftover[len(prefix):].split("-")
-        if len(parts) != 3 or parts[0] != host or not parts[1].isdigit():
-            continue
-        if _alive(int(parts[1])):
-            continue
-        try:
-            os.unlink(os.path.join(directory, leftover))
-        except OSError:
-            pass  # another save removed it first, or we may not: either way not ours to fix
-
-
-def _alive(pid: int) -> bool:
-    """Whether a process with this PID runs on this machine (signal 0 only checks)."""
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OverflowError, ValueError):
-        return True  # someone else's process, or a PID we cannot check: assume it is alive
-    return True
 
 
 def _json_type(x: Any) -> str:

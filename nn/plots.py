@@ -13,10 +13,13 @@ True
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
+
+from autograd.atomic_file import write_file
 
 INSTALL_HINT = 'pip install "chainrule[plot]"'
 """What to run to get the pictures."""
@@ -64,9 +67,11 @@ def _save(figure: Any, path: str | os.PathLike[str]) -> Path:
     if target.suffix.lower() not in (".png", ".svg"):
         raise ValueError(f"nn.plots: save as .png or .svg, got {str(target)!r}")
     target.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(target, dpi=100, bbox_inches="tight", metadata=_metadata(target))
+    picture = io.BytesIO()
+    figure.savefig(picture, format=target.suffix.lower()[1:], dpi=100, bbox_inches="tight",
+                   metadata=_metadata(target))
     _pyplot().close(figure)
-    return target
+    return write_file(path, picture.getvalue(), "nn.plots")  # whole or not at all, as every save
 
 
 def _metadata(target: Path) -> dict[str, Any]:
