@@ -214,7 +214,13 @@ def test_without_a_path_a_notebook_object_with_a_sandboxed_frame(tmp_path):
     srcdoc = re.search(r'srcdoc="([^"]*)"', frame).group(1)
     assert html_module.unescape(srcdoc) == shown.html
     assert "<" not in srcdoc and '"' not in srcdoc
-    assert f"height: {shown.height}px" in frame
+    assert f"height: {shown.frame_height}px" in frame and shown.frame_height > shown.height + 21 * 18
+    # the one script outside the frame listens to this frame only, for a number
+    frame_id = re.search(r'<iframe id="([^"]+)"', frame).group(1)
+    listener = frame[frame.index("</iframe>"):]
+    assert listener.count("<script>") == 1 and f"getElementById('{frame_id}')" in listener
+    assert "e.source !== f.contentWindow" in listener and "innerHTML" not in listener
+    assert frame_id != re.search(r'<iframe id="([^"]+)"', player(net.C)._repr_html_()).group(1)
     written = shown.save(tmp_path / "nb.html")
     assert written.read_text(encoding="utf-8") == shown.html
     assert repr(shown) == ("<Player: backward pass of 'C', 21 steps; .save(path) writes it, "
