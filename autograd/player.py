@@ -75,7 +75,7 @@ WORDS: dict[str, dict[str, str]] = {
         "active": "the node whose upstream gradient this step sends back, and its op (local "
                   "derivative × upstream gradient)",
         "changed": "the nodes whose gradient it changes",
-        "edges": "the edges it goes along",
+        "edges": "the edges it goes along", "sep": "; ", "end": ".",
         "table": "The chain-rule table",
     },
     "zh_CN": {
@@ -91,9 +91,9 @@ WORDS: dict[str, dict[str, str]] = {
         "help": "按键：左右方向键前后逐步，Home/End 跳到第一步/最后一步，+ 和 - 缩放，0 恢复实际大小，"
                 "f 显示全图。拖动可平移；Ctrl+滚轮或双指捏合可缩放。点击链式法则表中的一行即可跳到那一步。"
                 "每一步的说明和链式法则表就是单步器 step_through 打印的内容（保留英文）。",
-        "active": "本步把上游梯度传回去的节点及其运算（局部导数 × 上游梯度）",
+        "active": "本步反向传递上游梯度的节点及其运算（局部导数 × 上游梯度）",
         "changed": "本步改变了梯度的节点",
-        "edges": "梯度经过的边",
+        "edges": "梯度经过的边", "sep": "；", "end": "。",
         "table": "链式法则表",
     },
 }
@@ -268,8 +268,9 @@ def _page(root: Value, title: str | None, direction: str, formulas: bool, collap
 <div id="stage">{svg}</div>
 </div>
 <p class="help">{w['help']}</p>
-<p class="legend"><span class="swatch active"></span> {w['active']};
-<span class="swatch changed"></span> {w['changed']}; <span class="swatch edge"></span> {w['edges']}.</p>
+<p class="legend"><span class="swatch active"></span> {w['active']}{w['sep']}
+<span class="swatch changed"></span> {w['changed']}{w['sep']}<span class="swatch edge"></span> \
+{w['edges']}{w['end']}</p>
 <h2>{w['table']}</h2>
 <pre id="table">{chr(10).join(rows)}</pre>
 <script type="application/json" id="data">{_json_for_html(data)}</script>

@@ -316,6 +316,10 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--player", metavar="HTML", default=None,
                         help="also write the backward player (one self-contained HTML file) here")
     parser.add_argument("--table", action="store_true", help="also print the chain-rule table")
+    from .player import LANGUAGES
+
+    parser.add_argument("--language", choices=LANGUAGES, default="en",
+                        help="the --player page's interface language (default: %(default)s)")
     return parser.parse_args(argv)
 
 
@@ -375,7 +379,7 @@ def _run(args: argparse.Namespace) -> int:
     graph.save(output)
     print(f"wrote {output}: {what}, {len(stepper.order)} values, {stepper.total} backward steps")
     if args.player:
-        player(root, args.player, direction=args.direction)
+        player(root, args.player, direction=args.direction, language=args.language)
         print(f"wrote {args.player}: the backward player, open it in a browser")
     if args.table:
         print(stepper.table())

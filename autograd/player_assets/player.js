@@ -122,7 +122,7 @@
   function shift(lo, hi, vlo, vhi, centre) {
     // the least scroll along one axis that brings [lo, hi] inside [vlo, vhi] with a margin;
     // if it cannot fit, centre `centre` (the step's own node)
-    if (hi - lo > vhi - vlo - 2 * MARGIN) return centre - (vlo + vhi) / 2;
+    if (hi - lo > vhi - vlo - 2 * MARGIN + 2) return centre - (vlo + vhi) / 2;
     if (lo < vlo + MARGIN) return lo - (vlo + MARGIN);
     if (hi > vhi - MARGIN) return hi - (vhi - MARGIN);
     return 0;
@@ -135,8 +135,8 @@
       // the zoom at which the node, its op (with the products) and the nodes it changes fit the
       // view together: the reader's zoom, or less if they do not fit at it
       const b = screenBox(ids), v = inner();
-      const need = Math.min((v.width - 2 * MARGIN) / ((b.right - b.left) / zoom),
-                            (v.height - 2 * MARGIN) / ((b.bottom - b.top) / zoom));
+      const need = Math.min((v.width - 2 * MARGIN - 4) / ((b.right - b.left) / zoom),
+                            (v.height - 2 * MARGIN - 4) / ((b.bottom - b.top) / zoom));
       const z = clampZoom(Math.min(preferred, need));
       if (Math.abs(z - zoom) < 1e-6) break;
       setZoom(z, (b.left + b.right) / 2, (b.top + b.bottom) / 2);
