@@ -609,3 +609,27 @@ def test_the_chinese_player_speaks_chinese_and_keeps_the_steppers_lines(browser,
     assert browser.find_element(By.ID, "play").text == "暂停"
     browser.find_element(By.ID, "play").click()
     assert browser.find_element(By.ID, "play").text == "播放"
+
+
+def test_a_step_too_long_for_the_box_scrolls_inside_it_and_says_so(sized_browser, tmp_path):
+    from autograd.fused import dot
+
+    xs = [Value(0.1 * i, f"x{i}") for i in range(30)]
+    z = dot([Value(0.5, f"w{i}") for i in range(30)], xs, Value(0.1, "b"))
+    z.label = "z"
+    path = player(z * 2, tmp_path / "long.html")
+    open_page(sized_browser, path)
+    go_to(sized_browser, 2)  # z = w0*x0 + ...: 61 edges, more lines than the box holds
+    box = sized_browser.execute_script(LINE_BOX)
+    assert box["more"] and box["scrollHeight"] > box["clientHeight"], "the box scrolls and says so"
+    view = sized_browser.execute_script("return document.getElementById('view').clientHeight")
+    assert view >= box["height"] / 3, "the graph keeps a third of the window below the box"
+    last = sized_browser.execute_script(
+        "const line = document.getElementById('line'); line.scrollTop = line.scrollHeight;"
+        "const edges = line.querySelectorAll('.edge'), r = line.getBoundingClientRect();"
+        "const e = edges.length ? edges[edges.length - 1].getBoundingClientRect() : r;"
+        "return {text: line.textContent, inside: e.top >= r.top && e.bottom <= r.bottom + 1}")
+    # the last edge, dL/dx29 += w29 × dL/dz = 0.5 × 2, is inside the box once it is scrolled to
+    assert last["inside"] and last["text"].endswith("dL/dx29 += w29 × dL/dz = 0.5 × 2 = 1")
+    go_to(sized_browser, 1)
+    assert not sized_browser.execute_script(LINE_BOX)["more"]

@@ -81,12 +81,16 @@
     line.parentNode.appendChild(probe);
     probe.id = "line-probe";
     let tallest = 0;
+    const measured = new Set();  // steps whose lines have the same lengths take the same room
     data.steps.forEach((step) => {
+      const shape = [step.head.length].concat(step.lines.map((l) => l.length)).join(",");
+      if (measured.has(shape)) return;
+      measured.add(shape);
       writeLine(probe, step);
       tallest = Math.max(tallest, probe.getBoundingClientRect().height);
     });
     probe.remove();
-    const cap = Math.max(80, Math.round(window.innerHeight * (embedded ? 0.6 : 0.42)));
+    const cap = Math.max(80, Math.round(window.innerHeight * (embedded ? 0.6 : 0.38)));
     lineHeight = Math.ceil(Math.min(tallest, cap));
     line.style.height = lineHeight + "px";
   }
