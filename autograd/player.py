@@ -3,15 +3,21 @@
 The graph is laid out once: one SVG in which every box has room for the longest text it
 will show, so no box moves between steps. Each step's data (the grad shown in each box,
 which node and edges are active, the chain-rule line) is embedded as JSON; the page's
-script updates the text and the highlighting per step and pans so the active node is in
-view. Prev/Next/Play, a slider and the arrow keys move between steps; the zoom buttons,
-``+``/``-``/``0``/``f``, Ctrl+wheel or a pinch zoom, dragging pans. No server, network
-or CDN: the file opens anywhere, from ``file://`` too. The pass is a fresh one on a
-private copy of the grads: the Values are not changed.
+script updates the text and the highlighting per step. At every window size the step's
+text is shown whole (its box is as tall as the tallest step's; a step too long for a
+share of the window scrolls inside the box, which says so), and the step's node, its op
+with the products and the nodes it changes are brought into view together, zoomed out
+as far as that needs. Prev/Next/Play, a slider and the arrow keys move between steps;
+the zoom buttons, ``+``/``-``/``0``/``f`` (fit: the whole graph), Ctrl+wheel or a pinch
+zoom, dragging pans. No server, network or CDN: the file opens anywhere, from
+``file://`` too. The pass is a fresh one on a private copy of the grads: the Values are
+not changed. The page's style sheet and script are package data (``player_assets/``).
 
 ``player(root, path)`` writes the page and returns the path; ``player(root)`` returns a
 ``Player``, which a notebook (Jupyter, VS Code, Colab) shows inline below the cell, in
-its own sandboxed frame, so several players on one page never share keys or ids.
+its own sandboxed frame, so several players on one page never share keys or ids; the
+frame grows to its page, table included. ``language="zh_CN"`` gives the interface in
+Chinese; the step lines and the table stay the stepper's English.
 
 Labels are shown as text, never interpreted: the embedded JSON has ``<``, ``>`` and ``&``
 escaped as ``\\u003c``, ``\\u003e``, ``\\u0026``; all text is set with ``textContent``; the

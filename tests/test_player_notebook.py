@@ -132,3 +132,42 @@ def test_the_notebook_player_shows_its_whole_table_without_scrolling_inside(page
     assert inside["tableBottom"] <= inside["inner"] + 1, "the table's last row is inside the frame"
     assert shown <= inside["page"] + 40, "and not much taller"
     assert estimate >= shown, "without a script the estimate errs on the tall side"
+
+
+def test_a_drawn_step_is_a_cropped_copy_and_the_whole_graph_one_click_away():
+    import re
+
+    from autograd import Value, draw
+    from autograd.examples import three_two_one
+
+    net = three_two_one()
+    shown = draw(net.C, step=3)._repr_html_()
+    svgs = re.findall(r"<svg\b[^>]*>", shown)
+    assert len(svgs) == 2 and shown.count("<details") == 1 and "<script" not in shown
+    part, whole = (tuple(float(v) for v in re.search(r'viewBox="([^"]*)"', s).group(1).split()) for s in svgs)
+    assert part[2] < whole[2] / 4, "the part is much narrower than the whole graph"
+    ids = re.findall(r'\bid="([^"]*)"', shown)
+    assert len(ids) == len(set(ids)), "the two copies keep their ids apart"
+    assert shown.index("<details") > shown.index(svgs[0]) and shown.index(svgs[1]) > shown.index("<details")
+    # nothing highlighted, or a highlight that is most of the graph: the whole picture as before
+    assert "<details" not in draw(net.C)._repr_html_()
+    x = Value(2.0, "x")
+    assert "<details" not in draw(x * 3, step=1)._repr_html_()
+
+
+def test_the_style_and_the_script_are_package_data():
+    import fnmatch
+    import re
+    from importlib import resources
+
+    from autograd import Value, player
+
+    page = player(Value(2.0, "x") * 3).html
+    folder = resources.files("autograd") / "player_assets"
+    names = sorted(f.name for f in folder.iterdir() if f.name.endswith((".css", ".js")))
+    assert names == ["player.css", "player.js"]
+    for name in names:
+        assert (folder / name).read_text(encoding="utf-8") in page
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    globs = re.findall(r'"([^"]+)"', re.search(r"^autograd = \[(.*)\]$", pyproject, re.MULTILINE).group(1))
+    assert all(any(fnmatch.fnmatch(f"player_assets/{n}", g) for g in globs) for n in names), globs
