@@ -571,17 +571,24 @@ def test_fit_shows_the_whole_graph(sized_browser, example_pages):
             "return document.body.dataset.zoom")))
 
 
-def test_screenshots_at_both_sizes(sized_browser, example_pages, tmp_path):
-    """Screenshots of steps 3 and 6 of the fused 3-2-1 (for a person to look at: CHAINRULE_SHOTS=folder)."""
+def test_the_screenshot_shows_the_steps_colours_inside_the_view(sized_browser, example_pages, tmp_path):
+    """What a person sees: the step's yellow (its node and op) and green (the nodes it changes) are
+    painted inside the graph's view. ``CHAINRULE_SHOTS=folder`` keeps the screenshots to look at."""
     import os
 
+    image = pytest.importorskip("PIL.Image", reason="Pillow is not installed (it comes with matplotlib)")
     folder = Path(os.environ.get("CHAINRULE_SHOTS", tmp_path))
     path, _ = example_pages["321 fused"]
     open_page(sized_browser, path)
     for k in (3, 6):
         go_to(sized_browser, k)
         shot = folder / f"player_{sized_browser.size_name}_fused_step{k}.png"
-        assert sized_browser.save_screenshot(str(shot)) and shot.stat().st_size > 1000
+        assert sized_browser.save_screenshot(str(shot))
+        view = sized_browser.execute_script(STEP_NODES)["view"]
+        box = tuple(round(view[side]) for side in ("left", "top", "right", "bottom"))
+        colours = {colour for _, colour in image.open(shot).convert("RGB").crop(box).getcolors(1 << 20)}
+        assert (0xFF, 0xD8, 0x66) in colours, f"step {k}: no yellow (the step's node and op) in the view"
+        assert (0xBF, 0xE6, 0xBF) in colours, f"step {k}: no green (the nodes it changes) in the view"
 
 
 # --- issue 19: the player speaks Chinese -----------------------------------------------------------
