@@ -3,15 +3,21 @@
 The graph is laid out once: one SVG in which every box has room for the longest text it
 will show, so no box moves between steps. Each step's data (the grad shown in each box,
 which node and edges are active, the chain-rule line) is embedded as JSON; the page's
-script updates the text and the highlighting per step and pans so the active node is in
-view. Prev/Next/Play, a slider and the arrow keys move between steps; the zoom buttons,
-``+``/``-``/``0``/``f``, Ctrl+wheel or a pinch zoom, dragging pans. No server, network
-or CDN: the file opens anywhere, from ``file://`` too. The pass is a fresh one on a
-private copy of the grads: the Values are not changed.
+script updates the text and the highlighting per step. At every window size the step's
+text is shown whole (its box is as tall as the tallest step's; a step too long for a
+share of the window scrolls inside the box, which says so), and the step's node, its op
+with the products and the nodes it changes are brought into view together, zoomed out
+as far as that needs. Prev/Next/Play, a slider and the arrow keys move between steps;
+the zoom buttons, ``+``/``-``/``0``/``f`` (fit: the whole graph), Ctrl+wheel or a pinch
+zoom, dragging pans. No server, network or CDN: the file opens anywhere, from
+``file://`` too. The pass is a fresh one on a private copy of the grads: the Values are
+not changed. The page's style sheet and script are package data (``player_assets/``).
 
 ``player(root, path)`` writes the page and returns the path; ``player(root)`` returns a
 ``Player``, which a notebook (Jupyter, VS Code, Colab) shows inline below the cell, in
-its own sandboxed frame, so several players on one page never share keys or ids.
+its own sandboxed frame, so several players on one page never share keys or ids; the
+frame grows to its page, table included. ``language="zh_CN"`` gives the interface in
+Chinese; the step lines and the table stay the stepper's English.
 
 Labels are shown as text, never interpreted: the embedded JSON has ``<``, ``>`` and ``&``
 escaped as ``\\u003c``, ``\\u003e``, ``\\u0026``; all text is set with ``textContent``; the
@@ -30,8 +36,10 @@ from __future__ import annotations
 import html
 import json
 import re
+import secrets
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, replace
+from importlib import resources
 from pathlib import Path
 from typing import overload
 
@@ -51,239 +59,54 @@ _STATEMENT = re.compile(r"\t(\w+)(?: -> (\w+)[:\w]*)? ")
 """A DOT body statement: a node's id, or an edge's tail and head (an edge may end at a port)."""
 _PT_TO_PX = 4 / 3
 """Graphviz sizes its SVG in points; a CSS pixel is 3/4 of a point."""
-_LINE_ROWS_MAX = 4
-"""The step line's box is as tall as the longest step line, up to this many lines (then it scrolls)."""
-NOTEBOOK_HEIGHT = 660
-"""Height in pixels of the frame that shows a player inline in a notebook."""
 
-_STYLE = """
-html { scroll-padding-top: 12em; }
-body { font-family: Courier, "Courier New", monospace; margin: 0 1em 1em 1em; color: #222;
-       background: white; }
-#bar { position: sticky; top: 0; z-index: 10; background: white; padding: .5em 0 .4em 0;
-       border-bottom: 1px solid #ddd; }
-h1 { font-size: 1.05em; margin: 0 0 .4em 0; white-space: nowrap; overflow: hidden;
-     text-overflow: ellipsis; }
-#controls { display: flex; gap: .4em; align-items: center; flex-wrap: wrap; margin-bottom: .4em; }
-#controls button { font-family: inherit; font-size: 1em; padding: .15em .7em; cursor: pointer; }
-#slider { flex: 1 1 12em; min-width: 8em; }
-#counter { min-width: 9em; }
-.zoom { display: inline-flex; gap: .25em; align-items: center; }
-#zoom-level { min-width: 3.5em; text-align: right; }
-#line { background: #fff8dc; border: 1px solid #e0c060; padding: .3em .5em; margin: 0;
-        white-space: pre-wrap; overflow: auto; line-height: 1.35; font-size: 14px; }
-#view { overflow: auto; border: 1px solid #ddd; margin-top: .5em; cursor: grab; position: relative;
-        background: white; height: 60vh; outline: none; }
-#view:focus-visible { border-color: #6a9fd8; }
-#view.dragging { cursor: grabbing; user-select: none; }
-#stage { display: flex; min-width: 100%; min-height: 100%; width: max-content; box-sizing: border-box;
-         padding: 12px; }
-#stage svg { margin: auto; display: block; flex: none; }
-.help { font-size: .8em; color: #555; margin: .3em 0 1em 0; }
-h2 { font-size: 1em; margin: .5em 0; }
-#table { font-size: .85em; white-space: pre; overflow: auto; max-height: 45vh; position: relative;
-         border: 1px solid #eee; padding: .3em; margin: 0; }
-#table .row { cursor: pointer; }
-#table .row:hover { background: #f3f3f3; }
-#table .row.current { background: #ffd866; }
-svg g.node.value polygon { fill: white; stroke-width: 1; }
-svg g.node.group path, svg g.node.group polygon { fill: #dde8f6; }
-svg g.node.op ellipse, svg g.node.op path { fill: #eeeeee; stroke-width: 1; }
-svg g.node.changed polygon, svg g.node.changed path { fill: #bfe6bf; stroke-width: 2; }
-svg g.node.active polygon, svg g.node.active path, svg g.node.active ellipse { fill: #ffd866;
-  stroke-width: 2; }
-svg g.edge path { stroke: black; stroke-width: 1; }
-svg g.edge polygon { fill: black; stroke: black; }
-svg g.edge text { fill: black; }
-svg g.edge.active path { stroke: #c0392b; stroke-width: 2; }
-svg g.edge.active polygon { fill: #c0392b; stroke: #c0392b; }
-svg g.edge.active text { fill: #c0392b; font-weight: bold; }
-svg g.node.op text.extra { visibility: hidden; }
-svg g.node.op.active text.extra { visibility: visible; fill: #c0392b; font-weight: bold; }
-"""
+_ASSETS = "player_assets"
+"""The folder, inside the package, of the page's style sheet and script (inlined into every page)."""
 
-_SCRIPT = r"""
-(function () {
-  "use strict";
-  const data = JSON.parse(document.getElementById("data").textContent);
-  const $ = (id) => document.getElementById(id);
-  const bar = $("bar"), view = $("view"), stage = $("stage"), line = $("line");
-  const slider = $("slider"), counter = $("counter"), play = $("play"), zoomLevel = $("zoom-level");
-  const table = $("table");
-  const svg = stage.querySelector("svg");
-  const natW = Number(svg.dataset.width), natH = Number(svg.dataset.height);
-  const last = data.steps.length - 1;
-  const rows = Array.from(table.querySelectorAll(".row"));
-  const gradText = new Map();
-  Array.from(svg.querySelectorAll("text.grad")).forEach((t) => {
-    gradText.set(t.closest("g.node").id, t);
-  });
-  const READABLE = 0.85;  // the default zoom is never below this: 10 pt labels at 11 px
-  let current = 0, timer = null, zoom = 1, lit = [];
-
-  function setZoom(z, cx, cy) {
-    z = Math.max(0.1, Math.min(5, z));
-    const v = view.getBoundingClientRect();
-    if (cx === undefined) { cx = v.left + view.clientWidth / 2; cy = v.top + view.clientHeight / 2; }
-    const before = svg.getBoundingClientRect();
-    const ux = (cx - before.left) / zoom, uy = (cy - before.top) / zoom;
-    zoom = z;
-    svg.style.width = (natW * z) + "px";
-    svg.style.height = (natH * z) + "px";
-    const after = svg.getBoundingClientRect();
-    view.scrollLeft += after.left + ux * z - cx;
-    view.scrollTop += after.top + uy * z - cy;
-    zoomLevel.textContent = Math.round(z * 100) + "%";
-    document.body.dataset.zoom = String(z);
-  }
-  function fitZoom() {
-    return Math.min((view.clientWidth - 24) / natW, (view.clientHeight - 24) / natH);
-  }
-  function union(rects) {
-    const r = { left: Infinity, top: Infinity, right: -Infinity, bottom: -Infinity };
-    rects.forEach((q) => {
-      r.left = Math.min(r.left, q.left); r.top = Math.min(r.top, q.top);
-      r.right = Math.max(r.right, q.right); r.bottom = Math.max(r.bottom, q.bottom);
-    });
-    return r;
-  }
-  function shift(big, keep, lo, size) {
-    // how far to scroll along one axis: nothing if `big` is in view; the least that brings it into
-    // view if it fits; else centre it, but never so far that `keep` leaves the view
-    const m = 24;
-    if (big[1] - big[0] <= size - 2 * m) {
-      if (big[0] < lo + m) return big[0] - (lo + m);
-      if (big[1] > lo + size - m) return big[1] - (lo + size - m);
-      return 0;
-    }
-    if (keep[1] - keep[0] > size - 2 * m) return (keep[0] + keep[1]) / 2 - (lo + size / 2);
-    const centre = (big[0] + big[1]) / 2 - (lo + size / 2);
-    return Math.max(keep[1] - (lo + size - m), Math.min(keep[0] - (lo + m), centre));
-  }
-  function reveal() {
-    const step = data.steps[current];
-    const els = (ids) => ids.map((id) => $(id)).filter(Boolean);
-    const main = els(step.node ? [step.node] : step.changed);
-    if (!main.length) return;
-    // the whole step (node, op, edges, the parents it changes) if it fits; else as much of it as
-    // fits around the node, its op and edges; else around the node
-    const box = (group) => union(group.map((e) => e.getBoundingClientRect()));
-    const all = box(main.concat(els(step.active), els(step.edges), els(step.changed)));
-    const core = box(main.concat(els(step.active), els(step.edges)));
-    const node = box(main);
-    const v = view.getBoundingClientRect();
-    const left = v.left + view.clientLeft, top = v.top + view.clientTop;
-    const w = view.clientWidth, h = view.clientHeight;
-    const keepX = core.right - core.left <= w - 48 ? core : node;
-    const keepY = core.bottom - core.top <= h - 48 ? core : node;
-    view.scrollLeft += shift([all.left, all.right], [keepX.left, keepX.right], left, w);
-    view.scrollTop += shift([all.top, all.bottom], [keepY.top, keepY.bottom], top, h);
-    // the page itself: the active box below the sticky bar and above the window's bottom
-    const now = box(main);
-    const below = bar.getBoundingClientRect().bottom + 8;
-    if (now.top < below) window.scrollBy(0, now.top - below);
-    else if (now.bottom > window.innerHeight - 8) window.scrollBy(0, now.bottom - window.innerHeight + 8);
-  }
-  function show(k) {
-    current = Math.max(0, Math.min(last, k));
-    const grads = Object.assign({}, data.start);
-    for (let j = 0; j <= current; j++) data.steps[j].grads.forEach((g) => { grads[g[0]] = g[2]; });
-    const step = data.steps[current];
-    const moving = new Map(step.grads.map((g) => [g[0], g[1] + " \u2192 " + g[2]]));
-    gradText.forEach((text, id) => { text.textContent = "grad " + (moving.get(id) || grads[id]); });
-    lit.forEach((e) => e.classList.remove("active", "changed"));
-    lit = [];
-    const mark = (ids, cls) => ids.forEach((id) => {
-      const e = $(id);
-      if (e) { e.classList.add(cls); lit.push(e); }
-    });
-    mark(step.changed, "changed");
-    mark(step.active, "active");
-    mark(step.edges, "active");
-    line.textContent = step.line;
-    counter.textContent = "step " + current + " / " + last;
-    slider.value = String(current);
-    document.body.dataset.step = String(current);
-    let row = null;
-    rows.forEach((r) => {
-      const on = Number(r.dataset.step) === current;
-      r.classList.toggle("current", on);
-      if (on && row === null) row = r;
-    });
-    if (row !== null) {
-      const top = row.offsetTop, bottom = top + row.offsetHeight;
-      if (top < table.scrollTop || bottom > table.scrollTop + table.clientHeight) {
-        table.scrollTop = top - table.clientHeight / 3;
-      }
-    }
-    reveal();
-  }
-  function stop() {
-    if (timer !== null) { clearInterval(timer); timer = null; play.textContent = "Play"; }
-  }
-  function layout() {
-    const h = window.innerHeight - bar.offsetHeight - 64;
-    view.style.height = Math.max(220, h) + "px";
-  }
-  function step(k) { stop(); show(k); }
-  $("prev").addEventListener("click", () => step(current - 1));
-  $("next").addEventListener("click", () => step(current + 1));
-  play.addEventListener("click", () => {
-    if (timer !== null) { stop(); return; }
-    if (current === last) show(0);
-    play.textContent = "Pause";
-    timer = setInterval(() => { if (current >= last) stop(); else show(current + 1); }, 1200);
-  });
-  slider.addEventListener("input", () => step(Number(slider.value)));
-  table.addEventListener("click", (e) => {
-    const row = e.target.closest(".row");
-    if (row !== null) step(Number(row.dataset.step));
-  });
-  $("zoom-in").addEventListener("click", () => setZoom(zoom * 1.25));
-  $("zoom-out").addEventListener("click", () => setZoom(zoom / 1.25));
-  $("fit").addEventListener("click", () => setZoom(fitZoom()));
-  $("actual").addEventListener("click", () => { setZoom(1); reveal(); });
-  document.addEventListener("keydown", (e) => {
-    if (e.ctrlKey || e.metaKey || e.altKey) return;
-    const onSlider = e.target === slider;
-    const keys = {
-      ArrowRight: () => step(current + 1), ArrowLeft: () => step(current - 1),
-      Home: () => step(0), End: () => step(last),
-      "+": () => setZoom(zoom * 1.25), "=": () => setZoom(zoom * 1.25),
-      "-": () => setZoom(zoom / 1.25), "_": () => setZoom(zoom / 1.25),
-      "0": () => { setZoom(1); reveal(); }, f: () => setZoom(fitZoom()),
-    };
-    if (onSlider && e.key.startsWith("Arrow")) return;  // the slider moves itself
-    if (Object.prototype.hasOwnProperty.call(keys, e.key)) { e.preventDefault(); keys[e.key](); }
-  });
-  view.addEventListener("wheel", (e) => {
-    if (!(e.ctrlKey || e.metaKey)) return;  // a plain wheel scrolls; Ctrl+wheel and pinch zoom
-    e.preventDefault();
-    setZoom(zoom * Math.exp(-e.deltaY * 0.002), e.clientX, e.clientY);
-  }, { passive: false });
-  let drag = null;
-  view.addEventListener("pointerdown", (e) => {
-    if (e.button !== 0 || e.pointerType === "touch") return;
-    drag = { x: e.clientX, y: e.clientY, left: view.scrollLeft, top: view.scrollTop };
-    view.setPointerCapture(e.pointerId);
-    view.classList.add("dragging");
-  });
-  view.addEventListener("pointermove", (e) => {
-    if (drag === null) return;
-    view.scrollLeft = drag.left - (e.clientX - drag.x);
-    view.scrollTop = drag.top - (e.clientY - drag.y);
-  });
-  const endDrag = () => { drag = null; view.classList.remove("dragging"); };
-  view.addEventListener("pointerup", endDrag);
-  view.addEventListener("pointercancel", endDrag);
-  window.addEventListener("resize", () => { layout(); reveal(); });
-  layout();
-  const fit = fitZoom();
-  setZoom(Math.max(READABLE, Math.min(fit, 1)));
-  show(0);
-  document.body.dataset.ready = "1";
-})();
-"""
+WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "lang": "en", "title": "Backward pass of {name}, step by step",
+        "prev": "Prev", "prev_tip": "previous step (left arrow)",
+        "next": "Next", "next_tip": "next step (right arrow)",
+        "play": "Play", "pause": "Pause", "play_tip": "play the steps one after another",
+        "slider": "step", "counter": "step {k} / {n}",
+        "zoom_out": "zoom out (-)", "zoom_in": "zoom in (+)",
+        "fit": "fit", "fit_tip": "the whole graph (f)", "actual_tip": "actual size (0)",
+        "view": "the computation graph: drag to pan",
+        "more": "more lines: scroll the box above",
+        "help": "Keys: left/right arrow step, Home/End first/last, + and - zoom, 0 actual size, "
+                "f fit. Drag to pan; Ctrl+wheel or pinch to zoom. Click a row of the table to go to "
+                "its step. The step's text and the table are what the stepper, step_through, prints.",
+        "active": "the node whose upstream gradient this step sends back, and its op (local "
+                  "derivative × upstream gradient)",
+        "changed": "the nodes whose gradient it changes",
+        "edges": "the edges it goes along", "sep": "; ", "end": ".",
+        "table": "The chain-rule table",
+    },
+    "zh_CN": {
+        "lang": "zh-CN", "title": "{name} 的反向传播：逐步演示",
+        "prev": "上一步", "prev_tip": "上一步（左方向键）",
+        "next": "下一步", "next_tip": "下一步（右方向键）",
+        "play": "播放", "pause": "暂停", "play_tip": "自动逐步播放",
+        "slider": "步骤", "counter": "第 {k} / {n} 步",
+        "zoom_out": "缩小（-）", "zoom_in": "放大（+）",
+        "fit": "全图", "fit_tip": "显示整个计算图（f）", "actual_tip": "实际大小（0）",
+        "view": "计算图：拖动可平移",
+        "more": "还有更多行：请滚动上面的文本框",
+        "help": "按键：← / → 上一步/下一步，Home / End 第一步/最后一步，+ 和 - 缩放，0 实际大小，"
+                "f 显示全图。拖动可平移；Ctrl+滚轮或双指捏合可缩放。点击链式法则表中的一行可跳到该步。"
+                "每步的说明和链式法则表都是单步器 step_through 的输出，保留英文。",
+        "active": "本步反向传递上游梯度的节点及其运算（局部导数 × 上游梯度）",
+        "changed": "本步改变了梯度的节点",
+        "edges": "梯度经过的边", "sep": "；", "end": "。",
+        "table": "链式法则表",
+    },
+}
+"""The player's interface in each language it speaks; the step lines and the table stay English."""
+LANGUAGES = tuple(WORDS)
+NOTEBOOK_HEIGHT = 440
+"""Height in pixels of the graph's view in a player shown inline in a notebook (the frame grows to
+show the controls above it and the whole table below it)."""
 
 
 @dataclass(frozen=True)
@@ -291,7 +114,8 @@ class Player:
     """A backward player as one HTML page: ``save(path)`` writes it, a notebook shows it inline.
 
     ``html`` is the whole page. In a notebook it is shown in a sandboxed ``<iframe srcdoc>``
-    of ``height`` pixels, so its keys and ids stay its own.
+    whose graph view is ``height`` pixels high; the frame grows to the page's content (the
+    controls, the graph and the whole table), so nothing scrolls inside a cut frame.
 
     >>> from autograd import Value
     >>> p = player(Value(2.0, "x") * 3)
@@ -306,6 +130,8 @@ class Player:
     root_name: str
     steps: int
     height: int = NOTEBOOK_HEIGHT
+    frame_height: int = NOTEBOOK_HEIGHT + 400
+    """The notebook frame's height before its page has measured itself (an estimate from its content)."""
 
     def save(self, path: str | Path) -> Path:
         """Write the page to ``path`` whole or not at all (the rules of ``autograd.atomic_file``).
@@ -318,10 +144,24 @@ class Player:
         return write_file(path, self.html, "player")
 
     def _repr_html_(self) -> str:
-        """The page inline in a notebook: a sandboxed frame that runs only its own script."""
-        return (f'<iframe class="chainrule-player" srcdoc="{html.escape(self.html, quote=True)}" '
-                f'sandbox="allow-scripts" title="{html.escape(self.title, quote=True)}" '
-                f'style="width: 100%; height: {int(self.height)}px; border: 1px solid #ddd;"></iframe>')
+        """The page inline in a notebook: a sandboxed frame that runs only its own script.
+
+        The frame starts at ``frame_height`` (the estimate stands where the notebook runs no
+        script); the page then posts its measured height, and a listener that accepts messages
+        from this one frame only sets it.
+        """
+        frame = f"chainrule-player-{secrets.token_hex(6)}"
+        listener = (
+            "(function () { var f = document.getElementById('" + frame + "'); if (!f) return;"
+            " window.addEventListener('message', function (e) {"
+            " if (e.source !== f.contentWindow || !e.data) return;"
+            " var h = Number(e.data.chainrulePlayerHeight);"
+            " if (isFinite(h) && h > 0) f.style.height = Math.min(20000, Math.ceil(h)) + 'px'; }); })();")
+        return (f'<iframe id="{frame}" class="chainrule-player" '
+                f'srcdoc="{html.escape(self.html, quote=True)}" sandbox="allow-scripts" '
+                f'title="{html.escape(self.title, quote=True)}" '
+                f'style="width: 100%; height: {int(self.frame_height)}px; border: 1px solid #ddd;">'
+                f'</iframe><script>{listener}</script>')
 
     def __repr__(self) -> str:
         plural = "" if self.steps == 1 else "s"
@@ -332,22 +172,26 @@ class Player:
 @overload
 def player(root: Value, path: None = None, *, title: str | None = None, direction: str = "LR",
            formulas: bool = False, collapse: Collapse | None = None, names: Names | None = None,
-           height: int = NOTEBOOK_HEIGHT) -> Player: ...
+           height: int = NOTEBOOK_HEIGHT, language: str = "en") -> Player: ...
 
 
 @overload
 def player(root: Value, path: str | Path, *, title: str | None = None, direction: str = "LR",
            formulas: bool = False, collapse: Collapse | None = None, names: Names | None = None,
-           height: int = NOTEBOOK_HEIGHT) -> Path: ...
+           height: int = NOTEBOOK_HEIGHT, language: str = "en") -> Path: ...
 
 
 def player(root: Value, path: str | Path | None = None, *, title: str | None = None,
            direction: str = "LR", formulas: bool = False, collapse: Collapse | None = None,
-           names: Names | None = None, height: int = NOTEBOOK_HEIGHT) -> Path | Player:
+           names: Names | None = None, height: int = NOTEBOOK_HEIGHT,
+           language: str = "en") -> Path | Player:
     """The backward player of ``root``: written to ``path`` (returns the path), or a ``Player``.
 
     ``direction``, ``formulas``, ``collapse`` and ``names`` are ``draw``'s; ``title`` heads
-    the page; ``height`` is the height in pixels of the player shown inline in a notebook.
+    the page; ``height`` is the height in pixels of the graph's view in a player shown inline
+    in a notebook (the frame grows to its content). ``language`` is the interface's language,
+    ``"en"`` or ``"zh_CN"`` (the buttons, the help, the counter, the headings, the default
+    title); the step lines and the table are the stepper's, in English, in every language.
 
     >>> import tempfile, pathlib
     >>> from autograd import Value
@@ -356,74 +200,102 @@ def player(root: Value, path: str | Path | None = None, *, title: str | None = N
     '.html'
     >>> player(y).steps
     1
+    >>> player(y, language="zh_CN").title
+    'L 的反向传播：逐步演示'
     """
     if not isinstance(root, Value):
         raise TypeError(f"player(root): root must be a Value, got {type(root).__name__}")
     if isinstance(height, bool) or not isinstance(height, int) or height < 200:
-        raise ValueError(f"player(height={height!r}): give the notebook frame's height in pixels, "
-                         f"an int of at least 200")
-    page = _page(root, title, direction, formulas, collapse, names, height)
+        raise ValueError(f"player(height={height!r}): give the height in pixels of the graph's view "
+                         f"in a notebook, an int of at least 200")
+    if language not in WORDS:
+        raise ValueError(f"player(language={language!r}): the player speaks "
+                         f"{', '.join(map(repr, LANGUAGES))}; give one of these")
+    page = _page(root, title, direction, formulas, collapse, names, height, WORDS[language])
     return page if path is None else page.save(path)
 
 
+def _asset(name: str) -> str:
+    """The text of one of the page's files (its style sheet, its script), from the package's data."""
+    return resources.files(__package__).joinpath(_ASSETS, name).read_text(encoding="utf-8")
+
+
 def _page(root: Value, title: str | None, direction: str, formulas: bool, collapse: Collapse | None,
-          names: Names | None, height: int) -> Player:
+          names: Names | None, height: int, words: dict[str, str]) -> Player:
     """Lay the graph out once, gather every step's data, and assemble the HTML page."""
     frames = draw_steps(root, direction=direction, formulas=formulas, collapse=collapse, names=names)
     stepper = Stepper(root, names, live=False).run()
     boxes = _BoxIds(stepper, frames[0], collapse)
     data = _step_data(stepper, boxes)
     svg = _layout_svg(frames, stepper, boxes, data)
+    data["words"] = {key: words[key] for key in ("play", "pause", "counter")}
+    data["viewHeight"] = height
     lines = [step["line"] for step in data["steps"]]
     name = stepper.names[root]
-    title = title or f"Backward pass of {name}, step by step"
+    title = title or words["title"].format(name=name)
     table_lines = stepper.table(leaves=False).render(width=None).splitlines()
     rows = [f'<span class="head">{html.escape(line)}</span>' for line in table_lines[:2]]
     step_of_row = [e_step.index for e_step in stepper.steps for _ in e_step.edges]
     rows += [f'<span class="row" data-step="{k}">{html.escape(line)}</span>'
              for k, line in zip(step_of_row, table_lines[2:])]
-    line_rows = min(_LINE_ROWS_MAX, max(line.count("\n") + 1 for line in lines))
     last = len(lines) - 1
+    w = {key: html.escape(text, quote=True) for key, text in words.items()}
+    counter = html.escape(words["counter"].format(k=0, n=last))
     document = f"""<!DOCTYPE html>
-<html lang="en">
+<html lang="{w['lang']}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{html.escape(title)}</title>
-<style>{_STYLE}</style>
+<style>{_asset("player.css")}</style>
 </head>
 <body>
 <div id="bar">
 <h1>{html.escape(title)}</h1>
 <div id="controls">
-<button id="prev" type="button" title="previous step (left arrow)">Prev</button>
-<button id="next" type="button" title="next step (right arrow)">Next</button>
-<button id="play" type="button" title="play the steps one after another">Play</button>
-<input id="slider" type="range" min="0" max="{last}" value="0" aria-label="step">
-<span id="counter">step 0 / {last}</span>
+<button id="prev" type="button" title="{w['prev_tip']}">{w['prev']}</button>
+<button id="next" type="button" title="{w['next_tip']}">{w['next']}</button>
+<button id="play" type="button" title="{w['play_tip']}">{w['play']}</button>
+<input id="slider" type="range" min="0" max="{last}" value="0" aria-label="{w['slider']}">
+<span id="counter">{counter}</span>
 <span class="zoom">
-<button id="zoom-out" type="button" title="zoom out (-)" aria-label="zoom out">&minus;</button>
-<button id="zoom-in" type="button" title="zoom in (+)" aria-label="zoom in">+</button>
-<button id="fit" type="button" title="the whole graph (f)">fit</button>
-<button id="actual" type="button" title="actual size (0)">100%</button>
+<button id="zoom-out" type="button" title="{w['zoom_out']}" aria-label="{w['zoom_out']}">&minus;</button>
+<button id="zoom-in" type="button" title="{w['zoom_in']}" aria-label="{w['zoom_in']}">+</button>
+<button id="fit" type="button" title="{w['fit_tip']}">{w['fit']}</button>
+<button id="actual" type="button" title="{w['actual_tip']}">100%</button>
 <span id="zoom-level">100%</span>
 </span>
 </div>
-<pre id="line" style="height: {line_rows * 1.35:.2f}em">{html.escape(lines[0])}</pre>
+<pre id="line" class="stepline" aria-live="polite">{html.escape(lines[0])}</pre>
+<p id="more" hidden>{w['more']} &#x25BC;</p>
 </div>
-<div id="view" tabindex="0" aria-label="the computation graph: drag to pan">
+<div id="view" tabindex="0" aria-label="{w['view']}">
 <div id="stage">{svg}</div>
 </div>
-<p class="help">Keys: left/right arrow step, Home/End first/last, + and - zoom, 0 actual size,
-f fit. Drag to pan; Ctrl+wheel or pinch to zoom. Click a row of the table to go to its step.</p>
-<h2>The chain-rule table</h2>
+<p class="help">{w['help']}</p>
+<p class="legend"><span class="swatch active"></span> {w['active']}{w['sep']}
+<span class="swatch changed"></span> {w['changed']}{w['sep']}<span class="swatch edge"></span> \
+{w['edges']}{w['end']}</p>
+<h2>{w['table']}</h2>
 <pre id="table">{chr(10).join(rows)}</pre>
 <script type="application/json" id="data">{_json_for_html(data)}</script>
-<script>{_SCRIPT}</script>
+<script>{_asset("player.js")}</script>
 </body>
 </html>
 """
-    return Player(_no_surrogates(document), _no_surrogates(title), name, stepper.total, height)
+    frame_height = _frame_height(height, max(line.count("\n") + 1 for line in lines), len(table_lines))
+    return Player(_no_surrogates(document), _no_surrogates(title), name, stepper.total, height, frame_height)
+
+
+def _frame_height(view: int, step_lines: int, table_lines: int) -> int:
+    """An estimate of the notebook frame's height: the bar, the graph's view, the help and the table.
+
+    It stands where a notebook runs no script (the page measures itself where one runs); it
+    errs on the tall side, for a column of about 800 px or more.
+    """
+    bar = 30 + 40 + min(step_lines, 12) * 19 + 20 + 24
+    below = 60 + 30 + 30 + table_lines * 18 + 30
+    return int(bar + view + below)
 
 
 class _BoxIds:
@@ -460,7 +332,8 @@ def _step_data(stepper: Stepper, boxes: _BoxIds) -> dict:
     root_name = stepper.names[root]
     seed = (f"step 0/{stepper.total}  seed: d{root_name}/d{root_name} = "
             f"{format_number(stepper.initial[root])} (the backward pass starts at {root_name})")
-    steps = [{"line": seed, "node": None, "active": [], "edges": [], "changed": [boxes.box[root]],
+    steps = [{"line": seed, "head": seed, "lines": [], "node": None, "active": [], "edges": [],
+              "changed": [boxes.box[root]],
               "grads": ([[boxes.box_showing[root], "0", format_number(stepper.initial[root])]]
                         if root in boxes.box_showing else [])}]
     for step in stepper.steps:
@@ -470,6 +343,9 @@ def _step_data(stepper: Stepper, boxes: _BoxIds) -> dict:
         op = boxes.op(step.node)
         steps.append({
             "line": step.text(width=None),  # the page is UTF-8: its symbols, whatever the console
+            # the same, for a box too narrow for it: the head above the edges, each wrapped alone
+            "head": f"step {step.index}/{step.total}  {step.equation}:",
+            "lines": [step.edge_line(edge) for edge in step.edges],
             "node": boxes.box[step.node],
             "active": [boxes.box[step.node], *([op] if op else [])],
             "edges": boxes.edges(step.node),

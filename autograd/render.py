@@ -277,6 +277,10 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--player", metavar="HTML", default=None,
                         help="also write the backward player (one self-contained HTML file) here")
     parser.add_argument("--table", action="store_true", help="also print the chain-rule table")
+    from .player import LANGUAGES
+
+    parser.add_argument("--language", choices=LANGUAGES, default="en",
+                        help="the --player page's interface language (default: %(default)s)")
     return parser.parse_args(argv)
 
 
@@ -348,7 +352,8 @@ def _run(args: argparse.Namespace) -> int:
     shown = "the SVG to standard output" if to_stdout else output
     print(f"wrote {shown}: {what}, {len(stepper.order)} values, {stepper.total} backward steps", file=info)
     if args.player:
-        write_file(args.player, player(root, direction=args.direction).html, "--player")
+        page = player(root, direction=args.direction, language=args.language)
+        write_file(args.player, page.html, "--player")
         print(f"wrote {args.player}: the backward player, open it in a browser", file=info)
     if args.table:
         print(stepper.table(), file=info)

@@ -33,5 +33,16 @@ def headless_chromium(width: int = 1280, height: int = 800) -> Any:
         driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
     except Exception as error:  # a browser that cannot start here is an environment problem
         pytest.skip(f"chromium could not start: {str(error).splitlines()[0]}")
-    driver.set_window_size(width, height)
+    set_viewport(driver, width, height)
     return driver
+
+
+def set_viewport(driver: Any, width: int, height: int) -> None:
+    """Make the page's viewport exactly ``width`` × ``height`` CSS pixels (``innerWidth``/``innerHeight``).
+
+    A window of that size has a smaller viewport (the browser's own frame takes some), so the
+    viewport is set through the DevTools protocol, as a phone's screen would be.
+    """
+    driver.set_window_size(width, height + 200)
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})

@@ -214,7 +214,13 @@ def test_without_a_path_a_notebook_object_with_a_sandboxed_frame(tmp_path):
     srcdoc = re.search(r'srcdoc="([^"]*)"', frame).group(1)
     assert html_module.unescape(srcdoc) == shown.html
     assert "<" not in srcdoc and '"' not in srcdoc
-    assert f"height: {shown.height}px" in frame
+    assert f"height: {shown.frame_height}px" in frame and shown.frame_height > shown.height + 21 * 18
+    # the one script outside the frame listens to this frame only, for a number
+    frame_id = re.search(r'<iframe id="([^"]+)"', frame).group(1)
+    listener = frame[frame.index("</iframe>"):]
+    assert listener.count("<script>") == 1 and f"getElementById('{frame_id}')" in listener
+    assert "e.source !== f.contentWindow" in listener and "innerHTML" not in listener
+    assert frame_id != re.search(r'<iframe id="([^"]+)"', player(net.C)._repr_html_()).group(1)
     written = shown.save(tmp_path / "nb.html")
     assert written.read_text(encoding="utf-8") == shown.html
     assert repr(shown) == ("<Player: backward pass of 'C', 21 steps; .save(path) writes it, "
@@ -304,3 +310,65 @@ def test_any_label_reaches_the_page_only_as_data(labels):
     svg = page_svg(page)
     assert not [e for e in svg.iter() if e.tag.endswith("}script")]
     assert not [k for e in svg.iter() for k in e.attrib if k.endswith("href")]
+
+
+# --- issue 19: the player speaks Chinese ----------------------------------------------------------
+
+def visible_texts(page: str) -> str:
+    """The page's interface text: everything outside the SVG, the JSON, the script and the style."""
+    for pattern in (r"<svg\b.*?</svg>", r"<script\b.*?</script>", r"<style>.*?</style>",
+                    r'<pre id="table">.*?</pre>', r'<pre id="line"[^>]*>.*?</pre>'):
+        page = re.sub(pattern, "", page, flags=re.DOTALL)
+    return html_module.unescape(page)
+
+
+def test_the_chinese_player_has_a_chinese_interface_and_the_steppers_english_lines(html_321):
+    _, _, english = html_321
+    chinese = player(three_two_one().C, language="zh_CN")
+    page = chinese.html
+    assert '<html lang="zh-CN">' in page and '<html lang="en">' in english
+    assert chinese.title == "C 的反向传播：逐步演示"
+    shown = visible_texts(page)
+    for words in ("上一步", "下一步", "播放", "全图", "第 0 / 21 步", "链式法则表", "按键：", "单步器",
+                  "上游梯度", "局部导数", "梯度", "反向传播"):
+        assert words in shown, words
+    data = page_data(page)
+    assert data["words"] == {"play": "播放", "pause": "暂停", "counter": "第 {k} / {n} 步"}
+    # learning rate is 学习率 in chainrule's Chinese, never 步长 (a step's size); nothing left in English
+    assert "步长" not in page
+    leftover = re.findall(r"[A-Za-z_]{3,}", re.sub(r"<[^>]*>", " ", shown))
+    assert set(leftover) <= {"Home", "End", "Ctrl", "step_through", "DOCTYPE", "html"}, leftover
+    # the stepper's lines and table are the same in both languages
+    assert page_data(english)["steps"] == data["steps"]
+    table = re.compile(r'<pre id="table">.*?</pre>', re.DOTALL)
+    assert table.search(page).group(0) == table.search(english).group(0)
+    assert "Backward pass of C, step by step" in english and "Prev" in visible_texts(english)
+
+
+def test_an_unknown_language_is_refused_with_the_ones_there_are():
+    y = Value(2.0, "x") * 3
+    for language in ("fr", "zh", "zh-CN", "", None):
+        with pytest.raises(ValueError, match=re.escape(f"player(language={language!r}): the player "
+                                                       f"speaks 'en', 'zh_CN'; give one of these")):
+            player(y, language=language)  # type: ignore[arg-type]
+
+
+def test_render_writes_a_chinese_player_and_refuses_an_unknown_language(tmp_path, capsys):
+    from autograd.render import main
+
+    assert main(["-o", str(tmp_path / "g.svg"), "--player", str(tmp_path / "p.html"),
+                 "--language", "zh_CN"]) == 0
+    page = (tmp_path / "p.html").read_text(encoding="utf-8")
+    assert '<html lang="zh-CN">' in page and "上一步" in page
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as stopped:
+        main(["--player", str(tmp_path / "q.html"), "--language", "fr"])
+    assert stopped.value.code == 2
+    assert "invalid choice: 'fr' (choose from 'en', 'zh_CN')" in capsys.readouterr().err
+
+
+def test_the_narrow_form_of_a_step_is_the_same_head_and_lines(html_321):
+    _, _, html = html_321
+    for step in page_data(html)["steps"][1:]:
+        head = step["head"] + " "
+        assert step["line"] == head + ("\n" + " " * len(head)).join(step["lines"])

@@ -435,3 +435,208 @@ def test_labels_that_break_todays_drawing_are_shown_as_text_in_the_player(browse
         assert label in texts or (shortened and label in titles), f"{label!r} is shown as text"
     click_every_box(browser)
     assert_not_pwned(browser)
+
+
+# --- issue 18: the active step readable where it is shown, at a laptop's and a phone's size ----------
+
+SIZES = {"1366x768": (1366, 768), "390x844": (390, 844)}
+EXAMPLES = {"321": False, "321 fused": True}
+
+
+@pytest.fixture(scope="module", params=list(SIZES))
+def sized_browser(request):
+    """A headless Chromium whose viewport is exactly the size named, or a skip."""
+    driver = headless_chromium(*SIZES[request.param])
+    driver.size_name = request.param
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture(scope="module")
+def example_pages(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("examples")
+    return {name: (player(three_two_one(fused=fused).C, folder / f"{name.replace(' ', '_')}.html"),
+                   step_through(three_two_one(fused=fused).C, live=False).run())
+            for name, fused in EXAMPLES.items()}
+
+
+LINE_BOX = """
+const line = document.getElementById("line"), r = line.getBoundingClientRect();
+return {text: line.textContent, scrollHeight: line.scrollHeight, clientHeight: line.clientHeight,
+        scrollWidth: line.scrollWidth, clientWidth: line.clientWidth,
+        left: r.left, top: r.top, right: r.right, bottom: r.bottom,
+        width: window.innerWidth, height: window.innerHeight,
+        more: !document.getElementById("more").hidden,
+        fontPx: parseFloat(getComputedStyle(line).fontSize)};
+"""
+
+
+@pytest.mark.parametrize("example", list(EXAMPLES))
+def test_every_line_of_every_steps_text_is_shown(sized_browser, example_pages, example):
+    path, stepper = example_pages[example]
+    open_page(sized_browser, path)
+    size = sized_browser.execute_script("return [innerWidth, innerHeight]")
+    assert size == list(SIZES[sized_browser.size_name])
+    for k in range(stepper.total + 1):
+        go_to(sized_browser, k)
+        box = sized_browser.execute_script(LINE_BOX)
+        where = f"{sized_browser.size_name}, {example}, step {k}"
+        expected = (f"step 0/{stepper.total}  seed: dC/dC = 1 (the backward pass starts at C)" if k == 0
+                    else stepper.steps[k - 1].text(width=None))
+        # the same words (the box may wrap them: a narrow box puts the head above the edges)
+        assert box["text"].split() == expected.split(), where
+        assert box["scrollHeight"] <= box["clientHeight"] + 1 and not box["more"], f"{where}: lines cut"
+        assert box["scrollWidth"] <= box["clientWidth"] + 1, f"{where}: a line runs out of the box"
+        assert 0 <= box["left"] and box["right"] <= box["width"], f"{where}: the box leaves the window"
+        assert 0 <= box["top"] and box["bottom"] <= box["height"] / 2, f"{where}: the box is too tall"
+        assert box["fontPx"] >= 13, where
+        if k and sized_browser.size_name == "1366x768":  # wide enough: the stepper's own lines
+            assert box["text"] == expected, where
+
+
+STEP_NODES = """
+const view = document.getElementById("view"), v = view.getBoundingClientRect();
+const inner = {left: v.left + view.clientLeft, top: v.top + view.clientTop,
+               right: v.left + view.clientLeft + view.clientWidth,
+               bottom: v.top + view.clientTop + view.clientHeight};
+const bar = document.getElementById("bar").getBoundingClientRect().bottom;
+const rect = (e) => { const r = e.getBoundingClientRect();
+                      return {left: r.left, top: r.top, right: r.right, bottom: r.bottom}; };
+const first = (g) => g.querySelector("text").textContent;
+return {view: inner, bar: bar, width: innerWidth, height: innerHeight,
+        upstream: Array.from(document.querySelectorAll("#stage g.node.value.active"))
+                    .map((g) => [first(g), rect(g)]),
+        changed: Array.from(document.querySelectorAll("#stage g.node.changed"))
+                   .map((g) => [first(g), rect(g)]),
+        products: Array.from(document.querySelectorAll("#stage g.node.op.active text"))
+                    .filter((t) => getComputedStyle(t).visibility === "visible")
+                    .map((t) => [t.textContent, rect(t)])};
+"""
+
+
+def assert_inside(found: dict, what: str, rect: dict) -> None:
+    """``rect`` inside the graph's view, and inside the window below the sticky bar."""
+    view, bar = found["view"], found["bar"]
+    out = f"{what}: not in the view"
+    assert view["left"] - 0.5 <= rect["left"] and rect["right"] <= view["right"] + 0.5, out
+    assert view["top"] - 0.5 <= rect["top"] and rect["bottom"] <= view["bottom"] + 0.5, out
+    out = f"{what}: not in the window"
+    assert bar - 0.5 <= rect["top"] and rect["bottom"] <= found["height"], out
+    assert 0 <= rect["left"] and rect["right"] <= found["width"], out
+
+
+@pytest.mark.parametrize("example", list(EXAMPLES))
+def test_the_upstream_node_the_product_and_the_changed_nodes_are_in_view_together(sized_browser,
+                                                                                   example_pages, example):
+    path, stepper = example_pages[example]
+    open_page(sized_browser, path)
+    for k in (3, 6, 12):
+        if k > stepper.total:  # the fused 3-2-1 has 8 steps: its last one instead
+            k = stepper.total
+        go_to(sized_browser, k)
+        step = stepper.steps[k - 1]
+        found = sized_browser.execute_script(STEP_NODES)
+        where = f"{sized_browser.size_name}, {example}, step {k}"
+        # what the stepper says the step is, found in the picture by the boxes' names and texts
+        assert [name for name, _ in found["upstream"]] == [step.name], where
+        assert sorted(name for name, _ in found["changed"]) == sorted({e.parent_name for e in step.edges})
+        products = [text for text, _ in found["products"]]
+        for edge in step.edges:
+            from autograd.notation import format_number
+
+            shown = f"× {format_number(step.upstream)} = {format_number(edge.contribution)}"
+            assert shown in products, f"{where}: {shown!r} not in the op"
+        for name, rect in found["upstream"] + found["changed"] + found["products"]:
+            assert_inside(found, f"{where}, {name!r}", rect)
+
+
+def test_fit_shows_the_whole_graph(sized_browser, example_pages):
+    By = by()
+    for name, (path, _) in example_pages.items():
+        open_page(sized_browser, path)
+        go_to(sized_browser, 6)
+        sized_browser.find_element(By.ID, "fit").click()
+        found = sized_browser.execute_script(
+            "const s = document.querySelector('#stage svg').getBoundingClientRect();"
+            "const view = document.getElementById('view'), v = view.getBoundingClientRect();"
+            "return {svg: {left: s.left, top: s.top, right: s.right, bottom: s.bottom},"
+            " view: {left: v.left + view.clientLeft, top: v.top + view.clientTop,"
+            "        right: v.left + view.clientLeft + view.clientWidth,"
+            "        bottom: v.top + view.clientTop + view.clientHeight},"
+            " bar: document.getElementById('bar').getBoundingClientRect().bottom,"
+            " width: innerWidth, height: innerHeight}")
+        assert_inside(found, f"{sized_browser.size_name}, {name}: the whole graph after fit", found["svg"])
+        go_to(sized_browser, 7)  # stepping after fit keeps the whole graph in view
+        assert zoom_of(sized_browser) == pytest.approx(float(sized_browser.execute_script(
+            "return document.body.dataset.zoom")))
+
+
+def test_the_screenshot_shows_the_steps_colours_inside_the_view(sized_browser, example_pages, tmp_path):
+    """What a person sees: the step's yellow (its node and op) and green (the nodes it changes) are
+    painted inside the graph's view. ``CHAINRULE_SHOTS=folder`` keeps the screenshots to look at."""
+    import os
+
+    image = pytest.importorskip("PIL.Image", reason="Pillow is not installed (it comes with matplotlib)")
+    folder = Path(os.environ.get("CHAINRULE_SHOTS", tmp_path))
+    path, _ = example_pages["321 fused"]
+    open_page(sized_browser, path)
+    for k in (3, 6):
+        go_to(sized_browser, k)
+        shot = folder / f"player_{sized_browser.size_name}_fused_step{k}.png"
+        assert sized_browser.save_screenshot(str(shot))
+        view = sized_browser.execute_script(STEP_NODES)["view"]
+        box = tuple(round(view[side]) for side in ("left", "top", "right", "bottom"))
+        colours = {colour for _, colour in image.open(shot).convert("RGB").crop(box).getcolors(1 << 20)}
+        assert (0xFF, 0xD8, 0x66) in colours, f"step {k}: no yellow (the step's node and op) in the view"
+        assert (0xBF, 0xE6, 0xBF) in colours, f"step {k}: no green (the nodes it changes) in the view"
+
+
+# --- issue 19: the player speaks Chinese -----------------------------------------------------------
+
+def test_the_chinese_player_speaks_chinese_and_keeps_the_steppers_lines(browser, tmp_path):
+    By = by()
+    stepper = step_through(three_two_one().C, live=False).run()
+    open_page(browser, player(three_two_one().C, tmp_path / "zh.html", language="zh_CN"))
+    assert browser.execute_script("return document.documentElement.lang") == "zh-CN"
+    assert browser.title == "C 的反向传播：逐步演示"
+    assert browser.find_element(By.TAG_NAME, "h1").text == "C 的反向传播：逐步演示"
+    text = {i: browser.find_element(By.ID, i).text for i in ("prev", "next", "play", "fit", "counter")}
+    assert text == {"prev": "上一步", "next": "下一步", "play": "播放", "fit": "全图",
+                    "counter": "第 0 / 21 步"}
+    assert browser.find_element(By.TAG_NAME, "h2").text == "链式法则表"
+    help_line = browser.find_element(By.CLASS_NAME, "help").text
+    assert help_line.startswith("按键：") and "单步器" in help_line
+    legend = browser.find_element(By.CLASS_NAME, "legend").text
+    assert "上游梯度" in legend and "局部导数" in legend
+    assert browser.find_element(By.ID, "zoom-in").get_attribute("title") == "放大（+）"
+    browser.find_element(By.ID, "next").click()
+    assert browser.find_element(By.ID, "counter").text == "第 1 / 21 步"
+    assert browser.find_element(By.ID, "line").text == repr(stepper.steps[0])  # the stepper's English
+    browser.find_element(By.ID, "play").click()
+    assert browser.find_element(By.ID, "play").text == "暂停"
+    browser.find_element(By.ID, "play").click()
+    assert browser.find_element(By.ID, "play").text == "播放"
+
+
+def test_a_step_too_long_for_the_box_scrolls_inside_it_and_says_so(sized_browser, tmp_path):
+    from autograd.fused import dot
+
+    xs = [Value(0.1 * i, f"x{i}") for i in range(30)]
+    z = dot([Value(0.5, f"w{i}") for i in range(30)], xs, Value(0.1, "b"))
+    z.label = "z"
+    path = player(z * 2, tmp_path / "long.html")
+    open_page(sized_browser, path)
+    go_to(sized_browser, 2)  # z = w0*x0 + ...: 61 edges, more lines than the box holds
+    box = sized_browser.execute_script(LINE_BOX)
+    assert box["more"] and box["scrollHeight"] > box["clientHeight"], "the box scrolls and says so"
+    view = sized_browser.execute_script("return document.getElementById('view').clientHeight")
+    assert view >= box["height"] / 3, "the graph keeps a third of the window below the box"
+    last = sized_browser.execute_script(
+        "const line = document.getElementById('line'); line.scrollTop = line.scrollHeight;"
+        "const edges = line.querySelectorAll('.edge'), r = line.getBoundingClientRect();"
+        "const e = edges.length ? edges[edges.length - 1].getBoundingClientRect() : r;"
+        "return {text: line.textContent, inside: e.top >= r.top && e.bottom <= r.bottom + 1}")
+    # the last edge, dL/dx29 += w29 × dL/dz = 0.5 × 2, is inside the box once it is scrolled to
+    assert last["inside"] and last["text"].endswith("dL/dx29 += w29 × dL/dz = 0.5 × 2 = 1")
+    go_to(sized_browser, 1)
+    assert not sized_browser.execute_script(LINE_BOX)["more"]
