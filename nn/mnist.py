@@ -21,9 +21,13 @@ from __future__ import annotations
 import gzip
 import os
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
-import numpy as np
+from autograd.installation import numpy_for
+
+if TYPE_CHECKING:
+    import numpy as np
+
 
 IDX_TYPES: dict[int, str] = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
 """IDX type codes and the NumPy dtype (big-endian) of each."""
@@ -48,6 +52,7 @@ def read_idx(source: str | os.PathLike[str] | BinaryIO) -> np.ndarray:
     >>> read_idx(io.BytesIO(bytes([0, 0, 8, 2, 0, 0, 0, 1, 0, 0, 0, 2, 5, 6]))).tolist()
     [[5, 6]]
     """
+    np = numpy_for("reading MNIST's IDX files (nn.read_idx, nn.load_mnist)")
     name = getattr(source, "name", None) or repr(source)
     if isinstance(source, (str, os.PathLike)):
         path = Path(source)
@@ -118,9 +123,11 @@ def book_inputs(images: np.ndarray) -> np.ndarray:
     """The book's inputs: each 28×28 image averaged over 2×2 blocks to 14×14, divided by 255, as
     rows of 196 floats.
 
+    >>> import numpy as np
     >>> book_inputs(np.full((1, 28, 28), 255, dtype=np.uint8)).shape
     (1, 196)
     """
+    np = numpy_for('nn.mnist.book_inputs')
     n, rows, cols = images.shape
     if rows % 2 or cols % 2:
         raise ValueError(f"book_inputs: images of {rows}×{cols} pixels cannot be split into 2×2 blocks")
@@ -132,10 +139,12 @@ def write_idx(array: np.ndarray, target: str | os.PathLike[str] | BinaryIO, comp
     """Write ``array`` as an IDX file (the inverse of ``read_idx``): for tests and small examples.
 
     >>> import io
+    >>> import numpy as np
     >>> buffer = io.BytesIO(); write_idx(np.array([[1, 2]], dtype=np.uint8), buffer)
     >>> buffer.getvalue()
     b'\\x00\\x00\\x08\\x02\\x00\\x00\\x00\\x01\\x00\\x00\\x00\\x02\\x01\\x02'
     """
+    np = numpy_for('nn.mnist.write_idx')
     codes = {np.dtype(v).newbyteorder("=").str: k for k, v in IDX_TYPES.items()}
     key = array.dtype.newbyteorder("=").str
     if key not in codes:
