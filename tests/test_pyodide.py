@@ -17,6 +17,7 @@ Skipped when Node or the npm packages (``npm ci`` in web/) are absent.
 from __future__ import annotations
 
 import importlib.metadata
+import importlib.util
 import json
 import shutil
 import subprocess
