@@ -10,6 +10,7 @@ build offers each notebook for download. Skipped without jupytext, nbclient or i
 from __future__ import annotations
 
 import doctest
+import importlib.util
 import json
 import os
 import sys
@@ -19,7 +20,8 @@ import pytest
 
 pytest.importorskip("jupytext")
 pytest.importorskip("nbclient")
-pytest.importorskip("ipykernel")
+if importlib.util.find_spec("ipykernel") is None:  # not imported here: the kernel is a subprocess
+    pytest.skip("ipykernel is not installed", allow_module_level=True)
 
 import nbformat
 from nbclient import NotebookClient
@@ -32,6 +34,17 @@ pytestmark = pytest.mark.native("a Jupyter kernel (a subprocess)")
 
 FLAGS = doctest.NORMALIZE_WHITESPACE | doctest.ELLIPSIS
 PAGES = [(language, page) for language in ("en", "zh_CN") for page in notebooks.notebook_pages(language)]
+
+
+@pytest.fixture(autouse=True)
+def _no_ipykernel_left_behind():
+    """Starting a kernel imports ipykernel's kernelspec here; fit's progress bar takes ipykernel in
+    sys.modules to mean "in a notebook", so the modules this test imported are forgotten after it."""
+    before = set(sys.modules)
+    yield
+    for name in set(sys.modules) - before:
+        if name == "ipykernel" or name.startswith("ipykernel."):
+            del sys.modules[name]
 
 
 def cell_output(cell: nbformat.NotebookNode) -> tuple[str, str | None]:
