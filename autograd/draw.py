@@ -148,7 +148,8 @@ class Graph:
         return str(self.digraph.graph_attr.get("rankdir", "TB"))
 
     def svg(self) -> str:
-        """The picture as SVG text (rendered by graphviz-pure, else a system ``dot``).
+        """The picture as SVG text (by the renderer given to ``set_renderer``, else graphviz-pure, else
+        a system ``dot``).
 
         Each node's ``<title>`` (its tooltip in a browser) is its full, escaped name.
 

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import importlib.util
 from pathlib import Path
+from types import ModuleType
 
-__all__ = ["FIX", "InstallationWarning", "foreign_files", "shadowing_nn"]
+__all__ = ["FIX", "InstallationWarning", "foreign_files", "numpy_for", "shadowing_nn"]
 
 HIPS_FILES = ("differential_operators.py", "tracer.py", "wrap_util.py", "numpy")
 """Files and folders of HIPS autograd that chainrule's autograd folder never has."""
@@ -96,3 +97,22 @@ def check(autograd_folder: Path) -> None:
     shadow = shadowing_nn(autograd_folder)
     if shadow is not None:
         warnings.warn(InstallationWarning(shadowing_message(shadow)), stacklevel=3)
+
+
+def numpy_for(what: str) -> ModuleType:
+    """numpy, imported when ``what`` first needs it; without numpy, an error naming ``what``.
+
+    chainrule's engine, views and networks run without numpy (in a browser, under Pyodide, there is
+    none); only the batch replay, the layer view and the MNIST and digits loaders use it, and they
+    import it through here so that its absence is explained where it matters.
+
+    >>> numpy_for("the layer view").__name__
+    'numpy'
+    """
+    try:
+        import numpy
+    except ImportError:
+        raise ModuleNotFoundError(f"{what} needs numpy, which is not installed here (chainrule's "
+                                  f"Values, nn's networks and training on lists do not): "
+                                  f"python -m pip install numpy", name="numpy") from None
+    return numpy

@@ -53,15 +53,16 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from . import codegen, grad_mode
 from .backward import topological_order
 from .errors import NonFiniteGradientError, op_error
 from .notation import Names, format_number, node_names, normalise_names
 from .value import Value, _explain, as_float
+
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = ["BranchError", "Traced", "trace"]
 
@@ -222,9 +223,25 @@ def _arguments(fn: Callable[..., Any]) -> tuple[str, ...] | None:
     return tuple(names)
 
 
-_BATCH_FUNCTIONS = {"exp": np.exp, "log": np.log, "log1p": np.log1p, "sqrt": np.sqrt, "tanh": np.tanh,
-                    "floor": np.floor, "where": np.where, "every": np.all,
-                    "largest": lambda values: functools.reduce(np.maximum, values)}
+def _numpy() -> Any:
+    """numpy, imported when first needed: only the batch replay uses it, so ``import autograd`` works
+    without numpy (in the browser, under Pyodide)."""
+    from .installation import numpy_for
+    return numpy_for("a traced step called with a batch (arrays or lists)")
+
+
+def _is_array(x: Any) -> bool:
+    """True for a numpy array (never True while numpy has not been imported, so it needs no numpy)."""
+    numpy = sys.modules.get("numpy")
+    return numpy is not None and type(x) is numpy.ndarray
+
+
+def _batch_functions() -> dict[str, Any]:
+    """The batch program's functions: numpy's, elementwise over the batch."""
+    np = _numpy()
+    return {"exp": np.exp, "log": np.log, "log1p": np.log1p, "sqrt": np.sqrt, "tanh": np.tanh,
+            "floor": np.floor, "where": np.where, "every": np.all,
+            "largest": lambda values: functools.reduce(np.maximum, values)}
 
 
 def _array_fsum(values: Sequence[Any]) -> Any:
@@ -237,12 +254,14 @@ def _array_fsum(values: Sequence[Any]) -> Any:
 
 def _total(value: Any, n: int) -> float:
     """Σ over the batch of a per-sample value (a number that does not depend on the sample: n times)."""
-    return float(value.sum()) if type(value) is np.ndarray else float(value) * n
+    return float(value.sum()) if _is_array(value) else float(value) * n
 
 
 def _spread(value: Any, n: int) -> np.ndarray:
     """The n losses as an array (a loss that does not depend on the inputs is the same n times)."""
-    return value if type(value) is np.ndarray and value.shape == (n,) else np.full(n, value, dtype=float)
+    if _is_array(value) and value.shape == (n,):
+        return value
+    return _numpy().full(n, value, dtype=float)
 
 
 @contextmanager
@@ -384,7 +403,7 @@ class Traced:
             with _collector_paused():
                 self._batch_text = codegen.write_program(self._graph_text, "batch",
                                                          "forward_backward_batch")
-                self._batch_text.namespace.update(_BATCH_FUNCTIONS, fsum=_array_fsum, spread=_spread,
+                self._batch_text.namespace.update(_batch_functions(), fsum=_array_fsum, spread=_spread,
                                                   total=_total, REFUSED=_Refused)
                 self._batch = self._batch_text.function()
         return self._batch
@@ -404,6 +423,7 @@ class Traced:
         shape = (n,)
         if n == 0:
             return None
+        np = _numpy()
         for x in inputs:
             if type(x) is not np.ndarray or x.dtype != np.float64 or x.shape != shape:
                 return None
@@ -421,7 +441,7 @@ class Traced:
         """A call the generated program did not finish: check the inputs, record the graph on the first
         call, run a batch, or find out what went wrong (and say it as the engine would)."""
         inputs = tuple(x for x in inputs if x is not _MISSING)
-        if self._root is not None and inputs and type(inputs[0]) is np.ndarray:
+        if self._root is not None and inputs and _is_array(inputs[0]):
             losses = self._fast_batch(inputs, seed)
             if losses is not None:
                 return losses
@@ -429,7 +449,7 @@ class Traced:
             raise TypeError(f"{self._label} takes {self._n} input{'s' if self._n != 1 else ''} "
                             f"({', '.join(self._arguments or ())}), got {len(inputs)}")
         seed = as_float(seed, f"{self._label}: seed")
-        batch = [isinstance(x, (np.ndarray, list, tuple)) for x in inputs]
+        batch = [_is_array(x) or isinstance(x, (list, tuple)) for x in inputs]
         if any(batch):
             if not all(batch):
                 raise TypeError(f"{self._label}: give every input as a number (one sample) or every "
@@ -450,6 +470,7 @@ class Traced:
 
     def _call_batch(self, inputs: tuple[Any, ...], seed: float) -> np.ndarray:
         names = self._arguments or tuple(f"x{i}" for i in range(len(inputs)))
+        np = _numpy()
         arrays = []
         for x, name in zip(inputs, names):
             try:

@@ -25,6 +25,13 @@ root_doc = "index"
 templates_path = ["_templates"]  # the language switch (components/edit-this-page.html)
 exclude_patterns = ["_build", "_templates", "zh_CN", "**/README.md"]  # zh_CN is a build of its own
 
+# --- notebooks (issue 22, part 3): each learning-path page as a downloadable .ipynb ------------
+# docs/notebooks.py (a Sphinx extension) writes OUTDIR/notebooks/PAGE.ipynb, made from the page by
+# jupytext, and puts a download link at the top of the page.
+sys.path.insert(0, str(DOCS))
+extensions.append("notebooks")
+# --- end of notebooks ----------------------------------------------------------------------------
+
 myst_enable_extensions = ["dollarmath", "deflist"]
 myst_heading_anchors = 3  # [text](page.md#a-heading) links work as on GitHub
 

@@ -28,7 +28,7 @@ import time
 from dataclasses import dataclass
 from importlib import resources
 
-import numpy as np
+from autograd.installation import numpy_for
 
 from .data import Split, confusion_matrix, one_hot
 from .iris import predict_argmax
@@ -212,6 +212,7 @@ def train_book_mnist(folder: str | os.PathLike[str], minibatches: int = 40_000, 
     ...
     FileNotFoundError: load_mnist: no folder '/no/such/folder'
     """
+    np = numpy_for("the book's MNIST network (nn.digits.train_book_mnist)")
     images, labels = load_mnist(folder, "train")
     test_images, test_labels = load_mnist(folder, "test")
     if isinstance(minibatches, bool) or not isinstance(minibatches, int) or minibatches < 1:

@@ -30,15 +30,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from autograd import RULES, Value
+from autograd.installation import numpy_for
 from autograd.text import WIDTH, fit_line, for_stream, rich_symbols
 
 from .layers import MLP
 from .losses import half_mse, half_squared_error, mse, squared_error
+
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = ["LayerGradients", "LayerView", "layer_view"]
 
@@ -90,11 +92,13 @@ def format_matrix(a: np.ndarray, most: int = 4) -> str:
 
     A row of more than ``most`` numbers (a minibatch's columns) shows its first three and its last.
 
+    >>> import numpy as np
     >>> format_matrix(np.array([[1.0, -0.5], [0.25, 2.0]]))
     '[[1 -0.5] [0.25 2]]'
     >>> format_matrix(np.arange(6.0).reshape(1, 6))
     '[[0 1 2 ... 5]]'
     """
+    np = numpy_for('the layer view (nn.layer_view)')
     def row_text(row: np.ndarray) -> str:
         cells = [f"{x:.6g}" for x in row]
         if len(cells) > most:
@@ -252,6 +256,7 @@ class LayerView:
 
 def _activation(activation: str, z: np.ndarray, leaky_slope: float) -> tuple[np.ndarray, np.ndarray]:
     """σ(z) and σ'(z) elementwise, both from the activation's own row of RULES (the engine's forward)."""
+    np = numpy_for('the layer view (nn.layer_view)')
     if activation == "linear":
         return z.copy(), np.ones_like(z)
     expr = {"sigmoid": "σ(a)", "tanh": "tanh(a)", "relu": "relu(a)"}.get(activation)
@@ -268,6 +273,7 @@ def _output_gradient(loss: Loss, out: np.ndarray, target: Any, top: int) -> tupl
     nn's squared errors use their RULES row; any other loss is applied to the outputs as leaf
     Values and differentiated by the engine (one node, the loss alone: no layer is involved).
     """
+    np = numpy_for('the layer view (nn.layer_view)')
     k = out.shape[0]
     ys = np.atleast_1d(np.asarray(target, dtype=float)).reshape(-1, 1)
     if ys.shape[0] != k:
@@ -302,6 +308,7 @@ def layer_view(net: MLP, x: Sequence[Any], y: Any, loss: Loss = squared_error) -
     >>> view.layers[0].delta, view.layers[0].dW          # one column per sample; dW is the mean
     (array([[2.5, 6.5]]), array([[11.]]))
     """
+    np = numpy_for('the layer view (nn.layer_view)')
     if not isinstance(net, MLP):
         raise TypeError(f"layer_view: needs an nn.MLP, got {type(net).__name__}")
     single = len(x) > 0 and not isinstance(x[0], (Sequence, np.ndarray))

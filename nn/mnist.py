@@ -23,11 +23,13 @@ import math
 import os
 import zlib
 from pathlib import Path
-from typing import BinaryIO
-
-import numpy as np
+from typing import TYPE_CHECKING, BinaryIO
 
 from autograd.atomic_file import write_file
+from autograd.installation import numpy_for
+
+if TYPE_CHECKING:
+    import numpy as np
 
 IDX_TYPES: dict[int, str] = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
 """IDX type codes and the NumPy dtype (big-endian) of each."""
@@ -47,17 +49,10 @@ MAX_IDX_BYTES = 1 << 30
 images are 47 MB); raise it (``nn.mnist.MAX_IDX_BYTES = ...``) to read a larger file."""
 
 
-def _numpy_dimensions() -> int:
-    """The most dimensions a NumPy array may have: 64 in NumPy 2, 32 before."""
-    try:
-        np.empty((1,) * 64)
-    except ValueError:
-        return 32
-    return 64
+MAX_IDX_DIMENSIONS = 32
+"""The most dimensions an IDX header may declare: the most every supported NumPy allows (NumPy 1
+allows 32, NumPy 2 allows 64), so a file reads the same everywhere; real IDX files have 1 to 4."""
 
-
-MAX_IDX_DIMENSIONS = _numpy_dimensions()
-"""The most dimensions an IDX header may declare: NumPy's limit (64 in NumPy 2, 32 in NumPy 1)."""
 _CHUNK = 1 << 20
 """Bytes read from the file, and bytes inflated, at a time."""
 
@@ -161,6 +156,7 @@ def read_idx(source: str | os.PathLike[str] | BinaryIO) -> np.ndarray:
 
 def _read_idx(stream: _IdxStream, name: str) -> np.ndarray:
     """The header, then exactly the data it declares, then a check that nothing follows."""
+    np = numpy_for("reading MNIST's IDX files (nn.read_idx, nn.load_mnist)")
     head = stream.read(4)
     if len(head) < 4 or head[0] != 0 or head[1] != 0 or head[2] not in IDX_TYPES:
         raise ValueError(f"read_idx: {name} is not an IDX file: it starts with {head!r}, expected "
@@ -235,6 +231,7 @@ def _check_labels(labels: np.ndarray, file: Path) -> None:
     if labels.dtype.kind not in "iu":
         raise ValueError(f"load_mnist: {file} holds {labels.dtype.name} labels; MNIST labels are "
                          f"integers, the digits 0-9")
+    np = numpy_for("nn.load_mnist")
     bad = np.flatnonzero((labels < 0) | (labels > 9))
     if bad.size:
         first = int(bad[0])
@@ -247,9 +244,11 @@ def book_inputs(images: np.ndarray) -> np.ndarray:
     """The book's inputs: each 28×28 image averaged over 2×2 blocks to 14×14, divided by 255, as
     rows of 196 floats.
 
+    >>> import numpy as np
     >>> book_inputs(np.full((1, 28, 28), 255, dtype=np.uint8)).shape
     (1, 196)
     """
+    np = numpy_for('nn.mnist.book_inputs')
     n, rows, cols = images.shape
     if rows % 2 or cols % 2:
         raise ValueError(f"book_inputs: images of {rows}×{cols} pixels cannot be split into 2×2 blocks")
@@ -261,10 +260,12 @@ def write_idx(array: np.ndarray, target: str | os.PathLike[str] | BinaryIO, comp
     """Write ``array`` as an IDX file (the inverse of ``read_idx``): for tests and small examples.
 
     >>> import io
+    >>> import numpy as np
     >>> buffer = io.BytesIO(); write_idx(np.array([[1, 2]], dtype=np.uint8), buffer)
     >>> buffer.getvalue()
     b'\\x00\\x00\\x08\\x02\\x00\\x00\\x00\\x01\\x00\\x00\\x00\\x02\\x01\\x02'
     """
+    np = numpy_for('nn.mnist.write_idx')
     codes = {np.dtype(v).newbyteorder("=").str: k for k, v in IDX_TYPES.items()}
     key = array.dtype.newbyteorder("=").str
     if key not in codes:

@@ -24,6 +24,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, Literal, Protocol, TextIO
 
 from autograd import Value, no_grad
+from autograd.installation import numpy_for
 
 from .data import batches, random_subsets
 from .losses import mean
@@ -276,7 +277,14 @@ def _progress_bar(epochs: int, stream: TextIO | None, out: TextIO, progress: boo
     bar_format = BAR_FORMAT.replace("epochs", f"{counted}es" if counted == "minibatch" else "epochs")
     if notebook is not None:
         return notebook(total=epochs, desc="fit", unit=counted, bar_format=bar_format, delay=delay)
-    from tqdm.auto import tqdm
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:  # not installed (in the browser there is no tqdm): no bar unless asked for
+        if progress is None:
+            return None
+        raise ModuleNotFoundError("fit(progress=True) draws its bar with tqdm, which is not installed "
+                                  "here: python -m pip install tqdm, or use progress=None",
+                                  name="tqdm") from None
 
     size = shutil.get_terminal_size((100, 24))  # a terminal that reports 0×0 gets the fallback
     return tqdm(total=epochs, desc="fit", unit=counted, bar_format=bar_format, delay=delay, file=out,
@@ -285,8 +293,12 @@ def _progress_bar(epochs: int, stream: TextIO | None, out: TextIO, progress: boo
 
 
 def _notebook_bar() -> Any:
-    """``tqdm.auto``'s bar class if it chose the notebook widget (Jupyter, VS Code, Colab), else None."""
-    from tqdm.auto import tqdm
+    """``tqdm.auto``'s bar class if it chose the notebook widget (Jupyter, VS Code, Colab), else None
+    (also when tqdm is not installed)."""
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:
+        return None
 
     return tqdm if any(c.__module__ == "tqdm.notebook" for c in tqdm.__mro__) else None
 
@@ -311,8 +323,6 @@ def compiled_batch_loss(model: Model, loss: SampleLoss, x: Sequence[Any], y: Seq
     >>> run([0, 1]), net.layers[0].neurons[0].w[0].grad   # means of ½(w·x)² and of d/dw = w·x²
     (10.0, 10.0)
     """
-    import numpy as np
-
     from autograd import trace
 
     if mode not in (True, "batch"):
@@ -329,6 +339,7 @@ def compiled_batch_loss(model: Model, loss: SampleLoss, x: Sequence[Any], y: Seq
     step = trace(sample_loss, params=parameters)
     rows = [[float(v) for v in (*x[i], *targets[i])] for i in range(len(x))]  # ints too: floats
     if mode == "batch":
+        np = numpy_for("fit(compiled='batch')")
         table = np.array(rows, dtype=float)
 
         def run_batch(indices: Sequence[int]) -> float:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 settings.register_profile("default", deadline=None, max_examples=100,
@@ -31,3 +33,22 @@ def pytest_ignore_collect(collection_path, config):
     if collection_path == BENCHMARKS and not _benchmarks_requested(config):
         return True
     return None
+
+
+IN_BROWSER = sys.platform == "emscripten"
+"""True under Pyodide (WebAssembly): no threads, no umask, no subprocesses, no Graphviz program."""
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "native(what): the test needs WHAT (threads, umask, subprocesses, "
+                                       "a Graphviz program), which Pyodide lacks: skipped under emscripten")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``native(...)`` are skipped under emscripten, saying what they need."""
+    if not IN_BROWSER:
+        return
+    for item in items:
+        marker = item.get_closest_marker("native")
+        if marker is not None:
+            item.add_marker(pytest.mark.skip(reason=f"needs {marker.args[0]}: not under emscripten"))

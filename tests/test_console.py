@@ -22,6 +22,8 @@ from autograd import Value, rules_table, step_through
 from autograd.examples import three_two_one
 from autograd.text import Table, echo, for_stream
 
+pytestmark = pytest.mark.native("subprocesses and threads")
+
 ROOT = Path(__file__).resolve().parent.parent
 DEMOS = sorted(p.stem for p in (ROOT / "demos").glob("*.py"))
 ENCODINGS = ("gbk", "cp1252", "utf-8")

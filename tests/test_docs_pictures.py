@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.native("a Graphviz program")
+
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 _spec = importlib.util.spec_from_file_location("make_pictures", DOCS / "make_pictures.py")
 make_pictures = importlib.util.module_from_spec(_spec)

@@ -23,6 +23,8 @@ import pytest
 import autograd
 import nn
 
+pytestmark = pytest.mark.native("subprocesses (Sphinx)")
+
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 ZH = DOCS / "zh_CN"

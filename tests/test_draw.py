@@ -20,6 +20,8 @@ from autograd import render as render_module
 from autograd.examples import three_two_one
 from autograd.render import RendererNotFoundError, find_renderer, render_svg
 
+pytestmark = pytest.mark.native("a Graphviz program")
+
 SVG = "{http://www.w3.org/2000/svg}"
 
 

@@ -94,6 +94,7 @@ SCENARIOS = {
 }
 
 
+@pytest.mark.native("threads")
 @pytest.mark.parametrize("name", list(SCENARIOS))
 def test_every_interleaving_of_two_threads_keeps_each_threads_own_state(name):
     steps_a, steps_b = SCENARIOS[name]
@@ -119,6 +120,7 @@ def test_every_interleaving_of_two_threads_keeps_each_threads_own_state(name):
         assert is_recording() and records()  # the test's own thread was never touched
 
 
+@pytest.mark.native("threads")
 def test_a_new_thread_starts_recording_even_when_started_inside_no_grad():
     seen: list[tuple[bool, bool]] = []
     with no_grad():
@@ -161,6 +163,7 @@ def test_state_is_restored_after_an_error_and_blocks_work_as_decorators():
         assert train_step() is True and not records()
 
 
+@pytest.mark.native("threads")
 def test_overlapping_blocks_in_two_threads_never_leave_recording_off():
     """The old process-wide flag: A enters, B enters, A exits, B exits left recording off for good."""
     a, b = Worker(), Worker()

@@ -307,7 +307,10 @@ def test_save_into_a_missing_directory_names_the_path_given(tmp_path):
     assert "chainrule-tmp" not in str(error.value) and str(path) in str(error.value)
 
 
-posix_only = pytest.mark.skipif(os.name != "posix", reason="file modes and umask are POSIX")
+def posix_only(test):
+    """File modes and umask: POSIX only, and not under emscripten (Pyodide has no umask)."""
+    test = pytest.mark.native("umask")(test)
+    return pytest.mark.skipif(os.name != "posix", reason="file modes and umask are POSIX")(test)
 
 
 @posix_only

@@ -22,6 +22,8 @@ from autograd.examples import three_two_one
 from autograd.player import Player
 from autograd.render import RenderError
 
+pytestmark = pytest.mark.native("a Graphviz program and umask")
+
 SVG = "{http://www.w3.org/2000/svg}"
 HOSTILE = ["w <!--<script> w", "b </script><script>window.__pwned=1</script> c", 'q "\'& q',
            "权重", "emoji 🙂", "x <x> URL=y"]

@@ -20,6 +20,8 @@ from autograd.examples import three_two_one
 from nn import bumpy_regression, half_squared_error, iris_book_split
 from nn.iris import iris_221_network
 
+pytestmark = pytest.mark.native("a Graphviz program and a browser")
+
 DEMOS = Path(__file__).resolve().parent.parent / "demos"
 MIN_TEXT_PX = 11
 

@@ -15,6 +15,8 @@ import pytest
 from autograd import Value, draw
 from autograd.render import find_renderer, main
 
+pytestmark = pytest.mark.native("a Graphviz program and umask")
+
 ROOT = Path(__file__).resolve().parent.parent
 SVG = "{http://www.w3.org/2000/svg}"
 PNG = b"\x89PNG\r\n\x1a\n"
