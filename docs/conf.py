@@ -47,17 +47,13 @@ html_sidebars = {"**": ["sidebar/brand.html", "sidebar/language.html", "sidebar/
                         "sidebar/scroll-start.html", "sidebar/navigation.html",
                         "sidebar/scroll-end.html"]}
 
-# The pages that exist in both languages: the language switch links page to page for these,
-# and to the other edition's start page otherwise. tests/test_docs_site.py keeps this honest.
-TRANSLATED = ["index", "getting_started", "chain_rule_one_neuron", "hand_worked_321",
-              "seeing_backprop", "training_loop", "common_mistakes", "glossary"]
-
 def _language_context(app, pagename: str, templatename: str, context: dict, doctree) -> None:
-    """What the language switch needs: the other edition's name and the link to this page in it."""
+    """What the language switch needs: the other edition's name and the link to this page in it
+    (to its start page where this page has no counterpart: search, the general index)."""
     chinese = app.config.language.startswith("zh")
-    target = pagename if pagename in TRANSLATED else "index"
-    depth = pagename.count("/")
-    up = "../" * depth
+    other = DOCS / (f"{pagename}.md" if chinese else f"zh_CN/{pagename}.md")
+    target = pagename if other.is_file() else "index"
+    up = "../" * pagename.count("/")
     context["other_language_name"] = "English" if chinese else "简体中文"
     context["other_language_code"] = "en" if chinese else "zh-CN"
     context["other_language_url"] = (f"{up}../{target}.html" if chinese

@@ -32,15 +32,6 @@ DIRECTIVE = re.compile(r"^\.\. auto(?:class|function|exception|data|module|attri
 TOCTREE = re.compile(r"```\{toctree\}\n(.*?)```", re.S)
 
 
-def _conf_list(name: str) -> list[str]:
-    """A list assigned at the top level of docs/conf.py, read without running it."""
-    tree = ast.parse((DOCS / "conf.py").read_text(encoding="utf-8"))
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == name for t in node.targets):
-            return ast.literal_eval(node.value)
-    raise AssertionError(f"docs/conf.py assigns no {name}")
-
-
 def _toctree_pages(index: Path) -> list[str]:
     """The documents named in the toctrees of an index page, in order (options skipped)."""
     pages = []
@@ -123,31 +114,112 @@ def test_every_page_in_a_table_of_contents_exists_and_every_page_is_in_one():
     assert len(english) == len(set(english)), "a page is listed twice in docs/index.md"
 
 
-def test_the_chinese_edition_has_every_promised_page():
-    promised = _conf_list("TRANSLATED")
-    chinese = _toctree_pages(ZH / "index.md")
-    assert ["index", *chinese] == promised, "docs/zh_CN/index.md and TRANSLATED in docs/conf.py differ"
-    for page in promised:
-        assert (ZH / f"{page}.md").is_file(), f"docs/zh_CN/{page}.md is promised but missing"
-        assert (DOCS / f"{page}.md").is_file(), f"docs/zh_CN/{page}.md has no English page"
-    english = _toctree_pages(DOCS / "index.md")
-    assert [page for page in english if page in chinese] == chinese, "the learning path's order differs"
-    assert {path.stem for path in ZH.glob("*.md")} == set(promised), "a Chinese page is not in TRANSLATED"
+def test_every_english_page_has_a_chinese_page_and_the_reverse():
+    english = {path.stem for path in DOCS.glob("*.md")}
+    chinese = {path.stem for path in ZH.glob("*.md")}
+    untranslated = sorted(english - chinese)
+    assert not untranslated, f"English pages with no Chinese page in docs/zh_CN/: {untranslated}"
+    orphans = sorted(chinese - english)
+    assert not orphans, f"Chinese pages with no English page of the same name in docs/: {orphans}"
+
+
+def test_the_chinese_table_of_contents_is_the_english_one():
+    """Same pages, same order, same sections: the learning path is the same in both languages."""
+    english, chinese = (TOCTREE.findall((path / "index.md").read_text(encoding="utf-8"))
+                        for path in (DOCS, ZH))
+    assert len(chinese) == len(english), "docs/zh_CN/index.md has another number of sections"
+    for section_en, section_zh in zip(english, chinese, strict=True):
+        pages = [[line.strip() for line in body.splitlines()
+                  if line.strip() and not line.strip().startswith(":")]
+                 for body in (section_en, section_zh)]
+        assert pages[1] == pages[0], f"docs/zh_CN/index.md lists {pages[1]} where English has {pages[0]}"
 
 
 def _examples(path: Path) -> list[tuple[str, str]]:
     """Each doctest example of a page: its code without comments, and its expected output."""
     parser = doctest.DocTestParser()
     examples = parser.get_examples(path.read_text(encoding="utf-8"), path.name)
-    without_comments = re.compile(r"\s*#[^\n]*")
-    return [(without_comments.sub("", e.source).strip(), e.want) for e in examples]
+    return [(_without_comment(e.source.rstrip("\n")).strip(), e.want) for e in examples
+            if _without_comment(e.source.rstrip("\n")).strip()]
 
 
-@pytest.mark.parametrize("page", [p for p in _conf_list("TRANSLATED") if p != "index"])
-def test_a_chinese_page_runs_the_same_code_with_the_same_outputs(page):
-    english, chinese = _examples(DOCS / f"{page}.md"), _examples(ZH / f"{page}.md")
-    assert english, f"docs/{page}.md has no examples"
-    assert chinese == english, f"docs/zh_CN/{page}.md's code or outputs differ from docs/{page}.md's"
+FENCE = re.compile(r"^(?P<indent> *)(?P<fence>```+)(?P<info>[^\n`]*)\n"
+                   r"(?P<body>.*?)^(?P=indent)(?P=fence)[ \t]*$",
+                   re.S | re.M)
+
+
+def _without_comment(line: str, shell: bool = False) -> str:
+    """A line of code without its ``#`` comment: the first ``#`` outside a quoted string (in a
+    shell, only at the start of a word), and the spaces before it."""
+    quote = ""
+    for i, char in enumerate(line):
+        if quote:
+            quote = "" if char == quote and line[i - 1] != "\\" else quote
+        elif char in "'\"":
+            quote = char
+        elif char == "#" and (not shell or i == 0 or line[i - 1].isspace()):
+            return line[:i].rstrip()
+    return line.rstrip()
+
+
+def code_blocks(text: str) -> list[tuple[str, list[str]]]:
+    """The fenced code blocks of a page (not its table of contents), comments aside.
+
+    Each block is (info string, lines). What counts as a comment: in ``python`` blocks, a ``#``
+    and what follows it on a line of code (every line, or in a doctest only the ``>>>`` and
+    ``...`` lines: expected output is compared as written); in ``sh`` and ``powershell`` blocks
+    a ``#`` that starts a word. Lines that were only a comment are dropped, and a doctest prompt
+    left with nothing after it (``>>> # note``) with them. Other blocks (``text`` output,
+    ``{eval-rst}`` autodoc) are compared as written.
+    """
+    blocks = []
+    for match in FENCE.finditer(text):
+        info = match["info"].strip()
+        if info == "{toctree}":
+            continue
+        lines = match["body"].splitlines()
+        if info in ("python", "py", "pycon", "sh", "bash", "console", "powershell"):
+            shell = info not in ("python", "py", "pycon")
+            doctest_block = any(line.lstrip().startswith(">>>") for line in lines)
+            kept = []
+            for line in lines:
+                stripped = line.lstrip()
+                is_code = not doctest_block or stripped.startswith((">>>", "..."))
+                if not is_code:
+                    kept.append(line.rstrip())
+                    continue
+                code = _without_comment(line, shell)
+                if not code.strip() or code.strip() in (">>>", "..."):
+                    if stripped.startswith("...") and code.strip() == "...":
+                        kept.append(code)  # an empty continuation line ends a block: keep it
+                    continue
+                kept.append(code)
+            lines = kept
+        blocks.append((info, lines))
+    return blocks
+
+
+def test_code_blocks_compare_comments_aside_and_the_comparison_can_fail():
+    english = "```python\n>>> x = 1  # one\n>>> f'#{x}'  # a '#' in a string stays\n'#1'\n```\n"
+    chinese = "```python\n>>> # 中文注释\n>>> x = 1  # 一\n>>> f'#{x}'\n'#1'\n```\n"
+    assert code_blocks(chinese) == code_blocks(english) == [
+        ("python", [">>> x = 1", ">>> f'#{x}'", "'#1'"])]
+    assert code_blocks(english.replace("'#1'\n```", "'#2'\n```")) != code_blocks(english)
+    assert code_blocks("```sh\npip install '.[docs]'  # 安装\necho a#b\n```\n") == [
+        ("sh", ["pip install '.[docs]'", "echo a#b"])]
+    assert code_blocks("```{toctree}\nindex\n```\n```text\n# out\n```\n") == [("text", ["# out"])]
+
+
+@pytest.mark.parametrize("page", sorted(path.stem for path in ZH.glob("*.md") if path.stem != "index"))
+def test_a_chinese_page_has_the_english_pages_code_blocks(page):
+    english, chinese = (path.read_text(encoding="utf-8") for path in (DOCS / f"{page}.md",
+                                                                      ZH / f"{page}.md"))
+    want, got = code_blocks(english), code_blocks(chinese)
+    for number, (a, b) in enumerate(zip(want, got, strict=False), 1):
+        assert b == a, f"docs/zh_CN/{page}.md's code block {number} differs from docs/{page}.md's"
+    assert len(got) == len(want), f"docs/zh_CN/{page}.md has {len(got)} code blocks, English {len(want)}"
+    assert _examples(ZH / f"{page}.md") == _examples(DOCS / f"{page}.md"), \
+        f"docs/zh_CN/{page}.md runs other doctest examples than docs/{page}.md"
 
 
 # --- the two READMEs ---------------------------------------------------------------------------
@@ -200,7 +272,7 @@ def test_every_public_name_is_in_the_built_reference(site, package, name):
 def test_every_page_is_built_in_both_languages_where_promised(site):
     for page in ["index", *_toctree_pages(DOCS / "index.md")]:
         assert (site / f"{page}.html").is_file(), f"{page}.html was not built"
-    for page in _conf_list("TRANSLATED"):
+    for page in ["index", *_toctree_pages(ZH / "index.md")]:
         assert (site / "zh_CN" / f"{page}.html").is_file(), f"zh_CN/{page}.html was not built"
 
 
