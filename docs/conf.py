@@ -119,7 +119,8 @@ def glossary_words(path: Path = GLOSSARY) -> list[str]:
     for line in path.read_text(encoding="utf-8").splitlines():
         cells = line.split("|")
         if line.startswith("|") and len(cells) > 3 and not set(cells[1].strip()) <= set("-: "):
-            words += [run for run in _HAN_RUN.findall(cells[1] + " " + cells[2]) if len(run) > 2]
+            terms = re.sub(r"（[^）]*）|\([^)]*\)", " ", cells[1] + " " + cells[2])  # not the remarks
+            words += [run for run in _HAN_RUN.findall(terms) if len(run) > 2]
     return list(dict.fromkeys(words))
 
 
