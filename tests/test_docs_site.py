@@ -470,8 +470,8 @@ def test_the_chinese_search_script_splits_as_the_test_does(site):
     queries = ["反向传播算法", "反向传播 backward", "悄无声息地", "step_through(C) 的链式", "a·b"]
     program = (f"const Search = {{_index: {json.dumps(index, ensure_ascii=False)}}};\n{splitter}\n"
                f"console.log(JSON.stringify({json.dumps(queries, ensure_ascii=False)}.map(splitQuery)));")
-    run = subprocess.run([node, "-e", program], capture_output=True, text=True, encoding="utf-8",
-                         timeout=60)
+    run = subprocess.run([node, "-"], input=program, capture_output=True, text=True,
+                         encoding="utf-8", timeout=60)
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout) == [split_query(q, index) for q in queries]
 
