@@ -519,3 +519,52 @@ def test_chinese_line_breaks_join_chinese_and_keep_the_space_before_a_latin_word
     conf._join_cjk_lines(app, document)
     # each break between two Chinese characters is gone; one next to a Latin word stays a space
     assert paragraph.astext() == "权重梯度\nchainrule\n里的\nx\n和链式"
+
+
+# --- the built Chinese site in a browser --------------------------------------------------------
+
+def test_chinese_pages_in_a_browser_speak_chinese_switch_language_and_search(site):
+    """Three Chinese pages in headless Chromium: Furo's interface strings are Chinese, the language
+    switch opens the same page in English and back, and a search for a seed's phrase finds the
+    glossary (skipped, saying what is missing, without selenium or chromium)."""
+    import time
+
+    from browser import headless_chromium
+
+    driver = headless_chromium(1280, 800)
+    try:
+        from selenium.webdriver.common.by import By
+
+        def text_of(selector: str) -> str:
+            return " ".join(element.get_attribute("textContent")
+                            for element in driver.find_elements(By.CSS_SELECTOR, selector))
+
+        for page in ("training_loop", "glossary", "iris_221"):
+            driver.get((site / "zh_CN" / f"{page}.html").as_uri())
+            assert driver.execute_script("return document.documentElement.lang").startswith("zh")
+            assert "跳到正文" in text_of(".skip-to-content")
+            assert "回到顶部" in text_of(".back-to-top")
+            assert "本页内容" in text_of(".toc-title")
+            assert "搜索" in driver.find_element(By.CSS_SELECTOR, ".sidebar-search").get_attribute(
+                "placeholder")
+            footer = text_of(".next-page") + text_of(".prev-page")
+            assert ("上一页" in footer or "下一页" in footer) and "Next" not in footer \
+                and "Previous" not in footer, footer
+            assert "本站由" in text_of(".bottom-of-page") and "Made with" not in text_of(".bottom-of-page")
+            driver.find_element(By.CSS_SELECTOR, ".language-switch a").click()
+            assert driver.current_url.endswith(f"/{page}.html") and "/zh_CN/" not in driver.current_url
+            assert driver.execute_script("return document.documentElement.lang") == "en"
+            driver.find_element(By.CSS_SELECTOR, ".language-switch a").click()
+            assert driver.current_url.endswith(f"/zh_CN/{page}.html"), driver.current_url
+
+        driver.get((site / "zh_CN" / "search.html").as_uri() + "?q=反向传播算法")
+        links = []
+        for _ in range(200):
+            links = [a.get_attribute("href") for a in
+                     driver.find_elements(By.CSS_SELECTOR, "#search-results ul.search li a")]
+            if links:
+                break
+            time.sleep(0.05)
+        assert any(link.split("?")[0].endswith("/zh_CN/glossary.html") for link in links), links
+    finally:
+        driver.quit()
