@@ -60,8 +60,8 @@ def _language_context(app, pagename: str, templatename: str, context: dict, doct
                                      else f"{up}zh_CN/{target}.html")
 
 
-# A line break inside a Chinese sentence is not a space: join the lines where either side is a
-# CJK character or punctuation (the source keeps lines <= 100 columns).
+# A line break inside a Chinese sentence is not a space. The Chinese sources keep each paragraph
+# on one line (tests/test_docs_site.py checks it); a break that is still there is joined here.
 _CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
 
 

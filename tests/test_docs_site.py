@@ -366,9 +366,10 @@ def site(tmp_path_factory) -> Path:
 
 @pytest.mark.parametrize(("package", "name"), _public_names())
 def test_every_public_name_is_in_the_built_reference(site, package, name):
-    html = (site / f"reference_{package}.html").read_text(encoding="utf-8")
-    assert re.search(rf'id="(module-)?{package}(\.\w+)*\.{name}"', html), \
-        f"{package}.{name} has no entry in the built reference_{package}.html"
+    for page in (f"reference_{package}.html", f"zh_CN/reference_{package}.html"):
+        html = (site / page).read_text(encoding="utf-8")
+        assert re.search(rf'id="(module-)?{package}(\.\w+)*\.{name}"', html), \
+            f"{package}.{name} has no entry in the built {page}"
 
 
 def test_every_page_is_built_in_both_languages_where_promised(site):
@@ -488,11 +489,14 @@ def test_furos_interface_is_chinese_on_the_chinese_pages(site):
 
 
 def test_links_between_the_two_editions_reach_a_built_page_and_heading(site):
-    """Markdown links from a Chinese page to an English page (``../layer_view.md#...``) become
-    links to the built page, and each one's page and anchor exist."""
-    pattern = re.compile(r'href="(\.\./[\w/]+\.html)(?:#([^"]*))?"')
+    """Markdown links from a Chinese page to an English page (``../layer_view.md#...``), or from an
+    English page to a Chinese one (``zh_CN/glossary.md``), become links to the built page, and
+    each one's page and anchor exist."""
+    to_english = re.compile(r'href="(\.\./[\w/]+\.html)(?:#([^"]*))?"')
+    to_chinese = re.compile(r'href="(zh_CN/[\w/]+\.html)(?:#([^"]*))?"')
     checked = 0
-    for path in sorted((site / "zh_CN").glob("*.html")):
+    for path in [*sorted((site / "zh_CN").glob("*.html")), *sorted(site.glob("*.html"))]:
+        pattern = to_english if path.parent.name == "zh_CN" else to_chinese
         html = path.read_text(encoding="utf-8")
         html = html[html.find('<article'):html.find('</article>')]  # not the language switch
         for target, anchor in pattern.findall(html):
@@ -502,7 +506,7 @@ def test_links_between_the_two_editions_reach_a_built_page_and_heading(site):
                 assert f'id="{anchor}"' in page.read_text(encoding="utf-8"), \
                     f"zh_CN/{path.name} links to {target}#{anchor}: no such heading"
             checked += 1
-    assert checked, "no Chinese page links to the English edition (the glossary does)"
+    assert checked >= 2, "no page links to the other edition (both glossaries do)"
 
 
 def test_chinese_line_breaks_join_chinese_and_keep_the_space_before_a_latin_word():
