@@ -418,7 +418,8 @@ _ROWS = (
     Rule("leaky_relu", "leaky_relu(a, c)", lambda a, c: (a, 1.0) if a > 0.0 else (c * a, c),
          ("1 if a > 0 else c",), kinks=(0.0,),
          derivatives=lambda a, c, out: (1.0 if a > 0.0 else c,)),
-    # the same function with the first tutorial's slope at exactly 0 ("1" in its name): 1, not c
+    # the same function with the slope at exactly 0 of Deep learning for beginners (2)
+    # ("1" in its name): 1, not c
     Rule("leaky_relu", "leaky_relu1(a,c)", lambda a, c: (a, 1.0) if a >= 0.0 else (c * a, c),
          ("1 if a ≥ 0 else c",), kinks=(0.0,),
          derivatives=lambda a, c, out: (1.0 if a >= 0.0 else c,)),

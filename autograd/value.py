@@ -377,7 +377,7 @@ class Value:
         if at_zero == "one":
             return self._leaky_relu_1_at_0(alpha)
         raise ValueError(f"leaky_relu: at_zero must be 'alpha' (slope alpha at 0, as PyTorch) or 'one' "
-                         f"(slope 1 at 0, as the first tutorial), got {at_zero!r}")
+                         f"(slope 1 at 0, as Deep learning for beginners (2)), got {at_zero!r}")
 
     # Comparisons look at data only (no graph). Equality stays identity, so Values hash and can
     # be kept in sets and dicts; == with a number warns, since it is never True.

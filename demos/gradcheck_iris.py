@@ -1,4 +1,5 @@
-"""Numerical vs analytic gradient (tutorial 5) on the book's 2-2-1 iris network.
+"""Numerical vs analytic gradient (Backpropagation in deep learning, a CSDN post) on the book's
+2-2-1 iris network.
 
 The analytic gradient is what ``backward()`` computes with the chain rule; the numerical one
 is the central difference (f(w + h) - f(w - h)) / (2*h) for each of the nine parameters, with f the

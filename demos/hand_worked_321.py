@@ -6,8 +6,9 @@ a2 ≈ 0.589. chainrule types the network in through ``nn`` with the tutorial's 
 prints the forward values, the whole backward pass as a chain-rule table (14 gradients:
 dW1, db1, dW2, db2, dx), one SGD step and one Adam step (with and without bias correction)
 on the output layer only, Adam's m, v, m-hat and v-hat per parameter (and the tutorial's), then
-the tutorial's claims next to chainrule's values. Last, the third tutorial's network with 3 hidden
-units: its two backprop steps on numbers, and the bias as a constant input of 1.
+the tutorial's claims next to chainrule's values. Last, the network of Deep Dive into Back
+Propagation (III) with 3 hidden units: its two backprop steps on numbers, and the bias as a
+constant input of 1.
 
 Run:  python demos/hand_worked_321.py
 """
@@ -99,7 +100,7 @@ def tutorial_output() -> tuple[float, float]:
     return a2.parents[0].data, a2.data
 
 
-# --- the third tutorial: one hidden layer of 3 neurons (N-3-1), and the bias as an input -------
+# --- Deep Dive into Back Propagation (III): one hidden layer of 3 neurons (N-3-1), bias as input
 
 N31_X = [0.5, -1.0]
 N31_W = [[[0.4, -0.2], [0.1, 0.3], [-0.5, 0.6]], [[0.7, -0.4, 0.2]]]
@@ -110,7 +111,8 @@ units, a linear output and E = 0.5*(y - t)**2."""
 
 
 def n31() -> MLP:
-    """The third tutorial's shape with our numbers: 2 inputs, 3 sigmoid hidden units, 1 linear output."""
+    """The shape of Deep Dive into Back Propagation (III), our numbers: 2 inputs, 3 sigmoid hidden
+    units, 1 linear output."""
     return MLP(2, [3, 1], activations=["sigmoid", "linear"], weights=N31_W, biases=N31_B, labels="tutorial")
 
 
@@ -226,8 +228,9 @@ def main() -> None:
         echo(f"  {claim:<{widths[0]}}  chainrule {ours:<{widths[1]}}  {verdict}")
         echo(textwrap.fill(why, WIDTH, initial_indent="      ", subsequent_indent="      "))
 
-    echo("\nthe third tutorial's network: N inputs, 3 hidden units, 1 output (our numbers: N = 2,")
-    echo(f"x = {N31_X}, target {N31_T}, sigmoid hidden units, linear output, E = 0.5*(y - t)**2)\n")
+    echo("\nthe network of Deep Dive into Back Propagation (III): N inputs, 3 hidden units, 1 output")
+    echo(f"(our numbers: N = 2, x = {N31_X}, target {N31_T}, sigmoid hidden units, linear output,")
+    echo("E = 0.5*(y - t)**2)\n")
     view = layer_view(n31(), N31_X, N31_T, half_squared_error)
     hidden_layer, output_layer = view.layers
     delta = output_layer.delta[0, 0]

@@ -1,4 +1,5 @@
-"""Symbolic, numeric and automatic differentiation of one function, measured (tutorial 5, book ch. 10).
+"""Symbolic, numeric and automatic differentiation of one function, measured (Backpropagation in
+deep learning, book ch. 10).
 
 The function: the loss of one sigmoid neuron as a function of its weight,
 L(w) = 0.5*(sigmoid(w*x + b) - y)**2 with x = 1.5, b = 0.5, y = 1, at w = 0.8.
@@ -10,8 +11,8 @@ L(w) = 0.5*(sigmoid(w*x + b) - y)**2 with x = 1.5, b = 0.5, y = 1, at w = 0.8.
    the exact value: truncation error (shrinking with h) and rounding error (growing as h shrinks).
 3. Automatic: chainrule's backward pass gives the exact value, to rounding.
 
-It ends with the fifth tutorial's claim that PyTorch "mainly uses symbolic differentiation",
-which is wrong (docs/kinds_of_differentiation.md says why).
+It ends with the claim of the CSDN post Backpropagation in deep learning (深度学习反向传播) that
+PyTorch "mainly uses symbolic differentiation", which is wrong (docs/kinds_of_differentiation.md says why).
 
 Run:  python demos/kinds_of_differentiation.py
 """
@@ -124,7 +125,8 @@ def main() -> None:
     auto = automatic()
     echo(f"3. Automatic (chainrule's backward): {auto:.16f}, "
          f"abs(difference from the formula) = {abs(auto - exact()):.1e}\n")
-    echo("The fifth tutorial says PyTorch 'mainly uses symbolic differentiation'. WRONG: PyTorch's")
+    echo("'Backpropagation in deep learning' says PyTorch 'mainly uses symbolic differentiation'.")
+    echo("WRONG: PyTorch's")
     echo("autograd is reverse-mode automatic differentiation on a graph recorded as the code runs;")
     echo("it never writes out a formula for your function's derivative. Only each operation's own")
     echo("derivative is written symbolically (as in chainrule's RULES), and applied to numbers.")

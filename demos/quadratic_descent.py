@@ -1,4 +1,5 @@
-"""The first tutorial's first example: gradient descent on a quadratic, from x = 7.5.
+"""The first example of Deep learning for beginners (2): gradient descent on a quadratic, from
+x = 7.5.
 
 f(x) = a*x**2 + b*x + c with a = 1, b = -4, c = 5 (ours: the tutorial leaves them open), so
 f'(x) = 2*x - 4 and the minimum is at x = 2. Each iteration: x_next = x - alpha*f'(x), with f'(x)

@@ -24,6 +24,7 @@ source_suffix = {".md": "markdown"}
 root_doc = "index"
 templates_path = ["_templates"]  # the language switch (components/edit-this-page.html)
 exclude_patterns = ["_build", "_templates", "zh_CN", "**/README.md"]  # zh_CN is a build of its own
+locale_dirs = ["locales"]  # relative to the source tree: docs/zh_CN/locales holds Furo's strings in Chinese
 
 # --- notebooks (issue 22, part 3): each learning-path page as a downloadable .ipynb ------------
 # docs/notebooks.py (a Sphinx extension) writes OUTDIR/notebooks/PAGE.ipynb, made from the page by
@@ -53,25 +54,21 @@ html_sidebars = {"**": ["sidebar/brand.html", "sidebar/language.html", "sidebar/
                         "sidebar/scroll-start.html", "sidebar/navigation.html",
                         "sidebar/scroll-end.html"]}
 
-# The pages that exist in both languages: the language switch links page to page for these,
-# and to the other edition's start page otherwise. tests/test_docs_site.py keeps this honest.
-TRANSLATED = ["index", "getting_started", "chain_rule_one_neuron", "hand_worked_321",
-              "seeing_backprop", "training_loop", "common_mistakes", "glossary"]
-
 def _language_context(app, pagename: str, templatename: str, context: dict, doctree) -> None:
-    """What the language switch needs: the other edition's name and the link to this page in it."""
+    """What the language switch needs: the other edition's name and the link to this page in it
+    (to its start page where this page has no counterpart: search, the general index)."""
     chinese = app.config.language.startswith("zh")
-    target = pagename if pagename in TRANSLATED else "index"
-    depth = pagename.count("/")
-    up = "../" * depth
+    other = DOCS / (f"{pagename}.md" if chinese else f"zh_CN/{pagename}.md")
+    target = pagename if other.is_file() else "index"
+    up = "../" * pagename.count("/")
     context["other_language_name"] = "English" if chinese else "简体中文"
     context["other_language_code"] = "en" if chinese else "zh-CN"
     context["other_language_url"] = (f"{up}../{target}.html" if chinese
                                      else f"{up}zh_CN/{target}.html")
 
 
-# A line break inside a Chinese sentence is not a space: join the lines where either side is a
-# CJK character or punctuation (the source keeps lines <= 100 columns).
+# A line break inside a Chinese sentence is not a space. The Chinese sources keep each paragraph
+# on one line (tests/test_docs_site.py checks it); a break that is still there is joined here.
 _CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
 
 
@@ -119,6 +116,19 @@ def _bars_as_written(app, what: str, name: str, obj, options, lines: list[str]) 
 
 
 _HAN_RUN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]{2,}")
+GLOSSARY = DOCS / "zh_CN" / "glossary.md"
+
+
+def glossary_words(path: Path = GLOSSARY) -> list[str]:
+    """The Chinese terms of the glossary's first two columns (term, synonyms), three characters
+    or more: the words jieba must keep whole (it cuts 反向传播算法 into 反向 / 传播 / 算法)."""
+    words: list[str] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        cells = line.split("|")
+        if line.startswith("|") and len(cells) > 3 and not set(cells[1].strip()) <= set("-: "):
+            terms = re.sub(r"（[^）]*）|\([^)]*\)", " ", cells[1] + " " + cells[2])  # not the remarks
+            words += [run for run in _HAN_RUN.findall(terms) if len(run) > 2]
+    return list(dict.fromkeys(words))
 
 
 def _chinese_search():
@@ -126,8 +136,9 @@ def _chinese_search():
     from sphinx.search.zh import SearchChinese
 
     class ChineseSearch(SearchChinese):
-        """Search for the Chinese edition that needs no word segmenter (jieba): Chinese text
-        is indexed, and queried, as overlapping pairs of characters (链式法则: 链式, 式法, 法则)."""
+        """Chinese search: jieba's words (with the glossary's terms kept whole) and every pair of
+        adjacent characters are indexed; a query finds a page by a whole indexed word, or else by
+        all the pairs of its characters (链式求导: 链式, 式求, 求导), so any phrase on a page is found."""
 
         # Sphinx 9.0 names the JS stemmer after language_name ("ChineseStemmer"), which it does not
         # ship (sphinx-doc/sphinx#14229); Chinese search stems Latin words with the English one.
@@ -135,11 +146,14 @@ def _chinese_search():
         js_splitter_code = r"""
 function splitQuery(query) {
   const han = /[\u3400-\u4dbf\u4e00-\u9fff]/u;
+  const index = (typeof Search !== "undefined" && Search._index) ? Search._index : null;
+  const known = (word) => index !== null && (Object.hasOwn(index.terms, word)
+                                              || Object.hasOwn(index.titleterms, word));
   const terms = [];
   for (const part of query.split(/[^\p{Letter}\p{Number}_]+/u)) {
     const runs = part.match(/[\u3400-\u4dbf\u4e00-\u9fff]+|[^\u3400-\u4dbf\u4e00-\u9fff]+/gu) || [];
     for (const run of runs) {
-      if (!han.test(run) || run.length < 2) { terms.push(run); continue; }
+      if (!han.test(run) || run.length < 2 || known(run)) { terms.push(run); continue; }
       for (let i = 0; i + 1 < run.length; i++) terms.push(run.slice(i, i + 2));
     }
   }
@@ -147,8 +161,19 @@ function splitQuery(query) {
 }
 """
 
+        def __init__(self, options: dict[str, str]) -> None:
+            try:
+                import jieba  # the docs extra installs it; without it, the pairs still find a phrase
+            except ImportError:
+                jieba = None
+            else:
+                jieba.setLogLevel(30)  # not "Building prefix dict..." on every build
+            super().__init__(options)
+            for word in glossary_words() if jieba else []:
+                jieba.add_word(word)
+
         def split(self, input: str) -> list[str]:
-            """Latin words (and jieba's words, when it is installed), plus each pair of characters."""
+            """jieba's words and the Latin words (Sphinx's), plus each pair of Han characters."""
             terms = super().split(input)
             for run in _HAN_RUN.findall(input):
                 terms += [run[i:i + 2] for i in range(len(run) - 1)]
@@ -157,8 +182,73 @@ function splitQuery(query) {
     return ChineseSearch
 
 
+def _other_edition_page(target: str, srcdir: Path) -> tuple[str, Path] | None:
+    """The page of the other edition that a Markdown link names (``../layer_view.md`` from a
+    Chinese page, ``zh_CN/glossary.md`` from an English one): its path from the site's root
+    (``layer_view`` or ``zh_CN/glossary``) and its source file; None for anything else."""
+    source = Path(target) if Path(target).is_absolute() else srcdir / target
+    source = source.with_name(source.name + ".md").resolve()
+    zh = (DOCS / "zh_CN").resolve()
+    if source.parent == zh:
+        return f"zh_CN/{source.stem}", source
+    if source.parent == DOCS.resolve():
+        return source.stem, source
+    return None
+
+
+def _link_other_edition(env, doctree, docname: str) -> None:
+    """Turn a Markdown link to a page of the other language's tree into a link to that built page.
+
+    Both editions are one site (Chinese under zh_CN/), but two Sphinx projects, so MyST does not
+    know the other tree's pages. The link is written as on GitHub, ``[层视图](../layer_view.md)``;
+    this runs before MyST's resolver and links the built ``../layer_view.html`` instead. A link
+    to a file that does not exist is left for MyST to report (a warning fails the build).
+    """
+    from docutils import nodes
+    from sphinx import addnodes
+
+    chinese = env.config.language.startswith("zh")
+    root = "../" * docname.count("/") + ("../" if chinese else "")
+    for node in list(doctree.findall(addnodes.pending_xref)):
+        if node.get("reftype") != "myst" or node.get("refdomain") != "doc" \
+                or node["reftarget"] in env.all_docs:
+            continue
+        found = _other_edition_page(node["reftarget"], Path(env.srcdir))
+        if found is None or found[0].startswith("zh_CN/") == chinese or not found[1].is_file():
+            continue
+        anchor = f"#{node['reftargetid']}" if node.get("reftargetid") else ""
+        link = nodes.reference("", "", internal=False, refuri=f"{root}{found[0]}.html{anchor}")
+        link += node[0].deepcopy()
+        node.replace_self(link)
+
+
+def _other_edition_transform():
+    """The post-transform that runs the hook above just before MyST resolves links (priority 10)."""
+    from sphinx.transforms.post_transforms import SphinxPostTransform
+
+    class OtherEditionLinks(SphinxPostTransform):
+        """Links from one language's pages to the other's, as built pages of the same site."""
+
+        default_priority = 5
+
+        def run(self, **kwargs) -> None:
+            _link_other_edition(self.env, self.document, self.env.docname)
+
+    return OtherEditionLinks
+
+
+def _chinese_footer(app, config) -> None:
+    """The Chinese footer in Chinese: the copyright line, and one translated sentence (sphinx.po)
+    crediting Sphinx and Furo, as Furo's "Sphinx and @pradyunsg's Furo" pieces make no Chinese."""
+    if config.language.startswith("zh"):
+        config.html_show_sphinx = False
+        config.copyright = "chainrule 的作者们"
+
+
 def setup(app):
     """Connect the hooks above."""
+    app.connect("config-inited", _chinese_footer)
+    app.add_post_transform(_other_edition_transform())
     app.add_search_language(_chinese_search())
     app.connect("autodoc-process-docstring", _bars_as_written)
     app.connect("doctree-read", _join_cjk_lines)

@@ -143,8 +143,9 @@ def mse(predictions: Sequence[Value], targets: Sequence[Target], reduction: Redu
 def half_mse(predictions: Sequence[Value], targets: Sequence[Target], reduction: Reduction = "mean") -> Value:
     """(1/(2n))·Σ (pᵢ − yᵢ)² over the n outputs, the convention that makes dloss/dpᵢ = (pᵢ − yᵢ)/n.
 
-    ``reduction="sum"`` is ½·Σₖ (pₖ − yₖ)², the first tutorial's loss for several outputs, whose
-    gradient is [p₁ − y₁, p₂ − y₂, ...] with no 1/n. The default divides by the number of outputs.
+    ``reduction="sum"`` is ½·Σₖ (pₖ − yₖ)², the loss of Deep learning for beginners (2) for several
+    outputs, whose gradient is [p₁ − y₁, p₂ − y₂, ...] with no 1/n. The default divides by the
+    number of outputs.
 
     >>> from autograd import Value
     >>> half_mse([Value(1.0), Value(3.0)], [0.0, 0.0]).data

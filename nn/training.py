@@ -108,8 +108,8 @@ def fit(model: Model, loss: SampleLoss, x: Sequence[Any], y: Sequence[Any], opti
     random subset of ``batch_size`` samples (``nn.random_subsets``, seeded by ``shuffle``); the
     history then holds each minibatch's mean loss, and the stop rules are checked after each one.
     ``param_change_below=p`` stops when the parameters move by less than the fraction p of their
-    size over an epoch (or a minibatch): ‖θ_new − θ_old‖ / ‖θ_old‖ < p, the first tutorial's
-    "x changes by less than p percent" with p = percent/100.
+    size over an epoch (or a minibatch): ‖θ_new − θ_old‖ / ‖θ_old‖ < p, Deep learning for
+    beginners (2)'s "x changes by less than p percent" with p = percent/100.
 
     >>> from nn import MLP, SGD, squared_error
     >>> net = MLP(1, [1], activations="linear", weights=[[[0.0]]], biases=[[0.0]])

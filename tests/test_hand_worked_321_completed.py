@@ -1,5 +1,5 @@
 """The worked 3-2-1 example completed (issue 11 §4): Adam's moments, the tutorial's further errors,
-the third tutorial's N-3-1 network and the bias as a constant input.
+the N-3-1 network of Deep Dive into Back Propagation (III) and the bias as a constant input.
 
 Every expected number is computed here with Python's decimal module at 40 digits (or NumPy for the
 N-3-1 network), from the network's definition, never taken from the demo's output.

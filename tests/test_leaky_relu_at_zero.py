@@ -1,4 +1,5 @@
-"""Leaky ReLU at exactly 0: slope alpha (PyTorch's convention, the default) or 1 (the first tutorial's).
+"""Leaky ReLU at exactly 0: slope alpha (PyTorch's convention, the default) or 1 (Deep learning
+for beginners (2)'s).
 
 Away from 0 both rows of RULES are checked against finite differences by tests/test_rules.py
 (every row of tests/ops_table.py); here, the stated value at 0 and the equality elsewhere.

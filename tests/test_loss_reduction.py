@@ -1,6 +1,7 @@
 """mse and half_mse with reduction="mean" (the default: divide by the number of outputs) or "sum".
 
-The first tutorial's 3-output example: E = ½·Σₖ (yₖ − ŷₖ)², gradient [ŷ₁ − y₁, ...], and its mean
+The 3-output example of Deep learning for beginners (2): E = ½·Σₖ (yₖ − ŷₖ)², gradient
+[ŷ₁ − y₁, ...], and its mean
 over n samples. Expected values are computed with NumPy.
 """
 
