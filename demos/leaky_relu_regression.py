@@ -1,4 +1,5 @@
-"""Tutorial 1's three-layer leaky-ReLU network, and tutorial 3's per-sample vs minibatch training.
+"""The leaky-ReLU network of 《大模型系列（一）——适合初学者的深度学习入门（2）》, trained per sample,
+in minibatches and full batch (the comparison of 《深入研究反向传播（三）》).
 
 The network: x1 = W1*x + b1, leaky ReLU; x2 = W2*x1 + b2, leaky ReLU; y = W3*x2 + b3, leaky ReLU
 (alpha = 0.01 everywhere, output included, as in the tutorial). The loss is the tutorial's MSE with
@@ -65,7 +66,8 @@ def main() -> None:
     x, y = bumpy_regression(40, seed=0)
     if FAST:
         echo(f"(a quick run: {EPOCHS} epochs instead of 100; the numbers are not the full run's)")
-    echo("tutorial 1's network: 1 → 8 → 2 → 1 (its W3 is 1×2; the 8 is ours), leaky ReLU (alpha 0.01)")
+    echo("the leaky-ReLU tutorial's network: 1 → 8 → 2 → 1 (its W3 is 1×2; the 8 is ours), leaky ReLU")
+    echo("(alpha 0.01) after every layer")
     echo("loss sum((y - y_hat)**2) / (2*n) on n = 40 points of y = 0.6 + 0.4*x*sin(3*x) + noise;")
     echo(f"SGD, lr {LR}\n")
     results = {name: train(size) for name, size in MODES.items()}
