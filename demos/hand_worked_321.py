@@ -1,13 +1,15 @@
 """The hand-worked 3-2-1 network: one forward and one backward pass, every gradient printed.
 
 Input x = [2, 3, -1], target y = 1; two sigmoid hidden neurons, one sigmoid output,
-loss C = (a2 - y)**2 (no 1/2). The tutorial this comes from works it out by hand and gets
-a2 ≈ 0.589. chainrule types the network in through ``nn`` with the tutorial's weights,
-prints the forward values, the whole backward pass as a chain-rule table (14 gradients:
-dW1, db1, dW2, db2, dx), one SGD step and one Adam step (with and without bias correction)
-on the output layer only, Adam's m, v, m-hat and v-hat per parameter (and the tutorial's), then
-the tutorial's claims next to chainrule's values. Last, the network of Deep Dive into Back
-Propagation (III) with 3 hidden units: its two backprop steps on numbers, and the bias as a
+loss C = (a2 - y)**2 (no 1/2). The tutorial this comes from, the untitled note that opens with
+「反向传播算法 = 多元微积分 + 链式法则」, works it out by hand and gets a2 ≈ 0.589.
+chainrule types the network in through ``nn`` with the tutorial's weights, prints the forward
+values, the whole backward pass as a chain-rule table (14 gradients: dW1, db1, dW2, db2, dx),
+one SGD step and one Adam step (with and without bias correction) on the output layer only,
+Adam's m, v, m-hat and v-hat per parameter (and the tutorial's), Adam over six steps of the whole
+network (where momentum and bias correction show), then the tutorial's claims next to
+chainrule's values. Last, the network of Deep Dive into Back Propagation (III) with 3 hidden
+units: its two backprop steps on numbers, and the bias as a
 constant input of 1.
 
 Run:  python demos/hand_worked_321.py
@@ -31,6 +33,10 @@ TUTORIAL_GRADIENTS = [-0.0287, -0.0572, -0.199]
 """The tutorial's dC/dW2 (half the true values) and its dC/db2, as it states them."""
 TUTORIAL_SGD = ([0.50287, 0.20572], 0.1199)
 """The tutorial's W2 and b2 after its SGD step."""
+TUTORIAL_A1 = [0.289, 0.574]
+"""a1 as the tutorial writes it (rounded to 3 digits) when it works out its new z2."""
+ADAM_STEPS = 6
+"""How many Adam steps of the whole network the demo shows."""
 
 
 def build() -> MLP:
@@ -100,6 +106,52 @@ def tutorial_output() -> tuple[float, float]:
     return a2.parents[0].data, a2.data
 
 
+def tutorial_z2_rounded() -> float:
+    """The tutorial's new z2: its own W2 and b2 after SGD times the rounded a1 it writes.
+
+    0.50287*0.289 + 0.20572*0.574 + 0.1199 = 0.38331271, the 0.383312 it prints.
+    """
+    (w0, w1), b = TUTORIAL_SGD
+    return w0 * TUTORIAL_A1[0] + w1 * TUTORIAL_A1[1] + b
+
+
+def full_step(lr: float = 0.1) -> tuple[float, float]:
+    """One SGD step of every parameter (W1 and b1 too) from the original network: (new a2, new C)."""
+    net = build()
+    forward(net)["C"].backward()  # type: ignore[union-attr]
+    SGD(net.parameters(), lr=lr).step()
+    after = forward(net)
+    return after["a2"].data, after["C"].data  # type: ignore[union-attr]
+
+
+def adam_steps(steps: int = ADAM_STEPS, names: tuple[str, ...] = ("b2", "W1[0][0]"),
+               ) -> dict[str, list[tuple[int, float, float, float, float, float, float, float]]]:
+    """Standard Adam (lr 0.1) on all 11 parameters, repeated on the one sample, for ``steps`` steps.
+
+    For each named parameter, one row per step: (t, C before the step, g, m, v, m-hat, v-hat, step),
+    with m and v read from ``nn.Adam`` and m-hat = m/(1 - 0.9**t), v-hat = v/(1 - 0.999**t).
+    """
+    net = build()
+    named = dict(net.tutorial_names())
+    params = net.parameters()
+    index = {name: next(i for i, p in enumerate(params) if p is named[name]) for name in names}
+    opt = Adam(params, lr=0.1, betas=(0.9, 0.999), eps=1e-8)
+    rows: dict[str, list[tuple[int, float, float, float, float, float, float, float]]]
+    rows = {n: [] for n in names}
+    for t in range(1, steps + 1):
+        net.zero_grad()
+        loss = forward(net)["C"]
+        loss.backward()  # type: ignore[union-attr]
+        grads = {name: named[name].grad for name in names}
+        before = {name: named[name].data for name in names}
+        opt.step()
+        for name in names:
+            m, v = opt.m[index[name]], opt.v[index[name]]
+            rows[name].append((t, loss.data, grads[name], m, v, m / (1 - 0.9**t), v / (1 - 0.999**t),  # type: ignore[union-attr]
+                               named[name].data - before[name]))
+    return rows
+
+
 # --- Deep Dive into Back Propagation (III): one hidden layer of 3 neurons (N-3-1), bias as input
 
 N31_X = [0.5, -1.0]
@@ -151,8 +203,10 @@ def claims(values: dict[str, float | list[float]]) -> list[tuple[str, str, str, 
          f"sigmoid(0.50287*a1[0] + 0.20572*a1[1] + 0.1199) = {values['tut_a2']:.6f}; and "
          f"0.164025 = (1 - 0.595)**2 rounds that again. Right: 0.595693, (1 - 0.595693)**2 = 0.163464"),
         ("new z2 0.383312", show(values["sgd_z2"]), "WRONG",
-         f"after the right SGD step z2 = {values['sgd_z2']:.6f}; the tutorial's own W2 and b2 give "
-         f"{values['tut_z2']:.6f}, so 0.383312 follows from neither"),
+         f"it is the tutorial's own (wrong) W2 and b2 times the a1 it writes rounded to 3 digits: "
+         f"0.50287*0.289 + 0.20572*0.574 + 0.1199 = {values['tut_z2_rounded']:.8f}, written 0.145329 + "
+         f"0.118083 + 0.1199 (with the unrounded a1, {values['tut_z2']:.6f}). The right SGD step gives "
+         f"z2 = {values['sgd_z2']:.6f}"),
         ("Adam W2 ≈ [0.5003, 0.2006]", show(values["adam_W2"], 8), "WRONG",
          "Adam's first step is lr*g/(abs(g) + eps) ≈ lr*sign(g) = +0.1 per parameter; the tutorial "
          "used m alone, never divided by sqrt(v)"),
@@ -164,6 +218,16 @@ def claims(values: dict[str, float | list[float]]) -> list[tuple[str, str, str, 
          f"{', '.join(f'+{x:.4f}' for x in values['sgd_steps'])}: Adam's step is 5 to 17 times larger"),
         ("  (Adam without bias correction)", show(values["raw_W2"] + [values["raw_b2"]]),  # type: ignore[operator]
          "-", "still not the tutorial's: each parameter moves by lr*0.1/sqrt(0.001) = +0.316228"),
+        ("output layer only = 'a complete iteration'", show([values["full_a2"], values["full_C"]]),
+         "INCOMPLETE",
+         "W1 and b1 have gradients too (the table above), and a training step updates every "
+         f"parameter: SGD on all 11 gives a2 = {values['full_a2']:.6f}, C = {values['full_C']:.6f} "
+         f"(output layer only: {values['sgd_a2']:.6f}, {values['sgd_C']:.6f})"),
+        ("'the loss falls a little every iteration'", "-", "NOT ALWAYS",
+         "only for a small enough step on the loss being measured: gradient descent with too large "
+         "a learning rate diverges (demos/quadratic_descent.py, alpha = 1.1: f rises every "
+         "iteration), and minibatch or per-sample training has epochs whose loss rose "
+         "(demos/leaky_relu_regression.py)"),
     ]
 
 
@@ -215,10 +279,28 @@ def main() -> None:
     echo(Table(("param", "tutorial's g", "m = 0.1*g", "v = 0.001*g**2"),
                [(name, f"{g:.6g}", f"{m:.6g}", f"{v:.6g}") for name, g, m, v in tutorial_moments()],
                numeric=(1, 2, 3)))
+    echo(f"\nstandard Adam (lr 0.1) on all 11 parameters, {ADAM_STEPS} steps on the one sample: "
+         "m-hat = m/(1 - 0.9**t),")
+    echo("v-hat = v/(1 - 0.999**t), step = -lr*m-hat/(sqrt(v-hat) + eps)")
+    table = adam_steps()
+    for name, steps in table.items():
+        echo(f"\n{name}")
+        echo(Table(("t", "C before", "g", "m", "v", "m-hat", "v-hat", "step"),
+                   [(str(r[0]), *(f"{x:.6g}" for x in r[1:])) for r in steps], numeric=range(8)))
+    t2, last = table["b2"][1], table["W1[0][0]"][-1]
+    echo("\nbias correction: m's weights on the gradients so far add up to 1 - 0.9**t, so at t = 2 b2's")
+    echo(f"m = {t2[3]:.6g} is 0.19 times an average gradient; m-hat = m/0.19 = {t2[5]:.6g} undoes that")
+    echo("(v-hat likewise); without the correction the first step would be 3.16*lr, not lr.")
+    echo(f"momentum: m-hat averages past gradients, so it lags g: at t = {last[0]} W1[0][0]'s g = "
+         f"{last[2]:.3g} is {last[5] / last[2]:.1f}")
+    echo(f"times smaller than its m-hat = {last[5]:.3g}, and its step is still {last[7]:.3g}: the step")
+    echo("follows m-hat, not this step's g.")
+    full_a2, full_c = full_step()
     numbers: dict[str, float | list[float]] = {
         "a2": values["a2"].data, "C": loss.data,  # type: ignore[union-attr]
         "db2": out.b.grad, "dW2": [w.grad for w in out.w], **results,
         "sgd_z2": sgd(X)[0].parents[0].data, "tut_z2": tut_z2, "tut_a2": tut_a2,
+        "tut_z2_rounded": tutorial_z2_rounded(), "full_a2": full_a2, "full_C": full_c,
         "m_alone_b2": B2 - 0.1 * moments[2][2], "adam_steps": [r[6] for r in moments],
         "sgd_steps": [r[7] for r in moments]}
     echo("\nthe tutorial's claims against chainrule")

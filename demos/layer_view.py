@@ -4,7 +4,9 @@ For each layer, top first: delta = sigma'(z) ⊙ dE/da (the activation layer), d
 dE/db = delta and dE/da_in = Wᵀ · delta (the fully connected layer), with every matrix's shape and
 numbers (``nn.layer_view``). Then the same gradients from the scalar chain-rule table, side by side.
 
-The leaky-ReLU tutorial's network has W3 of shape 1×2 (its last hidden layer has 2 units) and shows
+The leaky-ReLU tutorial (the CSDN post 《大模型系列（一）——适合初学者的深度学习入门（2）》) has W3 of
+shape 1×2 (its last hidden layer has 2 units), and gives the shapes (1,2)·(2,1) → (1,1) for the forward
+step from sigma(x2) to y and (2,1)·(1,1) → (2,1) for the backward one: chainrule prints the same. It shows
 a case where the first layer's pre-activations are y1 < 0 and y2, y3 > 0, so that its leaky-ReLU
 factors are alpha, 1, 1. It warns that backprop must use W3 from *before* the update; the last part
 shows what goes wrong when W3 is updated first.
@@ -106,12 +108,16 @@ def main() -> None:
     say(f"delta1 = leaky_relu'(z1) {odot} (W2{t} · delta2) = {format_matrix(first.slope.T)} {odot} "
         f"{format_matrix(first.dE_da.T)} = {format_matrix(first.delta.T)} (written as rows)")
     third = leaky.layers[2]
-    echo(f"\nthe tutorial writes dE/dsigma(x2) = W3{t} {dot} dE/dy with the shapes (1,2){dot}(2,1). As the")
+    echo("\nthe tutorial writes two shapes for this layer, and both are what chainrule computes:")
+    w3, a2 = third.W, third.a_in
+    fwd = f"({w3.shape[0]}{by}{w3.shape[1]}){dot}({a2.shape[0]}{by}{a2.shape[1]}) {arrow} (1{by}1)"
+    echo(f"  forward, from sigma(x2) to y:   y = W3 {dot} sigma(x2)           {fwd}")
     rows, cols = third.W.T.shape
-    echo(f"shapes of W3{t} and dE/dy those do not fit (WRONG): W3{t} is {rows}{by}{cols}, dE/dy 1{by}1,")
-    echo(f"so the product is (2{by}1){dot}(1{by}1) {arrow} (2{by}1): one number per hidden unit,")
-    echo(f"{format_matrix(third.dE_da_in.T)} here (as a row). A (1{by}2){dot}(2{by}1) product would be a "
-         "single number.")
+    bwd = f"({rows}{by}{cols}){dot}(1{by}1) {arrow} ({rows}{by}1)"
+    echo(f"  backward, from y to sigma(x2):  dE/dsigma(x2) = W3{t} {dot} dE/dy  {bwd}")
+    say(f"the backward product is one number per hidden unit, {format_matrix(third.dE_da_in.T)} here "
+        f"(as a row): the line dE/da2 = W3{t} {dot} delta3 above, computed with the W3 from before "
+        "the update.")
     echo("\nthe same gradients from the scalar chain-rule table:\n")
     echo(side_by_side(net_leaky(), LEAKY_X, LEAKY_Y, half_squared_error))
     echo(f"\nlargest difference from backward(): {leaky.check():.1e}")

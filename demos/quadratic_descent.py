@@ -8,7 +8,9 @@ gradient shrinks. With a large alpha the iterates jump over the minimum (oscilla
 they jump further each time (diverge). For this f, x_k - 2 = (1 - 2*alpha)**k * (7.5 - 2) exactly.
 
 Then the tutorial's two stop rules: a maximum number of iterations, and "x changes by less than
-p percent between iterations".
+p percent between iterations". Last, its sentence that the gradient at a point is the direction in
+which the curve falls fastest: it is the direction in which it *rises* fastest, which is why the
+update subtracts it.
 
 Run:  python demos/quadratic_descent.py
 """
@@ -66,6 +68,11 @@ def behaviour(alpha: float) -> str:
     return "slides into the minimum; the steps shrink with the gradient"
 
 
+def uphill(x: float = X0, h: float = 0.1) -> tuple[float, float, float, float]:
+    """f'(x) and f at x - h, x, x + h: f rises in the direction of f'(x), falls against it."""
+    return slope(x), f(Value(x - h)).data, f(Value(x)).data, f(Value(x + h)).data
+
+
 def main() -> None:
     echo(f"f(x) = x**2 - 4*x + 5, f'(x) = 2*x - 4, minimum at x = 2; start at x = {X0}")
     echo("each iteration: x_next = x - alpha*f'(x)\n")
@@ -88,6 +95,12 @@ def main() -> None:
     echo("\nThe percent rule compares the change with x itself, so it depends on where the minimum is:")
     echo("near x = 0 a fixed percentage is a tiny distance. nn.fit(..., param_change_below=p) is the")
     echo("same rule for a network's parameters, with p a fraction (0.001 is 0.1 percent).")
+    g, below, here, above = uphill()
+    echo("\nthe tutorial calls the gradient at a point the direction in which the curve falls fastest.")
+    echo(f"WRONG: it is the direction in which f rises fastest. At x = {X0}, f'(x) = {g:g} > 0, and")
+    echo(f"f({X0 + 0.1:g}) = {above:.4f} > f({X0:g}) = {here:.4f} > f({X0 - 0.1:g}) = {below:.4f}: a step "
+         "along f'(x) goes uphill.")
+    echo("Steepest descent is minus the gradient, which is why each iteration subtracts alpha*f'(x).")
 
 
 if __name__ == "__main__":

@@ -98,3 +98,26 @@ def test_the_written_out_derivative_grows_quadratically_along_a_chain():
         assert demo["size"](demo["chain"](n)) == 3 * n + 1
         written_out = demo["size"](demo["diff"](demo["chain"](n), "w1"))
         assert written_out == 21 + 29 * (n - 1) + 9 * (n - 1) * (n - 2) // 2
+
+
+def test_the_books_derivation_of_sigmoids_derivative():
+    """Kneusel eq. 10.2 line by line at 50 digits, and the sigmoid rule's derivative against eq. 10.3."""
+    from autograd import Value
+
+    with localcontext() as ctx:
+        ctx.prec = 50
+        for k in range(-60, 61):
+            z = Decimal(k) / 2
+            e = (-z).exp()
+            sigma = 1 / (1 + e)
+            quotient_rule = e / (1 + e) ** 2                       # d/dz (1 + e^-z)^-1
+            plus_minus_one = (1 + e - 1) / (1 + e) ** 2            # the book's trick
+            split = 1 / (1 + e) - 1 / (1 + e) ** 2
+            book = sigma * (1 - sigma)                             # eq. 10.3
+            tolerance = Decimal("1e-30") * book           # the subtractions cancel up to 14 digits
+            for line in (plus_minus_one, split, sigma - sigma**2):
+                assert abs(line - quotient_rule) <= tolerance
+            assert abs(book - quotient_rule) <= tolerance
+            v = Value(float(z))
+            v.sigmoid().backward()
+            assert abs(Decimal(v.grad) - book) <= Decimal("1e-15") * book, float(z)

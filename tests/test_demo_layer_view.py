@@ -61,7 +61,31 @@ def test_the_demo_prints_the_hand_computed_numbers(demo, capsys):
     for key in ("dW3", "dW2", "dW1", "W3_new", "wrong_dW2", "wrong_dW1"):
         assert format_matrix(h[key]) in flat, key
     assert "[[0.01 1 1]] = alpha, 1, 1" in out
-    assert out.count("WRONG") == 3
-    assert "those do not fit (WRONG)" in out and "(2×1)·(1×1) → (2×1)" in out
+    assert out.count("WRONG") == 2                    # the two W3-first gradients, nothing else
+    assert "(1×2)·(2×1) → (1×1)" in out and "(2×1)·(1×1) → (2×1)" in out
     assert "largest difference from backward(): 0.0e+00" in out
     assert not np.allclose(h["wrong_dW2"], h["dW2"])  # the warning is about a real difference
+
+
+TUTORIAL_FORWARD = ((1, 2), (2, 1), (1, 1))
+"""The leaky-ReLU tutorial's shapes for the step from sigma(x2) to y: (1,2)·(2,1) → (1,1)."""
+TUTORIAL_BACKWARD = ((2, 1), (1, 1), (2, 1))
+"""Its shapes for the way back from y to sigma(x2): (2,1)·(1,1) → (2,1)."""
+
+
+def test_the_tutorials_shapes_are_the_forward_and_backward_products(demo):
+    """Both shapes the tutorial writes are right: NumPy's products of the demo's matrices have them."""
+    W3 = np.array(demo["LEAKY_W"][2], dtype=float)
+    a2 = np.ones((W3.shape[1], 1))               # sigma(x2), one entry per unit of the last hidden layer
+    y = W3 @ a2
+    assert (W3.shape, a2.shape, y.shape) == TUTORIAL_FORWARD
+    delta_y = np.ones_like(y)
+    back = W3.T @ delta_y
+    assert (W3.T.shape, delta_y.shape, back.shape) == TUTORIAL_BACKWARD
+
+
+def test_the_demo_no_longer_calls_the_tutorials_shapes_wrong(demo, capsys):
+    demo["main"]()
+    out = capsys.readouterr().out
+    assert "do not fit" not in out and "single number" not in out
+    assert "forward, from sigma(x2) to y:" in out and "backward, from y to sigma(x2):" in out

@@ -7,6 +7,7 @@ import math
 import runpy
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 DEMO = Path(__file__).resolve().parent.parent / "demos" / "quadratic_descent.py"
@@ -59,3 +60,29 @@ def test_the_demo_prints(demo, capsys):
     out = capsys.readouterr().out
     assert "alpha = 1.1: diverges" in out and "alpha = 1.0: oscillates forever" in out
     assert "stopped after 20 iterations" in out and "stopped after 30 iterations" in out
+
+
+def test_the_gradient_points_uphill_not_downhill(demo, capsys):
+    """The CSDN tutorial calls the gradient the direction of fastest descent; it is that of fastest ascent."""
+    x0 = 7.5                                       # the tutorial's starting point
+    g = 2 * x0 - 4                                 # f'(x) of x**2 - 4x + 5, by hand
+
+    def fx(u):
+        return u * u - 4 * u + 5
+
+    assert demo["uphill"]() == (g, fx(x0 - 0.1), fx(x0), fx(x0 + 0.1))
+    assert fx(x0 + 0.1 * g / abs(g)) > fx(x0) > fx(x0 - 0.1 * g / abs(g))
+    # in two dimensions, over 3600 unit directions: the fastest rise is along the gradient
+    f2 = lambda p: p[0] ** 2 + 3 * p[1] ** 2 + p[0] * p[1]  # noqa: E731
+    p = np.array([1.0, -0.5])
+    grad = np.array([2 * p[0] + p[1], 6 * p[1] + p[0]])
+    angles = np.linspace(0, 2 * np.pi, 3600, endpoint=False)
+    dirs = np.stack([np.cos(angles), np.sin(angles)], axis=1)
+    h = 1e-6
+    change = np.array([(f2(p + h * d) - f2(p)) / h for d in dirs])
+    best, worst = dirs[change.argmax()], dirs[change.argmin()]
+    unit = grad / np.linalg.norm(grad)
+    assert np.dot(best, unit) > 0.9999 and np.dot(worst, -unit) > 0.9999
+    demo["main"]()
+    out = capsys.readouterr().out
+    assert "direction in which f rises fastest" in out and "f(7.6) = 32.3600 > f(7.5) = 31.2500" in out

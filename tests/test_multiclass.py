@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import random
+import re
 import runpy
 from pathlib import Path
 
@@ -276,10 +277,51 @@ def test_read_idx_errors_name_the_file_and_the_problem(tmp_path):
         load_mnist(tmp_path, "validation")
 
 
+BOOK_MNIST_CONFUSION = np.array([
+    [965, 0, 1, 1, 1, 5, 2, 3, 2, 0], [0, 1121, 3, 2, 0, 1, 3, 0, 5, 0],
+    [6, 0, 1005, 4, 2, 0, 3, 7, 5, 0], [0, 1, 6, 981, 0, 4, 0, 9, 4, 5],
+    [2, 0, 3, 0, 953, 0, 5, 3, 1, 15], [4, 0, 0, 10, 0, 864, 5, 1, 4, 4],
+    [8, 2, 1, 1, 3, 4, 936, 0, 3, 0], [2, 7, 19, 2, 1, 0, 0, 989, 1, 7],
+    [5, 0, 4, 5, 3, 5, 7, 3, 939, 3], [5, 5, 2, 10, 8, 2, 1, 3, 6, 967]])
+"""The test matrix Kneusel's ch. 10 prints for its MNIST run (rows: true digit), typed in from the book."""
+MNIST_TEST_DIGITS = [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
+"""How many of MNIST's 10,000 test images show each digit (the data set's own documentation)."""
+
+
 def test_the_books_confusion_matrix_arithmetic():
-    assert sum(MNIST_TEST_COUNTS) == 10_000  # the row sums of the book's matrix
-    assert 9_720 / sum(MNIST_TEST_COUNTS) == 0.972  # its trace: 97.2 %
-    assert MNIST_TEST_COUNTS[7] >= 19 and MNIST_TEST_COUNTS[4] >= 15
+    book = BOOK_MNIST_CONFUSION
+    assert book.sum(axis=1).tolist() == MNIST_TEST_DIGITS == list(MNIST_TEST_COUNTS)
+    assert np.trace(book) / book.sum() == 0.972                      # the accuracy the book prints
+    off = book - np.diag(np.diag(book))
+    order = np.argsort(-off, axis=None, kind="stable")
+    top = [np.unravel_index(i, off.shape) for i in order[:2]]
+    assert [(int(a), int(b), int(off[a, b])) for a, b in top] == [(7, 2, 19), (4, 9, 15)]
+    assert off.max() == 19 and sorted(off.ravel())[-3] == 10          # the third is well below 15
+
+
+def docs_matrices() -> tuple[np.ndarray, np.ndarray]:
+    """The book's matrix as docs/digits.md types it, and the digits run's as the page shows it."""
+    text = (Path(__file__).resolve().parent.parent / "docs" / "digits.md").read_text(encoding="utf-8")
+    book_block = text[text.index(">>> book = ["):text.index(">>> [sum(row) for row in book]")]
+    book = np.array([[int(n) for n in re.findall(r"\d+", line)] for line in book_block.splitlines()
+                     if re.search(r"\d", line)])
+    run_block = text[text.index("actual   0   1"):].split("```")[0]
+    run = np.array([[int(n) for n in line.split()[1:11]] for line in run_block.splitlines()[1:11]])
+    return book, run
+
+
+def test_the_docs_compare_the_books_matrix_with_the_digits_run():
+    book, run = docs_matrices()
+    assert np.array_equal(book, BOOK_MNIST_CONFUSION)
+    assert run.sum() == 599 and np.trace(run) == 576                 # the run the page states
+    rows_book, rows_run = book.sum(1), run.sum(1)
+    assert (rows_book.min(), rows_book.max(), rows_run.min(), rows_run.max()) == (892, 1135, 54, 63)
+    recall_book, recall_run = np.diag(book) / rows_book, np.diag(run) / rows_run
+    assert recall_book.argmin() == 9 and f"{recall_book.min():.1%}" == "95.8%"
+    assert recall_run.argmin() == 8 and f"{recall_run.min():.1%}" == "82.5%"
+    assert largest_confusions(run.tolist(), 1) == [(9, 8, 1)]
+    assert (run[7, 2], run[4, 9]) == (0, 1)
+    assert f"{19 / rows_book[7]:.1%}" == "1.8%" and f"{9 / rows_run[8]:.0%}" == "14%"
 
 
 def write_small_mnist(folder: Path, n_train: int = 30, n_test: int = 10) -> None:
