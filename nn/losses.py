@@ -33,6 +33,11 @@ def _traced(y: object) -> bool:
     return hasattr(type(y), "_engine_operand")
 
 
+def _shown(y: object) -> str:
+    """A target as an error message shows it (a traced input: the number of the sample at hand)."""
+    return repr(getattr(y, "_number", y))
+
+
 def _target(y: object, where: str) -> float:
     """A target as a float: any real number ``Value`` accepts (int, float, NumPy scalars), finite."""
     if type(y) is float and y - y == 0.0:
@@ -198,8 +203,9 @@ def binary_cross_entropy_with_logits(logit: Value, target: Target) -> Value:
     """
     z = _value(logit, "binary_cross_entropy_with_logits")
     y = _target(target, "binary_cross_entropy_with_logits")
-    if not _traced(y) and not 0.0 <= y <= 1.0:
-        raise ValueError(f"binary_cross_entropy_with_logits: the target must be in [0, 1], got {y!r}")
+    if not 0.0 <= y <= 1.0:  # (for a traced target, a decision the replay checks on every call)
+        raise ValueError(f"binary_cross_entropy_with_logits: the target must be in [0, 1], got "
+                         f"{_shown(y)}")
     return z.softplus() - z * y  # no branch on y: the same ops for every target
 
 
@@ -213,7 +219,7 @@ def hinge(score: Value, target: Target) -> Value:
     s = _value(score, "hinge")
     y = _target(target, "hinge")
     if y not in (-1.0, 1.0):
-        raise ValueError(f"hinge: the label must be -1 or +1, got {target!r}")
+        raise ValueError(f"hinge: the label must be -1 or +1, got {_shown(target)}")
     return (1.0 - s * y).relu()
 
 
