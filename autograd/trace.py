@@ -102,7 +102,8 @@ _INPUT_ADVICE = (
 def _user_line() -> str:
     """``file:line: source`` of the innermost caller outside chainrule's packages."""
     frame = sys._getframe(2)
-    while frame is not None and Path(frame.f_code.co_filename).resolve().parent in _PACKAGES:
+    while frame is not None and (Path(frame.f_code.co_filename).resolve().parent in _PACKAGES
+                                 or frame.f_globals.get("__name__") == "contextlib"):
         frame = frame.f_back
     if frame is None:  # pragma: no cover
         return "(unknown line)"
