@@ -985,7 +985,7 @@ def _batch_array(x: object, where: str) -> np.ndarray:
     array = array.astype(float, copy=False)
     bad = np.flatnonzero(~np.isfinite(array))
     if bad.size:
-        raise ValueError(f"{where} must be finite, got {array[bad[0]]!r} at sample {bad[0]}")
+        raise ValueError(f"{where} must be finite, got {float(array[bad[0]])!r} at sample {bad[0]}")
     return array
 
 
