@@ -506,7 +506,7 @@ _ROWS = (
          variadic=True, roles=("wᵢ", "b", "xᵢ"), kinks=(0.0,),
          derivatives=_d_neuron(lambda out: 1.0 if out > 0.0 else 0.0)),
     # a loss against a plain-number target as one node
-    Rule("binary_cross_entropy", "bce(a, c)", _bce, ("−c/a + (1 − c)/(1 − a)",), check=_check_bce,
+    Rule("bce", "bce(a, c)", _bce, ("−c/a + (1 − c)/(1 − a)",), check=_check_bce,
          derivatives=_d_bce),
     Rule("squared_error", "(a − c)²", lambda a, c: ((a - c) * (a - c), 2.0 * (a - c)), ("2·(a − c)",),
          derivatives=lambda a, c, out: (2.0 * (a - c),)),

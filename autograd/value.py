@@ -53,6 +53,8 @@ def _as_operand(x: object, where: str) -> float:
     """An op's plain-number operand as a float: ``as_float``, except that an input of a function
     being traced (``autograd.trace``) hands its number to the op it becomes part of (and only to
     an op: ``float(input)`` is refused while tracing)."""
+    if type(x) is int:  # the usual case here (x * 2): no look-up
+        return as_float(x, where)
     handover = getattr(type(x), "_engine_operand", None)
     if handover is not None:
         return handover(x, where)
