@@ -37,6 +37,8 @@ huge one, so a large graph's program is split into parts of this many statements
 _OPERANDS = {"a", "b", "c", "i", "out", "classes"}
 _VARIADIC = {"w", "x", "a"}
 _TOKEN = re.compile(r"QQ(op|tmp)_(\w+?)QQ")
+
+
 def _pick(c: float, values: Sequence[float]) -> float:
     """values[c]: the logit at a class index the program reads (checked whole and in range first)."""
     return values[int(c)]

@@ -44,11 +44,6 @@ recording_threads = 0
 methods below that look at a Value's number skip even the thread-local lookup."""
 
 
-def _recorder() -> Any:
-    """This thread's trace recorder, or None; called only when some thread is recording."""
-    return _recording.recorder
-
-
 def _as_operand(x: object, where: str) -> float:
     """An op's plain-number operand as a float: ``as_float``, except that an input of a function
     being traced (``autograd.trace``) hands its number to the op it becomes part of (and only to
