@@ -8,6 +8,12 @@ op's lines from its row of ``RULES``. Every call, the first included, runs that 
 the parameters' ``.data`` when called, adds d(loss)/d(parameter) into their ``.grad`` (as
 ``backward()`` does, with the same floats) and returns the loss.
 
+While ``fn`` is recorded, its arguments are input objects, not floats: they compute like Values,
+ops take them as their plain numbers, decisions on them (comparisons, ``bool``, ``int``, ``round``)
+are checked on every call (a call that decides otherwise runs, or records, its own program), and
+anything else that would take their number out (``float(x)``, ``v.data`` of a Value computed from
+them) is refused with the line. Recording touches only the recording thread.
+
 The name is ``trace`` (not ``compile``, a Python builtin): it records a trace of the ops.
 
 >>> from autograd import Value
