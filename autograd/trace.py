@@ -204,6 +204,12 @@ class _Recorder:
         raise _branch("no_grad() inside a traced function: the values computed in it would become "
                       "constants of the program", _INPUT_ADVICE)
 
+    def backward_called(self) -> None:
+        """``backward()`` inside a traced function: refused (the grads it leaves would be read as
+        numbers of this sample; the program does its own backward pass)."""
+        raise _branch("backward() inside a traced function: the program runs its own backward pass, "
+                      "and grads read from this one would be this sample's numbers", _INPUT_ADVICE)
+
     def depends(self, v: Value) -> str | None:
         """The name of an input ``v`` was computed from (its number or an op's plain number), or None."""
         memo = self._depends

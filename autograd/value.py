@@ -480,6 +480,8 @@ class Value:
                 "backward(create_graph=True): chainrule keeps .grad a float; for gradients that can be "
                 "differentiated again use autograd.grad(output, [x, ...], create_graph=True), which "
                 "returns them as Values (see docs/higher_order.md)")
+        if recording_threads and _recording.recorder is not None:
+            _recording.recorder.backward_called()
         from .backward import backward  # backward.py walks Values, so it imports this module
 
         backward(self)

@@ -132,6 +132,12 @@ def test_a_number_read_from_a_value_computed_from_an_input_is_refused():
         return W * s
     _refused(in_no_grad, r"no_grad\(\) inside a traced function", 2.0)
 
+    def with_backward(x):
+        loss = W * x
+        loss.backward()
+        return W * W.grad
+    _refused(with_backward, r"backward\(\) inside a traced function", 2.0)
+
 
 def test_decisions_on_values_are_refused():
     _refused(lambda x: W * x if W * x > 0 else -W * x, r"the comparison Value\(data=3\) > 0 decides", 2.0)
