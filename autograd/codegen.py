@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .rules import RULES, Code, Rule
+from .rules import RULES, Code, Rule, excess
 from .value import Value
 
 Mode = Literal["floats", "batch"]
@@ -34,11 +34,19 @@ CHUNK = 1500
 """Statements per generated function: Python compiles many small functions much faster than one
 huge one, so a large graph's program is split into parts of this many statements."""
 
-_OPERANDS = {"a", "b", "c", "i", "out"}
+_OPERANDS = {"a", "b", "c", "i", "out", "classes"}
 _VARIADIC = {"w", "x", "a"}
 _TOKEN = re.compile(r"QQ(op|tmp)_(\w+?)QQ")
+
+
+def _pick(c: float, values: Sequence[float]) -> float:
+    """values[c]: the logit at a class index the program reads (checked whole and in range first)."""
+    return values[int(c)]
+
+
 FLOAT_FUNCTIONS = {"exp": math.exp, "log": math.log, "log1p": math.log1p, "sqrt": math.sqrt,
-                   "tanh": math.tanh, "fsum": math.fsum, "floor": math.floor, "largest": max}
+                   "tanh": math.tanh, "fsum": math.fsum, "floor": math.floor, "largest": max,
+                   "excess": excess, "pick": _pick}
 """What the templates' function names mean in the program for one sample."""
 RESERVED = {*keyword.kwlist, *dir(builtins), *FLOAT_FUNCTIONS, "where", "every", "leaves", "seed",
             "n", "REFUSED", "spread", "total", "full", "S", "ai"}
@@ -88,7 +96,7 @@ class _ToTokens(ast.NodeTransformer):
         name = node.func.id if isinstance(node.func, ast.Name) else ""
         if name == "dot":
             return ast.Name("QQop_dotQQ", ast.Load())
-        if name in ("fsum", "largest"):  # of all the operands: fsum(a) -> fsum([a0, a1, …])
+        if name in ("fsum", "largest", "excess"):  # of all the operands: fsum(a) -> fsum([a0, a1, …])
             every = ast.Name("QQop_allQQ", ast.Load())
             argument = node.args[0]
             if isinstance(argument, ast.Name) and argument.id == "a":
@@ -324,12 +332,17 @@ def _operands(node: Any, var: Mapping[Any, str], constant: Callable[[float], str
         return {"a": name_a, "c": c}, [(a, _NO_FIELDS)], [name_a, c] if c.isidentifier() else [name_a]
     parents = list(a)
     constants = [constant(c) for c in (b or ())]
-    if rule.name == "cross_entropy":  # the logits, and the class index c (never an input:
-        # the tracer refuses int() of an input, and softmax_cross_entropy takes only an int)
-        texts = [var[p] for p in parents]
+    if rule.name == "cross_entropy":  # the logits, and the class index c: a literal, or an input
+        texts = [var[p] for p in parents]  # the program reads (then it picks the logit itself)
+        listed = "[" + ", ".join(texts) + "]"
+        edges = [(p, {"a_i": texts[i], "i": str(i)}) for i, p in enumerate(parents)]
+        c = constant(b[0])
+        if c.isidentifier():
+            fields = {"all": listed, "c": c, "a_c": f"pick({c}, {listed})", "classes": f"{len(texts)}.0"}
+            return fields, edges, [*texts, c]
         k = int(b[0])
-        fields = {"all": "[" + ", ".join(texts) + "]", "c": str(k), "a_c": texts[k]}
-        return fields, [(p, {"a_i": texts[i], "i": str(i)}) for i, p in enumerate(parents)], texts
+        fields = {"all": listed, "c": str(k), "a_c": texts[k], "classes": f"{len(texts)}.0"}
+        return fields, edges, texts
     if rule.roles == ("aᵢ",):  # Σ: every parent, then the plain numbers
         texts = [var[p] for p in parents]
         fields = {"all": "[" + ", ".join(texts + constants) + "]"}

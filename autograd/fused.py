@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from . import grad_mode
 from .grad_mode import state as _grad_state
 from .rules import RULES, Rule
-from .value import Number, Value, _leaf, _node, _number_op, as_float
+from .value import Number, Value, _as_operand, _leaf, _node, _number_op
 
 _SUM = RULES["Σ aᵢ"]
 _SOFTMAX_CROSS_ENTROPY = RULES["logsumexp(a)−a_c"]
@@ -47,6 +47,17 @@ squared_error.__doc__ = """(prediction − target)² as one node, for a plain-nu
     >>> p = Value(3.0); loss = squared_error(p, 1.0); loss.backward(); loss.data, p.grad
     (4.0, 4.0)
     """
+binary_cross_entropy = _number_op("bce(a, c)")
+binary_cross_entropy.__doc__ = """−[c·log p + (1 − c)·log(1 − p)] as one node, for a probability p and a
+    target c in [0, 1]; a term whose weight (c or 1 − c) is 0 is left out, so p = 1 with c = 1 gives 0.
+
+    d/dp = −c/p + (1 − c)/(1 − p). The decision on c is inside the row, so a traced program makes it
+    for every sample (see ``autograd.trace``).
+
+    >>> from autograd import Value
+    >>> p = Value(0.5); loss = binary_cross_entropy(p, 1.0); loss.backward(); p.grad
+    -2.0
+    """
 half_squared_error = _number_op("½(a − c)²")
 half_squared_error.__doc__ = """½(prediction − target)² as one node: d/dprediction = prediction − target.
 
@@ -59,9 +70,10 @@ half_squared_error.__doc__ = """½(prediction − target)² as one node: d/dpred
 def softmax_cross_entropy(logits: Sequence[Value], c: int) -> Value:
     """−log softmax(logits)[c] = logsumexp(logits) − logits[c] as one node, for a class index c.
 
-    Stable for any finite logits (the largest is subtracted before exp); the local derivative
-    on the edge to logits[i] is softmax(logits)[i] − (1 if i = c else 0). The value is the same
-    float as ``nn.softmax_cross_entropy``'s graph of ops.
+    Stable for any finite logits: with m the largest logit, it is log1p(t) + (m − logits[c]), t
+    the sum of exp(logitᵢ − m) other than the largest's 1, so no digit is lost when logits[c] is
+    the largest or near it (``[1e300, 1e300]`` gives ln 2). The local derivative on the edge to
+    logits[i] is softmax(logits)[i] − (1 if i = c else 0). ``nn.softmax_cross_entropy`` is this op.
 
     >>> from autograd import Value
     >>> zs = [Value(1000.0), Value(0.0)]
@@ -73,11 +85,18 @@ def softmax_cross_entropy(logits: Sequence[Value], c: int) -> Value:
     if not parents or len(parents) != len(logits):
         raise TypeError(f"softmax_cross_entropy(logits, c): the logits must be Values "
                         f"(at least one), got {[type(v).__name__ for v in logits]}")
-    if type(c) is bool or not isinstance(c, int) or not 0 <= c < len(parents):
+    data = [p._data for p in parents]
+    if hasattr(type(c), "_engine_operand"):  # an input of a traced function: the row checks it, and
+        k = _as_operand(c, "softmax_cross_entropy(logits, c): c")  # the replay reads it (see trace)
+        if (why := _SOFTMAX_CROSS_ENTROPY.check(*data, k)) is not None:  # type: ignore[misc]
+            raise ValueError(f"softmax_cross_entropy: {why}")
+    elif type(c) is bool or not isinstance(c, int) or not 0 <= c < len(parents):
         raise ValueError(f"softmax_cross_entropy(logits, c): the class index c must be a whole number "
                          f"from 0 to {len(parents) - 1}, got {c!r}")
-    constants = (float(c),)
-    result = _SOFTMAX_CROSS_ENTROPY.forward(*[p._data for p in parents], *constants)
+    else:
+        k = float(c)
+    constants = (k,)
+    result = _SOFTMAX_CROSS_ENTROPY.forward(*data, k)
     return _record(_SOFTMAX_CROSS_ENTROPY, result[0], parents, result[1:], constants)
 
 
@@ -96,7 +115,7 @@ def total(values: Sequence[Value | Number]) -> Value:
     if not parents:
         raise ValueError("total(values) needs at least one Value")
     numbers = [] if len(parents) == len(values) else [
-        as_float(v, "total(values): item") for v in values if type(v) is not Value]
+        _as_operand(v, "total(values): item") for v in values if type(v) is not Value]
     try:
         result = _SUM.forward(*[p._data for p in parents], *numbers)
     except OverflowError:  # math.fsum: "intermediate overflow"
@@ -157,7 +176,7 @@ def dot(weights: Sequence[Value], inputs: Sequence[Value | Number], bias: Value,
 def _number_input(x: object) -> float:
     if type(x) is Value:
         raise TypeError("dot(weights, inputs, bias): inputs must be all Values or all numbers")
-    return as_float(x, "dot(weights, inputs, bias): input")
+    return _as_operand(x, "dot(weights, inputs, bias): input")
 
 
 def _record(rule: Rule, out: float, parents: tuple[Value, ...], local: tuple[float, ...],
@@ -166,7 +185,7 @@ def _record(rule: Rule, out: float, parents: tuple[Value, ...], local: tuple[flo
     # sum() is inf or NaN if any term is (or if finite terms overflow: then look at each one)
     if out - out != 0.0 or (s := sum(local)) - s != 0.0:
         for x in constants or ():
-            as_float(x, f"{rule.expr}: operand")
+            _as_operand(x, f"{rule.expr}: operand")
         if out - out != 0.0 or any(d - d != 0.0 for d in local):
             raise _overflow(rule, parents, constants, "the result or a local derivative")
     if grad_mode.open_no_grad_blocks and not _grad_state.recording:

@@ -67,6 +67,10 @@ def _recording(on: bool) -> Iterator[None]:
     local = state
     before = local.recording
     if not on:
+        from . import value  # (loaded by now) a traced function refuses no_grad(): see autograd.trace
+
+        if value.recording_threads and value._recording.recorder is not None:
+            value._recording.recorder.no_grad_opened()
         with _count_lock:  # counted before the flag goes off, uncounted after it is restored
             open_no_grad_blocks += 1
     local.recording = on

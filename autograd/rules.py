@@ -39,9 +39,11 @@ class Code:
     Each string is a Python expression over the operands ``a``, ``b``, ``c`` (variadic rows: ``w[i]``,
     ``b``, ``x[i]`` and ``a[i]``) and the output ``out``, using ``exp``, ``log``, ``log1p``, ``sqrt``,
     ``tanh``, ``abs`` and ``where(condition, if_true, if_false)``; ``dot(w, x)`` is
-    ``w0*x0 + w1*x1 + …`` and ``fsum(a)`` the correctly rounded sum of all operands. ``fsum`` and
-    ``largest`` (the max) also take an expression of each operand (``fsum(exp(a - m))``); ``a[c]``
-    is the operand at the class index c and ``i`` the edge's own index. The expressions
+    ``w0*x0 + w1*x1 + …`` and ``fsum(a)`` the correctly rounded sum of all operands. ``fsum``,
+    ``excess`` (the sum − 1, see ``excess``) and ``largest`` (the max) also take an expression of
+    each operand (``fsum(exp(a - m))``); ``a[c]`` is the operand at the class index c (a literal,
+    or an input the program reads), ``classes`` the number of operands and ``i`` the edge's own
+    index. The expressions
     do the same float operations in the same order as the row's ``forward``, so a replay gives the
     same bits as the graph.
 
@@ -275,19 +277,61 @@ def _neuron(activation: Callable[[float], tuple[float, float]]) -> Callable[...,
     return forward
 
 
+def excess(values: list[float]) -> float:
+    """Σ values − 1, correctly rounded (``math.fsum`` of the values and −1): for the terms
+    exp(aᵢ − m) of a softmax, one of which is exactly 1, the sum of the others with all its digits.
+
+    >>> excess([1.0, 1e-17]), sum([1.0, 1e-17]) - 1.0
+    (1e-17, 0.0)
+    """
+    return math.fsum([*values, -1.0])
+
+
+def _check_class(*operands: float) -> str | None:
+    """The class index c of softmax cross-entropy: a whole number from 0 to n − 1."""
+    *logits, c = operands
+    if c == math.floor(c) and 0.0 <= c < len(logits):
+        return None
+    shown = int(c) if c - c == 0.0 and c == math.floor(c) else c
+    return f"target must be a class index in 0..{len(logits) - 1}, got {shown!r}"
+
+
 def _softmax_cross_entropy(*operands: float) -> tuple[float, ...]:
-    """Operands a0..a(n-1), c: out = log Σ exp(aᵢ − m) + m − a_c with m = max aᵢ (no overflow for
-    any finite logits), d/daᵢ = softmax(a)ᵢ − [i = c]: the same floats, in the same order, as
-    ``nn.softmax_cross_entropy``'s graph of ops. ``autograd.fused.softmax_cross_entropy`` checks c."""
+    """Operands a0..a(n-1), c: out = log(1 + t) + (m − a_c) with m = max aᵢ and t = Σ exp(aᵢ − m) − 1
+    (the terms other than the largest's 1, summed exactly): no overflow for any finite logits, and
+    no digits lost when a_c is the largest or near it (log1p(t) is not rounded to the size of m
+    first). d/daᵢ = softmax(a)ᵢ − [i = c]. ``autograd.fused.softmax_cross_entropy`` checks c."""
     *logits, c = operands
     m = max(logits)
     exps = [math.exp(a - m) for a in logits]
     s = math.fsum(exps)
+    t = excess(exps)
     r = 1.0 / s
     k = int(c)
     slopes = [e * r for e in exps]
     slopes[k] = slopes[k] - 1.0
-    return (math.log(s) + m - logits[k], *slopes)
+    return (math.log1p(t) + (m - logits[k]), *slopes)
+
+
+def _check_bce(a: float, c: float) -> str | None:
+    """Binary cross-entropy's operands: a target c in [0, 1], and a probability a whose log is finite
+    where its weight (c or 1 − c) is not 0."""
+    if not 0.0 <= c <= 1.0:
+        return f"the target must be in [0, 1], got {c!r}"
+    for weight, q, side in ((c, a, "p"), (1.0 - c, 1.0 - a, "1 − p")):
+        if weight > 0.0 and q <= 0.0:
+            return (f"the probability p={a!r} with target {c!r} makes log({side}) infinite; use "
+                    f"binary_cross_entropy_with_logits on the logit instead")
+    return None
+
+
+def _bce(a: float, c: float) -> tuple[float, float]:
+    """−[c·log a + (1 − c)·log(1 − a)], a term whose weight is 0 left out (so a = 1, c = 1 gives 0);
+    d/da = −c/a + (1 − c)/(1 − a), with the same terms left out."""
+    q = 1.0 - a
+    t = (math.log(a) * c if c > 0.0 else 0.0) + (math.log(q) * (1.0 - c) if c < 1.0 else 0.0)
+    d = (-c / a if c > 0.0 else 0.0) + ((1.0 - c) / q if c < 1.0 else 0.0)
+    return -t, d
 
 
 def _tanh(a: float) -> tuple[float, float]:
@@ -363,6 +407,11 @@ def _d_softmax_cross_entropy(*operands: Any) -> tuple[Any, ...]:
     k = int(c)
     lse = out + logits[k]
     return tuple(_exp_of(a - lse) - 1.0 if i == k else _exp_of(a - lse) for i, a in enumerate(logits))
+
+
+def _d_bce(a: Any, c: float, out: Any) -> tuple[Any]:
+    d: Any = -c / a if c > 0.0 else 0.0
+    return (d + (1.0 - c) / (1.0 - a) if c < 1.0 else d),
 
 
 def _d_dot(*operands: Any) -> tuple[Any, ...]:
@@ -458,13 +507,15 @@ _ROWS = (
          variadic=True, roles=("wᵢ", "b", "xᵢ"), kinks=(0.0,),
          derivatives=_d_neuron(lambda out: 1.0 if out > 0.0 else 0.0)),
     # a loss against a plain-number target as one node
+    Rule("bce", "bce(a, c)", _bce, ("−c/a + (1 − c)/(1 − a)",), check=_check_bce,
+         derivatives=_d_bce),
     Rule("squared_error", "(a − c)²", lambda a, c: ((a - c) * (a - c), 2.0 * (a - c)), ("2·(a − c)",),
          derivatives=lambda a, c, out: (2.0 * (a - c),)),
     Rule("half_squared_error", "½(a − c)²", lambda a, c: (0.5 * (a - c) * (a - c), a - c), ("a − c",),
          derivatives=lambda a, c, out: (a - c,)),
     # softmax cross-entropy of logits a0..a(n-1) against a class index c, as one node
     Rule("cross_entropy", "logsumexp(a)−a_c", _softmax_cross_entropy,
-         ("softmax(a)ᵢ − (1 if i == c else 0)",), variadic=True, roles=("aᵢ",),
+         ("softmax(a)ᵢ − (1 if i == c else 0)",), check=_check_class, variadic=True, roles=("aᵢ",),
          derivatives=_d_softmax_cross_entropy),
 )
 
@@ -520,9 +571,15 @@ CODE: dict[str, Code] = {
     "relu(w·x + b)": _neuron_code(_RELU),
     "(a − c)²": Code("(a - c) * (a - c)", ("2.0 * (a - c)",), propagates=True),
     "½(a − c)²": Code("0.5 * (a - c) * (a - c)", ("a - c",), propagates=True),
-    "logsumexp(a)−a_c": Code("log(s) + m - a[c]",
+    "bce(a, c)": Code("-(where(c > 0.0, log(a) * c, 0.0) + where(c < 1.0, log(q) * (1.0 - c), 0.0))",
+                      ("where(c > 0.0, -c / a, 0.0) + where(c < 1.0, (1.0 - c) / q, 0.0)",),
+                      setup=("q = 1.0 - a",),
+                      domain="(c >= 0.0) & (c <= 1.0) & ((c <= 0.0) | (a > 0.0)) & ((c >= 1.0) | (a < 1.0))"),
+    "logsumexp(a)−a_c": Code("log1p(t) + (m - a[c])",
                                ("where(i == c, exp(a[i] - m) * r - 1.0, exp(a[i] - m) * r)",),
-                               setup=("m = largest(a)", "s = fsum(exp(a - m))", "r = 1.0 / s"),
+                               setup=("m = largest(a)", "s = fsum(exp(a - m))", "t = excess(exp(a - m))",
+                                      "r = 1.0 / s"),
+                               domain="(c == floor(c)) & (c >= 0.0) & (c < classes)",
                                propagates=True),
 }
 """Every row's ``Code``, keyed by its ``expr``; attached to the rows as ``Rule.code``."""

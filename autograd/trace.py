@@ -8,6 +8,12 @@ op's lines from its row of ``RULES``. Every call, the first included, runs that 
 the parameters' ``.data`` when called, adds d(loss)/d(parameter) into their ``.grad`` (as
 ``backward()`` does, with the same floats) and returns the loss.
 
+While ``fn`` is recorded, its arguments are input objects, not floats: they compute like Values,
+ops take them as their plain numbers, decisions on them (comparisons, ``bool``, ``int``, ``round``)
+are checked on every call (a call that decides otherwise runs, or records, its own program), and
+anything else that would take their number out (``float(x)``, ``v.data`` of a Value computed from
+them) is refused with the line. Recording touches only the recording thread.
+
 The name is ``trace`` (not ``compile``, a Python builtin): it records a trace of the ops.
 
 >>> from autograd import Value
@@ -48,29 +54,36 @@ import gc
 import inspect
 import linecache
 import math
+import numbers
 import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from . import codegen, grad_mode
+from . import value as _engine
 from .backward import topological_order
 from .errors import NonFiniteGradientError, op_error
 from .notation import Names, format_number, node_names, normalise_names
 from .value import Value, _explain, as_float
 
-if TYPE_CHECKING:
-    import numpy as np
-
-__all__ = ["BranchError", "Traced", "trace"]
+__all__ = ["MAX_VARIANTS", "BranchError", "Traced", "trace"]
 
 _HERE = Path(__file__).resolve().parent
+_PACKAGES = (_HERE, _HERE.parent / "nn")
+"""chainrule's own packages: a refusal names the first line outside them (the user's line)."""
+
+MAX_VARIANTS = 32
+"""How many programs one traced function may have, one per outcome of its decisions on the inputs
+(``int(y)``, ``y > 0``, ...): past that, the recording is refused (decide inside ops instead)."""
 
 
 class BranchError(TypeError):
-    """``fn`` compared a Value (or an input) while being traced: the replay cannot take the other branch."""
+    """``fn`` decided on a number the replay cannot follow (a Value's, or an input's outside the
+    checked forms) while being traced: the recording is refused, naming the decision and the line."""
 
 
 class _Refused(Exception):
@@ -80,11 +93,21 @@ class _Refused(Exception):
 _MISSING = object()
 """An input left out of a call (the generated program's default): the call is then looked at closely."""
 
+_VALUE_ADVICE = (
+    "A traced function must run the same ops whatever the numbers are: the replay cannot take\n"
+    "the other branch. Write it without comparing Values (relu(), abs(), leaky_relu() and the\n"
+    "loss functions handle both sides inside one op), or use the Value path (backward()).")
+_INPUT_ADVICE = (
+    "An input's number reaches the program only through ops (x * w, x.exp(), Value(x)) and the\n"
+    "decisions the replay checks on every call (comparisons, bool, int, round, floor, ceil of the\n"
+    "input itself): see docs/static_graphs.md, or use the Value path (backward()).")
+
 
 def _user_line() -> str:
-    """``file:line: source`` of the innermost caller outside chainrule's engine."""
+    """``file:line: source`` of the innermost caller outside chainrule's packages."""
     frame = sys._getframe(2)
-    while frame is not None and Path(frame.f_code.co_filename).resolve().parent == _HERE:
+    while frame is not None and (Path(frame.f_code.co_filename).resolve().parent in _PACKAGES
+                                 or frame.f_globals.get("__name__") == "contextlib"):
         frame = frame.f_back
     if frame is None:  # pragma: no cover
         return "(unknown line)"
@@ -97,63 +120,215 @@ def _shown(x: object) -> str:
     if isinstance(x, _Input):
         return x._name
     if type(x) is Value:
-        return repr(x.label) if x.label else f"Value(data={format_number(x.data)})"
+        return repr(x.label) if x.label else f"Value(data={format_number(x._data)})"
     return repr(x)
 
 
-def _branch(what: str) -> BranchError:
-    """The refusal of a branch: what decided it, where, and what to write instead."""
-    return BranchError(
-        f"trace: {what}\n  at {_user_line()}\n"
-        f"A traced function must run the same ops whatever the numbers are: the replay cannot take\n"
-        f"the other branch. Write it without comparing Values (relu(), abs(), leaky_relu() and the\n"
-        f"loss functions handle both sides inside one op), or use the Value path (backward()).")
+def _branch(what: str, advice: str = _VALUE_ADVICE) -> BranchError:
+    """The refusal of a decision: what decided it, where, and what to write instead."""
+    return BranchError(f"trace: {what}\n  at {_user_line()}\n{advice}")
 
 
-def _refuse_comparison(symbol: str) -> Callable[[Any, Any], bool]:
-    """A comparison method that refuses (Values and inputs have these while a function is traced)."""
-    def compare(self: Any, other: Any) -> bool:
-        raise _branch(f"the comparison {_shown(self)} {symbol} {_shown(other)} decides a branch")
+_COUNT_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True)
+class _Guard:
+    """A decision made on the inputs while recording, as conditions that hold for every sample the
+    recorded program is right for: ``floats`` on the numbers ``inputs[i]``, ``batch`` on arrays."""
+
+    readable: str
+    floats: str
+    batch: str
+
+
+class _Recorder:
+    """One recording, in one thread: the inputs' numbers handed to ops, their leaves, the decisions
+    made on them (guards), and the refusals of what the replay could not follow."""
+
+    def __init__(self) -> None:
+        self.given: dict[int, tuple[str, float]] = {}
+        self.leaves: dict[str, Value] = {}
+        self.guards: list[_Guard] = []
+        self._depends: dict[Value, str | None] = {}
+
+    # --- the inputs' numbers, handed only to ops ----------------------------------------------
+    def hand_over(self, x: _Input) -> float:
+        """A fresh float object for input ``x``, remembered: where the graph keeps it as an op's
+        plain number (or a leaf's), the program reads the input instead."""
+        number = x._number * 1.0  # a new object (float arithmetic never returns a cached one)
+        self.given[id(number)] = (x._name, number)
+        return number
+
+    def input_name(self, x: object) -> str | None:
+        """The input a float of the graph came from (the very object handed out), or None."""
+        found = self.given.get(id(x))
+        return found[0] if found is not None and found[1] is x else None
+
+    @contextmanager
+    def recording(self) -> Iterator[None]:
+        """This recorder active in this thread (only): Values and inputs report to it."""
+        state = _engine._recording
+        previous = state.recorder
+        with _COUNT_LOCK:
+            _engine.recording_threads += 1
+        state.recorder = self
+        try:
+            yield
+        finally:
+            state.recorder = previous
+            with _COUNT_LOCK:
+                _engine.recording_threads -= 1
+
+    # --- what Value and grad_mode report (autograd/value.py, autograd/grad_mode.py) -----------
+    def value_decision(self, v: Value, symbol: str, other: object) -> None:
+        """A comparison, ``bool`` or ``float`` of a Value while recording: refused."""
+        if symbol == "bool":
+            raise _branch(f"bool({_shown(v)}) (an if or while on a Value) decides a branch")
+        if symbol == "float":
+            raise _branch(f"float({_shown(v)}) turns a Value into a number the replay would never update")
+        raise _branch(f"the comparison {_shown(v)} {symbol} {_shown(other)} decides a branch")
+
+    def number_read(self, v: Value, what: str) -> None:
+        """``v.data`` (``round(v)``, ``detach()``, ...) while recording: refused if v was computed
+        from an input, whose number the program would otherwise keep from this sample."""
+        name = self.depends(v)
+        if name is not None:
+            raise _branch(f"{what} of {_shown(v)} reads the number of a value computed from input "
+                          f"{name}; the replay would keep this sample's number", _INPUT_ADVICE)
+
+    def no_grad_opened(self) -> None:
+        """``no_grad()`` inside a traced function: refused (its values would be baked in)."""
+        raise _branch("no_grad() inside a traced function: the values computed in it would become "
+                      "constants of the program", _INPUT_ADVICE)
+
+    def backward_called(self) -> None:
+        """``backward()`` inside a traced function: refused (the grads it leaves would be read as
+        numbers of this sample; the program does its own backward pass)."""
+        raise _branch("backward() inside a traced function: the program runs its own backward pass, "
+                      "and grads read from this one would be this sample's numbers", _INPUT_ADVICE)
+
+    def depends(self, v: Value) -> str | None:
+        """The name of an input ``v`` was computed from (its number or an op's plain number), or None."""
+        memo = self._depends
+        stack = [v]
+        while stack:
+            u = stack[-1]
+            if u in memo:
+                stack.pop()
+                continue
+            a, b = u._a, u._b
+            found = None
+            if u._rule is None:
+                found = self.input_name(u._data)
+            else:
+                for c in (b if type(b) is tuple else () if b is None or type(b) is Value else (b,)):
+                    found = found or self.input_name(c)
+            parents = a if type(a) is tuple else () if a is None else (a, b) if type(b) is Value else (a,)
+            pending = []
+            for p in parents:
+                if p not in memo:
+                    pending.append(p)
+                elif found is None:
+                    found = memo[p]
+            if pending and found is None:
+                stack.extend(pending)
+                continue
+            memo[u] = found
+            stack.pop()
+        return memo[v]
+
+    def guard(self, readable: str, floats: str, batch: str) -> None:
+        """Remember a decision on the inputs (with its outcome) that the replay checks on every call."""
+        self.guards.append(_Guard(readable, floats, batch))
+
+
+def _literal(x: float) -> str:
+    """A float as source that reads back as itself (``inf`` is a name in the guards' namespace)."""
+    return codegen._literal(x) if x - x == 0.0 else ("inf" if x > 0 else "(-inf)")
+
+
+def _compare(symbol: str, test: Callable[[float, float], bool]) -> Callable[[_Input, Any], Any]:
+    """A comparison of an input: the outcome, checked on every call (a guard)."""
+    def compare(self: _Input, other: Any) -> Any:
+        self._check()
+        if isinstance(other, _Input):
+            other._check()
+            number, text, readable = other._number, f"inputs[{other._index}]", other._name
+        elif isinstance(other, Value):
+            raise _branch(f"the comparison {self._name} {symbol} {_shown(other)} decides a branch")
+        elif isinstance(other, numbers.Real):
+            try:
+                number = float(other)
+            except OverflowError:  # beyond every float: the same outcome for any finite input
+                return test(self._number, other)  # type: ignore[arg-type]
+            if number != number:  # NaN: the same outcome for any input
+                return test(self._number, number)
+            text = readable = _literal(number)
+        else:
+            return NotImplemented
+        outcome = test(self._number, number)
+        condition = f"inputs[{self._index}] {symbol} {text}"
+        self._recorder.guard(f"{self._name} {symbol} {readable}" if outcome else
+                             f"not {self._name} {symbol} {readable}",
+                             condition if outcome else f"not ({condition})",
+                             f"({condition})" if outcome else f"~({condition})")
+        return outcome
     return compare
 
 
-def _refuse_bool(self: Any) -> bool:
-    """``if v:`` while tracing: refused."""
-    raise _branch(f"bool({_shown(self)}) (an if or while on a Value) decides a branch")
+def _integral(how: str, batch: str, function: Callable[[float], int]) -> Callable[[_Input], int]:
+    """``int(x)``, ``math.floor(x)``, ...: the whole number, checked on every call (a guard)."""
+    def whole(self: _Input) -> int:
+        self._check()
+        k = function(self._number)
+        condition = f"{how}(inputs[{self._index}]) == {_literal(float(k))}"
+        self._recorder.guard(f"{how}({self._name}) == {k}", condition,
+                             f"({batch}(inputs[{self._index}]) == {_literal(float(k))})")
+        return k
+    return whole
 
 
-def _refuse_float(self: Any) -> float:
-    """``float(v)`` while tracing: refused (the number would be baked into the program)."""
-    raise _branch(f"float({_shown(self)}) turns a Value into a number the replay would never update")
+def _refuse(what: str) -> Callable[..., Any]:
+    """A method of an input that would hand out its number unchecked: refused."""
+    def refuse(self: _Input, *other: Any) -> Any:
+        raise _branch(f"{what.format(x=self._name)} would use input {self._name}'s number for this "
+                      f"sample only", _INPUT_ADVICE)
+    return refuse
 
 
-_PATCHES = {"__lt__": _refuse_comparison("<"), "__le__": _refuse_comparison("<="),
-            "__gt__": _refuse_comparison(">"), "__ge__": _refuse_comparison(">="),
-            "__bool__": _refuse_bool, "__float__": _refuse_float}
+class _Input:
+    """An input while ``fn`` is traced: not a number. It computes like a Value (``x * 2``,
+    ``x.exp()``, ``w * x``), is handed to ops as their plain number (a data sample in ``dot``, a
+    loss's target, a class index), and decisions on it (comparisons, ``bool``, ``int``, ``round``,
+    ``floor``, ``ceil``) give this sample's outcome and are checked on every call. Anything else
+    that would take its number out (``float(x)``, ``math.exp(x)``, ``hash``, ``%``) is refused."""
 
+    __slots__ = ("_index", "_name", "_number", "_recorder")
 
-class _Input(float):
-    """An input while ``fn`` is traced: a number where the engine wants a number (a data sample in
-    ``dot``, a loss's target), a Value where it is computed with (``x * 2``, ``x.exp()``)."""
-
-    def __new__(cls, value: float, name: str, tracer: _Tracer) -> _Input:
-        self = super().__new__(cls, value)
+    def __init__(self, number: float, name: str, index: int, recorder: _Recorder) -> None:
+        self._number = number
         self._name = name
-        self._tracer = tracer
-        return self
+        self._index = index
+        self._recorder = recorder
 
-    def __float__(self) -> float:
-        # A fresh float object each time, remembered: where the graph keeps it as an op's plain
-        # number, the replay puts this input instead.
-        number = float.__float__(self)
-        self._tracer.given[id(number)] = (self._name, number)
-        return number
+    def _check(self) -> None:
+        """Refuse the input outside its recording (kept for later, or used from another thread)."""
+        if _engine._recording.recorder is not self._recorder:
+            raise _branch(f"input {self._name} of a traced function was used outside its recording "
+                          f"(after it, or in another thread)", _INPUT_ADVICE)
+
+    def _engine_operand(self, where: str) -> float:
+        """The number for an op of the engine (``autograd.value._as_operand``), remembered."""
+        self._check()
+        return self._recorder.hand_over(self)
 
     def _value(self) -> Value:
         """The input's leaf Value (made on first use), for computing with the input."""
-        leaf = self._tracer.leaves.get(self._name)
+        self._check()
+        leaf = self._recorder.leaves.get(self._name)
         if leaf is None:
-            leaf = self._tracer.leaves[self._name] = Value(float(self), self._name)
+            leaf = self._recorder.leaves[self._name] = Value(self, self._name)
         return leaf
 
     def __getattr__(self, name: str) -> Any:  # x.exp(), x.sigmoid(), ...
@@ -162,9 +337,59 @@ class _Input(float):
         return getattr(self._value(), name)
 
     def __repr__(self) -> str:
-        return f"<input {self._name} = {float.__repr__(self)} while tracing>"
+        return f"<input {self._name} while tracing>"
 
-    __hash__ = float.__hash__
+    def __format__(self, spec: str) -> str:
+        if spec:
+            raise _branch(f"format({self._name}, {spec!r}) would use input {self._name}'s number for "
+                          f"this sample only", _INPUT_ADVICE)
+        return repr(self)
+
+    def __pos__(self) -> _Input:
+        return self
+
+    def __bool__(self) -> bool:
+        self._check()
+        outcome = self._number != 0.0
+        condition = f"inputs[{self._index}] != 0.0"
+        self._recorder.guard(f"bool({self._name}) is {outcome}", condition if outcome else
+                             f"not ({condition})", f"({condition})" if outcome else f"~({condition})")
+        return outcome
+
+    def __round__(self, ndigits: Any = None) -> Any:
+        self._check()
+        if ndigits is None:
+            k = round(self._number)
+            literal = _literal(float(k))
+            self._recorder.guard(f"round({self._name}) == {k}", f"round(inputs[{self._index}]) == "
+                                 f"{literal}", f"(rint(inputs[{self._index}]) == {literal})")
+            return k
+        if isinstance(ndigits, _Input) or isinstance(ndigits, bool) or not isinstance(ndigits, int):
+            raise _branch(f"round({self._name}, {ndigits!r}): ndigits must be a plain int",
+                          _INPUT_ADVICE)
+        r = round(self._number, ndigits)
+        literal = _literal(r)
+        self._recorder.guard(f"round({self._name}, {ndigits}) == {literal}",
+                             f"round(inputs[{self._index}], {ndigits}) == {literal}",
+                             f"(round_each(inputs[{self._index}], {ndigits}) == {literal})")
+        return r
+
+    __int__ = __trunc__ = _integral("trunc", "trunc", math.trunc)
+    __floor__ = _integral("floor", "floor", math.floor)
+    __ceil__ = _integral("ceil", "ceil", math.ceil)
+    __lt__ = _compare("<", lambda a, b: a < b)
+    __le__ = _compare("<=", lambda a, b: a <= b)
+    __gt__ = _compare(">", lambda a, b: a > b)
+    __ge__ = _compare(">=", lambda a, b: a >= b)
+    __eq__ = _compare("==", lambda a, b: a == b)  # type: ignore[assignment]
+    __ne__ = _compare("!=", lambda a, b: a != b)  # type: ignore[assignment]
+    __float__ = _refuse("float({x})")
+    __complex__ = _refuse("complex({x})")
+    __index__ = _refuse("{x} as an index or a count (write int({x}), which the replay checks)")
+    __hash__ = _refuse("hash({x}) (a dict or set lookup)")  # type: ignore[assignment]
+
+
+numbers.Real.register(_Input)  # so that engine checks say "an input", not "not a number"
 
 
 def _delegate(method: str) -> Callable[..., Any]:
@@ -177,35 +402,8 @@ def _delegate(method: str) -> Callable[..., Any]:
 for _method in ("__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__", "__truediv__",
                 "__rtruediv__", "__pow__", "__rpow__", "__neg__", "__abs__"):
     setattr(_Input, _method, _delegate(_method))
-for _method, _symbol in (("__lt__", "<"), ("__le__", "<="), ("__gt__", ">"), ("__ge__", ">="),
-                         ("__eq__", "=="), ("__ne__", "!=")):
-    setattr(_Input, _method, _refuse_comparison(_symbol))
-_Input.__bool__ = _refuse_bool  # type: ignore[assignment]
-
-
-def _refuse_number(what: str) -> Callable[..., Any]:
-    """A method of an input that would make a plain number from it (``round(x)``): refused."""
-    def refuse(self: _Input, *other: Any) -> Any:
-        raise _branch(f"{what}({self._name}) makes a plain number the replay would never update")
-    return refuse
-
-
-for _method in ("__int__", "__round__", "__trunc__", "__floor__", "__ceil__", "__mod__", "__rmod__",
-                "__floordiv__", "__rfloordiv__", "__divmod__", "__rdivmod__"):
-    setattr(_Input, _method, _refuse_number(_method.strip("_")))
-
-
-class _Tracer:
-    """The inputs of one recording: the floats handed out for them, and their leaves."""
-
-    def __init__(self) -> None:
-        self.given: dict[int, tuple[str, float]] = {}
-        self.leaves: dict[str, Value] = {}
-
-    def input_name(self, x: object) -> str | None:
-        """The input a float of the graph came from (the very object handed out), or None."""
-        found = self.given.get(id(x))
-        return found[0] if found is not None and found[1] is x else None
+for _method in ("__mod__", "__rmod__", "__floordiv__", "__rfloordiv__", "__divmod__", "__rdivmod__"):
+    setattr(_Input, _method, _refuse(_method.strip("_") + "({x})"))
 
 
 def _arguments(fn: Callable[..., Any]) -> tuple[str, ...] | None:
@@ -223,11 +421,19 @@ def _arguments(fn: Callable[..., Any]) -> tuple[str, ...] | None:
     return tuple(names)
 
 
-def _numpy() -> Any:
-    """numpy, imported when first needed: only the batch replay uses it, so ``import autograd`` works
-    without numpy (in the browser, under Pyodide)."""
-    from .installation import numpy_for
-    return numpy_for("a traced step called with a batch (arrays or lists)")
+class _NumPyOnFirstUse:
+    """numpy, imported when the batch replay first needs it, so that ``import autograd`` and the
+    one-sample replay work without numpy (in the browser, under Pyodide). The first attribute read
+    puts the real module in this name's place."""
+
+    def __getattr__(self, name: str) -> Any:
+        from .installation import numpy_for
+        module = numpy_for("a traced step called with a batch (arrays or lists)")
+        globals()["np"] = module
+        return getattr(module, name)
+
+
+np: Any = _NumPyOnFirstUse()
 
 
 def _is_array(x: Any) -> bool:
@@ -236,12 +442,44 @@ def _is_array(x: Any) -> bool:
     return numpy is not None and type(x) is numpy.ndarray
 
 
+def _array_excess(values: Sequence[Any]) -> Any:
+    """``rules.excess`` elementwise over the batch: the sum of the terms other than the first 1.0."""
+    stacked = np.array(np.broadcast_arrays(*values), dtype=float)
+    first = np.argmax(stacked >= 1.0, axis=0)
+    if stacked.ndim == 1:
+        stacked[first] = 0.0
+    else:
+        stacked[first, np.arange(stacked.shape[1])] = 0.0
+    return stacked.sum(axis=0)
+
+
+def _array_pick(c: Any, values: Sequence[Any]) -> Any:
+    """values[c] elementwise over the batch (c a whole-number array, checked by the domain line)."""
+    return np.choose(np.asarray(c).astype(np.intp), values)
+
+
+def _round_each(x: np.ndarray, ndigits: int) -> np.ndarray:
+    """Python's ``round(v, ndigits)`` of each sample (NumPy's rounding is not the same)."""
+    return np.array([round(v, ndigits) for v in x.tolist()])
+
+
+@functools.cache
 def _batch_functions() -> dict[str, Any]:
     """The batch program's functions: numpy's, elementwise over the batch."""
-    np = _numpy()
     return {"exp": np.exp, "log": np.log, "log1p": np.log1p, "sqrt": np.sqrt, "tanh": np.tanh,
-            "floor": np.floor, "where": np.where, "every": np.all,
-            "largest": lambda values: functools.reduce(np.maximum, values)}
+            "floor": np.floor, "where": np.where, "every": np.all, "excess": _array_excess,
+            "pick": _array_pick, "largest": lambda values: functools.reduce(np.maximum, values)}
+
+
+_GUARD_FLOATS = {"trunc": math.trunc, "floor": math.floor, "ceil": math.ceil, "round": round,
+                 "inf": math.inf}
+
+
+@functools.cache
+def _guard_batch() -> dict[str, Any]:
+    """The functions a batch guard uses: numpy's, elementwise over the batch."""
+    return {"trunc": np.trunc, "floor": np.floor, "ceil": np.ceil, "rint": np.rint,
+            "round_each": _round_each, "inf": math.inf}
 
 
 def _array_fsum(values: Sequence[Any]) -> Any:
@@ -259,9 +497,7 @@ def _total(value: Any, n: int) -> float:
 
 def _spread(value: Any, n: int) -> np.ndarray:
     """The n losses as an array (a loss that does not depend on the inputs is the same n times)."""
-    if _is_array(value) and value.shape == (n,):
-        return value
-    return _numpy().full(n, value, dtype=float)
+    return value if _is_array(value) and value.shape == (n,) else np.full(n, value, dtype=float)
 
 
 @contextmanager
@@ -298,6 +534,55 @@ class Walk(list):  # type: ignore[type-arg]
         return "\n".join(repr(line) for line in self)
 
 
+class _Variant:
+    """One recorded graph and its programs, right for the samples whose decisions (``guards``) come
+    out as they did when it was recorded (every sample, if the function decided nothing)."""
+
+    def __init__(self, order: list[Value], recorder: _Recorder, leaves: tuple[Value, ...],
+                 wanted: set[Value], input_of_leaf: dict[Value, str], graph_text: codegen.GraphText,
+                 root: Value) -> None:
+        self.order, self.recorder, self.leaves = order, recorder, leaves
+        self.wanted, self.input_of_leaf, self.graph_text, self.root = wanted, input_of_leaf, graph_text, root
+        self.guards = tuple(recorder.guards)
+        self.floats = codegen.write_program(graph_text, "floats", "forward_backward")
+        self.floats.namespace.update(codegen.FLOAT_FUNCTIONS, REFUSED=_Refused, MISSING=_MISSING)
+        self.function = self.floats.function()
+        self.batch: Callable[..., Any] | None = None
+        self.batch_text: codegen.Program | None = None
+        floats = " and ".join(g.floats for g in self.guards) or "True"
+        batch = " & ".join(g.batch for g in self.guards) or "True"
+        self.accepts: Callable[..., bool] = eval(f"lambda *inputs: {floats}", dict(_GUARD_FLOATS))
+        self._batch_guards = batch
+        self._accepts_batch: Callable[..., Any] | None = None
+
+    def accepts_batch(self, arrays: Sequence[np.ndarray], n: int) -> np.ndarray:
+        """A mask of the samples this variant's decisions hold for."""
+        if self._accepts_batch is None:  # made on first use: it needs numpy
+            self._accepts_batch = eval(f"lambda *inputs: {self._batch_guards}", dict(_guard_batch()))
+        return np.broadcast_to(np.asarray(self._accepts_batch(*arrays), dtype=bool), (n,))
+
+    def batch_program(self) -> Callable[..., Any]:
+        if self.batch is None:
+            with _collector_paused():
+                self.batch_text = codegen.write_program(self.graph_text, "batch", "forward_backward_batch")
+                self.batch_text.namespace.update(_batch_functions(), fsum=_array_fsum, spread=_spread,
+                                                 total=_total, REFUSED=_Refused)
+                self.batch = self.batch_text.function()
+        return self.batch
+
+
+_DISPATCH = """\
+def dispatch(step, *inputs, seed=1.0):
+    try:
+        k = ({choices}) if len(inputs) == {n} else -1
+    except Exception:  # a non-number: call_carefully says what is wrong
+        k = -1
+    if k < 0:
+        return step.call_carefully(inputs, seed)
+    return functions[k](step, *inputs, seed=seed)
+"""
+
+
 class Traced:
     """A traced function: call it on floats (one sample) or on arrays (a batch). See ``trace``.
 
@@ -326,30 +611,53 @@ class Traced:
                                      f"parameters are leaf Values")
                 self._params.append(p)
         self._names = normalise_names(names)
-        self._root: Value | None = None
-        self._batch: Callable[..., Any] | None = None
+        self._variants: list[_Variant] = []
+        self._lock = threading.RLock()
         self._n = -1 if self._arguments is None else len(self._arguments)
 
     # --- recording ----------------------------------------------------------------------------
-    def _record(self, sample: Sequence[float]) -> None:
+    def _record(self, sample: Sequence[float]) -> _Variant:
+        """The variant for ``sample``: found, or recorded now by running ``fn`` on it with the engine."""
+        with self._lock:  # one recording at a time per step; another thread may have made it
+            for variant in self._variants:
+                if variant.accepts(*sample):
+                    return variant
+            if len(self._variants) >= MAX_VARIANTS:
+                last = "; ".join(g.readable for g in self._variants[-1].guards)
+                raise RuntimeError(
+                    f"{self._label}: {MAX_VARIANTS} programs recorded already, one per outcome of the "
+                    f"function's decisions on its inputs (the last: {last}): decide inside ops "
+                    f"(relu(), abs(), a loss's own row) or use the Value path")
+            variant = self._recorded(sample)
+            self._variants.append(variant)
+            self._install()
+            return variant
+
+    def _install(self) -> None:
+        """Calling the step runs the program directly (one variant that decided nothing) or through
+        a dispatcher that checks each variant's decisions (no extra call otherwise)."""
+        variants = self._variants
+        if len(variants) == 1 and not variants[0].guards:
+            call = variants[0].function
+        else:
+            choices = " else ".join(f"{k} if {' and '.join(g.floats for g in v.guards) or 'True'}"
+                                    for k, v in enumerate(variants)) + " else -1"
+            namespace: dict[str, Any] = dict(_GUARD_FLOATS, functions=[v.function for v in variants])
+            exec(compile(_DISPATCH.format(choices=choices, n=self._n), "<replay dispatch>", "exec"),
+                 namespace)
+            call = namespace["dispatch"]
+        self.__class__ = type("Traced", (Traced,), {"__call__": call, "__doc__": Traced.__doc__})
+
+    def _recorded(self, sample: Sequence[float]) -> _Variant:
         """Run ``fn`` once on ``sample`` with the engine, keep its graph and write its program."""
         if not grad_mode.is_recording():
             raise RuntimeError("trace: the first call ran inside no_grad(), so no graph could be "
                                "recorded; call the step outside no_grad()")
         arguments = self._arguments or tuple(f"x{i}" for i in range(len(sample)))
-        tracer = _Tracer()
-        placeholders = [_Input(x, name, tracer) for x, name in zip(sample, arguments)]
-        saved = {name: Value.__dict__.get(name) for name in _PATCHES}
-        try:
-            for name, method in _PATCHES.items():
-                setattr(Value, name, method)
+        recorder = _Recorder()
+        placeholders = [_Input(x, name, i, recorder) for i, (x, name) in enumerate(zip(sample, arguments))]
+        with recorder.recording():
             result = self._fn(*placeholders)
-        finally:
-            for name, method in saved.items():
-                if method is None:
-                    delattr(Value, name)
-                else:
-                    setattr(Value, name, method)
         if isinstance(result, list) and len(result) == 1:
             result = result[0]
         if type(result) is not Value or result.is_leaf:
@@ -360,7 +668,7 @@ class Traced:
         leaves: list[Value] = []
         for v in order:
             if v._rule is None:
-                name = tracer.input_name(v.data)
+                name = recorder.input_name(v._data)
                 if name is not None:
                     input_of_leaf[v] = name
                 else:
@@ -370,9 +678,9 @@ class Traced:
             position = {p: i for i, p in enumerate(self._params)}
             leaves.sort(key=lambda v: position.get(v, len(position)))
         names = dict(self._names)
-        names.update({leaf: name for name, leaf in tracer.leaves.items()})
+        names.update({leaf: name for name, leaf in recorder.leaves.items()})
 
-        given, literals = tracer.given, {}
+        given, literals = recorder.given, {}
 
         def constant(c: float) -> str:
             found = given.get(id(c))
@@ -384,29 +692,19 @@ class Traced:
             return text
 
         with _collector_paused():
-            self._graph_text = codegen.GraphText(order, node_names(order, names), arguments,
-                                                 {v: i for i, v in enumerate(leaves)}, input_of_leaf,
-                                                 constant, wanted)
-            self._order, self._tracer, self._leaves = order, tracer, tuple(leaves)
-            self._wanted, self._input_of_leaf = wanted, input_of_leaf
+            graph_text = codegen.GraphText(order, node_names(order, names), arguments,
+                                           {v: i for i, v in enumerate(leaves)}, input_of_leaf,
+                                           constant, wanted)
             self._arguments = arguments
             self._n = len(arguments)
-            self._floats = codegen.write_program(self._graph_text, "floats", "forward_backward")
-            self._floats.namespace.update(codegen.FLOAT_FUNCTIONS, REFUSED=_Refused, MISSING=_MISSING)
-            self._root = result
-            # From now on, calling the step runs the generated program directly (no extra call).
-            self.__class__ = type("Traced", (Traced,), {"__call__": self._floats.function(),
-                                                        "__doc__": Traced.__doc__})
+            return _Variant(order, recorder, tuple(leaves), wanted, input_of_leaf, graph_text, result)
 
-    def _batch_program(self) -> Callable[..., Any]:
-        if self._batch is None:
-            with _collector_paused():
-                self._batch_text = codegen.write_program(self._graph_text, "batch",
-                                                         "forward_backward_batch")
-                self._batch_text.namespace.update(_batch_functions(), fsum=_array_fsum, spread=_spread,
-                                                  total=_total, REFUSED=_Refused)
-                self._batch = self._batch_text.function()
-        return self._batch
+    def _variant_for(self, sample: Sequence[float]) -> _Variant:
+        """The variant whose decisions hold for ``sample`` (recorded now if there is none)."""
+        for variant in self._variants:
+            if variant.accepts(*sample):
+                return variant
+        return self._record(sample)
 
     # --- calling --------------------------------------------------------------------------------
     def __call__(self, *inputs: Any, seed: float = 1.0) -> Any:
@@ -419,29 +717,67 @@ class Traced:
 
     def _fast_batch(self, inputs: tuple[Any, ...], seed: float) -> np.ndarray | None:
         """The batch program on float arrays of one length, or None if anything needs a closer look."""
-        n = len(inputs[0])
+        first = inputs[0]
+        if first.ndim != 1 or len(inputs) != self._n:
+            return None
+        n = len(first)
         shape = (n,)
         if n == 0:
             return None
-        np = _numpy()
         for x in inputs:
             if type(x) is not np.ndarray or x.dtype != np.float64 or x.shape != shape:
                 return None
-        run = self._batch_program()
         with np.errstate(all="ignore"):
             check = sum([x.sum() for x in inputs])
             if check - check != 0.0:
                 return None
+            return self._run_batch(inputs, seed, n)
+
+    def _run_batch(self, arrays: Sequence[np.ndarray], seed: float, n: int) -> np.ndarray | None:
+        """The batch programs on checked arrays (each variant on its samples), or None (and no grad
+        changed) if a program refused."""
+        variants = self._variants
+        if len(variants) == 1 and not variants[0].guards:
             try:
-                return run(*inputs, seed, n)
+                return variants[0].batch_program()(*arrays, seed, n)
             except (_Refused, ArithmeticError, ValueError, TypeError):
                 return None
+        chosen = np.full(n, -1)
+        done = 0
+        while True:
+            for k in range(done, len(self._variants)):
+                free = chosen < 0
+                chosen[self._variants[k].accepts_batch(arrays, n) & free] = k
+            done = len(self._variants)
+            left = np.flatnonzero(chosen < 0)
+            if not left.size:
+                break
+            i = int(left[0])
+            try:
+                self._record([float(a[i]) for a in arrays])
+            except (ValueError, ArithmeticError) as error:
+                raise type(error)(f"sample {i}: {error}") from None
+        variants = self._variants
+        saved = {leaf: leaf._grad for v in variants for leaf in v.wanted}
+        losses = np.empty(n)
+        try:
+            for k, variant in enumerate(variants):
+                where = np.flatnonzero(chosen == k)
+                if where.size:
+                    part = variant.batch_program()(*[a[where] for a in arrays], seed, where.size)
+                    losses[where] = part
+        except (_Refused, ArithmeticError, ValueError, TypeError):
+            for leaf, grad in saved.items():
+                leaf._grad = grad
+            return None
+        return losses
 
     def call_carefully(self, inputs: tuple[Any, ...], seed: float) -> Any:
         """A call the generated program did not finish: check the inputs, record the graph on the first
-        call, run a batch, or find out what went wrong (and say it as the engine would)."""
+        call (or for a new outcome of its decisions), run a batch, or find out what went wrong (and
+        say it as the engine would)."""
         inputs = tuple(x for x in inputs if x is not _MISSING)
-        if self._root is not None and inputs and _is_array(inputs[0]):
+        if self._variants and inputs and _is_array(inputs[0]):
             losses = self._fast_batch(inputs, seed)
             if losses is not None:
                 return losses
@@ -456,35 +792,20 @@ class Traced:
                                 f"input as a 1-D array (a batch), not a mix")
             return self._call_batch(inputs, seed)
         names = self._arguments or tuple(f"x{i}" for i in range(len(inputs)))
-        sample = [as_float(x, f"{self._label}: input {name}") for x, name in zip(inputs, names)]
-        if self._root is None:
-            self._record(sample)
+        sample = [_checked(x, f"{self._label}: input {name}") for x, name in zip(inputs, names)]
+        variant = self._variant_for(sample)
         try:
-            return type(self).__call__(self, *sample, seed=seed, first_try=False)
+            return variant.function(self, *sample, seed=seed, first_try=False)
         except (_Refused, ArithmeticError, ValueError, TypeError):
             pass
-        loss, grads = self._interpret(sample, seed)  # raises what the engine would, or
-        for leaf, grad in grads.items():             # (a false alarm) gives the same numbers
+        loss, grads = self._interpret(variant, sample, seed)  # raises what the engine would, or
+        for leaf, grad in grads.items():                        # (a false alarm) gives the same numbers
             leaf.grad = grad
         return loss
 
     def _call_batch(self, inputs: tuple[Any, ...], seed: float) -> np.ndarray:
         names = self._arguments or tuple(f"x{i}" for i in range(len(inputs)))
-        np = _numpy()
-        arrays = []
-        for x, name in zip(inputs, names):
-            try:
-                array = np.asarray(x, dtype=float)
-            except (TypeError, ValueError):
-                raise TypeError(f"{self._label}: input {name} must be an array of numbers") from None
-            if array.ndim != 1:
-                raise ValueError(f"{self._label}: input {name} must be 1-D (one number per sample), "
-                                 f"got shape {array.shape}")
-            bad = np.flatnonzero(~np.isfinite(array))
-            if bad.size:
-                raise ValueError(f"{self._label}: input {name} must be finite, got {array[bad[0]]!r} "
-                                 f"at sample {bad[0]}")
-            arrays.append(array)
+        arrays = [_batch_array(x, f"{self._label}: input {name}") for x, name in zip(inputs, names)]
         lengths = {len(a) for a in arrays}
         if len(lengths) > 1:
             shown = ", ".join(f"{name}: {len(a)}" for name, a in zip(names, arrays))
@@ -492,44 +813,47 @@ class Traced:
         n = lengths.pop() if lengths else 1
         if n == 0:
             raise ValueError(f"{self._label}: the input arrays are empty")
-        if self._root is None:
-            self._record([float(a[0]) for a in arrays])
-        run = self._batch_program()
-        with np.errstate(all="ignore"):
+        if not self._variants:
             try:
-                return run(*arrays, seed, n)
-            except (_Refused, ArithmeticError, ValueError):
-                pass
-        saved = {leaf: leaf.grad for leaf in self._wanted}
+                self._record([float(a[0]) for a in arrays])
+            except (ValueError, ArithmeticError) as error:
+                raise type(error)(f"sample 0: {error}") from None
+        with np.errstate(all="ignore"):
+            losses = self._run_batch(arrays, seed, n)
+        if losses is not None:
+            return losses
+        saved = {leaf: leaf._grad for v in self._variants for leaf in v.wanted}
         losses = np.empty(n)
         for i in range(n):  # sample by sample, checked: the first bad one is named
+            sample = [float(a[i]) for a in arrays]
             try:
-                losses[i], grads = self._interpret([float(a[i]) for a in arrays], seed)
+                losses[i], grads = self._interpret(self._variant_for(sample), sample, seed)
             except (ArithmeticError, ValueError) as error:
                 for leaf, grad in saved.items():
-                    leaf.grad = grad
+                    leaf._grad = grad
                 raise type(error)(f"sample {i}: {error}") from None
             for leaf, grad in grads.items():
                 leaf.grad = grad
         return losses
 
     # --- explaining a refusal: the recorded graph, op by op, with the engine's checks ----------
-    def _interpret(self, sample: Sequence[float], seed: float) -> tuple[float, dict[Value, float]]:
+    def _interpret(self, variant: _Variant, sample: Sequence[float],
+                   seed: float) -> tuple[float, dict[Value, float]]:
         """The graph replayed op by op with each rule's forward and check, as the engine runs it: raises
         what the engine would raise, else returns the loss and the wanted leaves' new grads."""
         given = dict(zip(self._arguments or (), sample))
-        tracer = self._tracer
+        recorder = variant.recorder
 
         def number(c: float) -> float:
-            name = tracer.input_name(c)
+            name = recorder.input_name(c)
             return c if name is None else given[name]
 
         data: dict[Value, float] = {}
         local: dict[Value, Sequence[float]] = {}
-        for v in self._order:
+        for v in variant.order:
             rule = v._rule
             if rule is None:
-                data[v] = given[self._input_of_leaf[v]] if v in self._input_of_leaf else v.data
+                data[v] = given[variant.input_of_leaf[v]] if v in variant.input_of_leaf else v._data
                 continue
             a, b = v._a, v._b
             if type(a) is Value:
@@ -551,6 +875,8 @@ class Traced:
                 else:
                     n = len(a) - 1 if b is not None else (len(a) - 1) // 2
                     operands = (*values[: n + 1], *(constants or values[n + 1:]))
+                if rule.check is not None and (why := rule.check(*operands)) is not None:
+                    raise ValueError(f"softmax_cross_entropy: {why}")  # the one variadic row with a check
                 try:
                     out, *d = rule.forward(*operands)
                 except (ArithmeticError, ValueError):
@@ -561,11 +887,11 @@ class Traced:
                     raise OverflowError(f"{rule.expr}: the result ({out!r}) or a local derivative "
                                         f"overflows the float range (about ±1.8e308)")
             data[v], local[v] = out, d
-        names = self._graph_text.names
-        grads = {v: (v.grad if v in self._wanted else 0.0) for v in self._order}
-        root = self._order[-1]
+        names = variant.graph_text.names
+        grads = {v: (v._grad if v in variant.wanted else 0.0) for v in variant.order}
+        root = variant.order[-1]
         grads[root] += seed
-        for v in reversed(self._order):
+        for v in reversed(variant.order):
             g = grads[v]
             if g - g != 0.0:
                 raise NonFiniteGradientError(
@@ -575,33 +901,47 @@ class Traced:
             if v._rule is not None:
                 for (parent, _), d in zip(v.edges, local[v]):
                     grads[parent] += d * g
-        return data[root], {leaf: grads[leaf] for leaf in self._wanted}
+        return data[root], {leaf: grads[leaf] for leaf in variant.wanted}
 
     # --- looking at it -----------------------------------------------------------------------
-    def _traced(self) -> None:
-        if self._root is None:
+    def _first(self) -> _Variant:
+        if not self._variants:
             raise RuntimeError(f"{self._label} has not been traced yet: call it once (it records the "
                                f"graph on its first call), or pass example=(...) to trace()")
+        return self._variants[0]
 
     @property
     def source(self) -> str:
-        """The generated Python for one sample: one line per forward op and per chain-rule edge."""
-        self._traced()
-        return self._floats.source
+        """The generated Python for one sample: one line per forward op and per chain-rule edge
+        (of the first recording; see ``decisions`` for a function that decides on its inputs)."""
+        return self._first().floats.source
 
     @property
     def batch_source(self) -> str:
         """The generated Python for a NumPy batch (the same lines, on arrays)."""
-        self._traced()
-        self._batch_program()
-        return self._batch_text.source
+        variant = self._first()
+        variant.batch_program()
+        assert variant.batch_text is not None
+        return variant.batch_text.source
+
+    @property
+    def decisions(self) -> list[tuple[str, ...]]:
+        """For each recorded program, the decisions on the inputs it was recorded with (each is
+        checked on every call; a call whose decisions differ runs, or records, another program).
+
+        >>> from autograd import Value
+        >>> w = Value(2.0, "w")
+        >>> step = trace(lambda x: w * x if x > 0 else w * -x, params=[w])
+        >>> step(3.0), step(-3.0), step.decisions
+        (6.0, 6.0, [('x > 0.0',), ('not x > 0.0',)])
+        """
+        self._first()
+        return [tuple(g.readable for g in v.guards) for v in self._variants]
 
     @property
     def graph(self) -> Value:
         """The recorded graph's output (the loss of the first call's inputs): draw it, step through it."""
-        self._traced()
-        assert self._root is not None
-        return self._root
+        return self._first().root
 
     @property
     def inputs(self) -> tuple[str, ...]:
@@ -610,8 +950,7 @@ class Traced:
 
     def __len__(self) -> int:
         """The number of ops in the recorded graph."""
-        self._traced()
-        return sum(1 for v in self._order if v._rule is not None)
+        return sum(1 for v in self._first().order if v._rule is not None)
 
     def walk(self, *inputs: float, seed: float = 1.0) -> Walk:
         """Run the program for one sample line by line; each line with the number it computed.
@@ -631,30 +970,66 @@ class Traced:
         if check - check != 0.0: raise REFUSED
         leaf_w._grad = dL_dw
         """
-        self._traced()
+        self._first()
         names = self._arguments or ()
-        sample = [as_float(x, f"{self._label}: input {name}") for x, name in zip(inputs, names)]
-        if len(sample) != self._n:
+        sample = [_checked(x, f"{self._label}: input {name}") for x, name in zip(inputs, names)]
+        if len(sample) != self._n or len(inputs) != self._n:
             raise TypeError(f"{self._label}.walk takes {self._n} inputs, got {len(inputs)}")
+        variant = self._variant_for(sample)
         scope: dict[str, Any] = dict(zip(names, sample), seed=as_float(seed, "walk: seed"))
         lines = Walk()
-        for statement in self._floats.body:
+        for statement in variant.floats.body:
             if statement.text.startswith("leaf_") and "grad" in statement.text.split("=")[0]:
                 lines.append(Line(statement.text, None, None))
                 continue
             try:
-                exec(statement.text, self._floats.namespace, scope)
+                exec(statement.text, variant.floats.namespace, scope)
             except (_Refused, ArithmeticError, ValueError):
-                self._interpret(sample, scope["seed"])
+                self._interpret(variant, sample, scope["seed"])
                 raise
             value = scope.get(statement.target) if statement.target else None
             lines.append(Line(statement.text, statement.target, value))
         return lines
 
     def __repr__(self) -> str:
-        if self._root is None:
+        if not self._variants:
             return f"<Traced {self._label}: not traced yet (traces on its first call)>"
-        return f"<Traced {self._label}: {len(self)} ops, inputs ({', '.join(self.inputs)})>"
+        more = f", {len(self._variants)} programs" if len(self._variants) > 1 else ""
+        return f"<Traced {self._label}: {len(self)} ops, inputs ({', '.join(self.inputs)}){more}>"
+
+
+def _checked(x: object, where: str) -> float:
+    """One input of one sample as a finite float, refused as ``Value(x)`` refuses it."""
+    if _is_array(x):  # a 0-d array: one number, but a batch has 1-D arrays
+        raise TypeError(f"{where} must be a number or a 1-D array, got a {x.ndim}-d array")
+    return as_float(x, where)
+
+
+def _batch_array(x: object, where: str) -> np.ndarray:
+    """One input of a batch as a 1-D float array, its numbers refused as ``Value(x)`` refuses them,
+    naming the first bad sample."""
+    if isinstance(x, np.ndarray) and x.dtype.kind in "fiu":
+        array = x
+    else:
+        items = x.tolist() if isinstance(x, np.ndarray) else x
+        if isinstance(x, np.ndarray) and x.ndim != 1:
+            raise ValueError(f"{where} must be 1-D (one number per sample), got shape {x.shape}")
+        for i, item in enumerate(items):  # type: ignore[arg-type]
+            if isinstance(item, (bool, np.bool_)) or not isinstance(item, numbers.Real):
+                raise TypeError(f"{where} must hold real numbers (int or float), got "
+                                f"{type(item).__name__} {item!r} at sample {i}")
+        try:
+            array = np.asarray(items, dtype=float)
+        except OverflowError:
+            array = np.array([as_float(item, f"{where}, sample {i}")
+                              for i, item in enumerate(items)])  # type: ignore[arg-type]
+    if array.ndim != 1:
+        raise ValueError(f"{where} must be 1-D (one number per sample), got shape {array.shape}")
+    array = array.astype(float, copy=False)
+    bad = np.flatnonzero(~np.isfinite(array))
+    if bad.size:
+        raise ValueError(f"{where} must be finite, got {float(array[bad[0]])!r} at sample {bad[0]}")
+    return array
 
 
 def trace(fn: Callable[..., Any], params: Iterable[Value] | None = None, *, names: Names | None = None,
@@ -663,8 +1038,9 @@ def trace(fn: Callable[..., Any], params: Iterable[Value] | None = None, *, name
 
     ``fn`` takes plain numbers (one sample) and returns a loss Value. ``params``: the leaves whose
     ``.grad`` each call adds into (None: every leaf that is not an input). ``names`` names Values
-    in the generated code, as for ``step_through``. See the module docstring and
-    docs/static_graphs.md.
+    in the generated code, as for ``step_through``. Decisions on an input (``if y > 0``,
+    ``int(y)``) are checked on every call: a call that decides otherwise gets its own recording.
+    See the module docstring and docs/static_graphs.md.
 
     >>> from autograd import Value
     >>> w = Value(2.0, "w")
@@ -677,5 +1053,5 @@ def trace(fn: Callable[..., Any], params: Iterable[Value] | None = None, *, name
     label = f"trace({getattr(fn, '__name__', 'fn')})"
     step = Traced(fn, params, names, label)
     if example is not None:
-        step._record([as_float(x, f"{label}: example") for x in example])
+        step._record([_checked(x, f"{label}: example") for x in example])
     return step

@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import numbers
 import operator
+import threading
 import warnings
 from collections.abc import Callable, Iterable
 from typing import Any, Union
@@ -29,6 +30,30 @@ Number = int | float
 Operand = Union["Value", int, float]
 
 _new = object.__new__
+
+
+class _Recording(threading.local):
+    """The recorder of ``autograd.trace`` running in this thread, or None (the usual case)."""
+
+    recorder: Any = None
+
+
+_recording = _Recording()
+recording_threads = 0
+"""How many threads are recording a trace right now (0 almost always): while it is 0 the
+methods below that look at a Value's number skip even the thread-local lookup."""
+
+
+def _as_operand(x: object, where: str) -> float:
+    """An op's plain-number operand as a float: ``as_float``, except that an input of a function
+    being traced (``autograd.trace``) hands its number to the op it becomes part of (and only to
+    an op: ``float(input)`` is refused while tracing)."""
+    if type(x) is int:  # the usual case here (x * 2): no look-up
+        return as_float(x, where)
+    handover = getattr(type(x), "_engine_operand", None)
+    if handover is not None:
+        return handover(x, where)
+    return as_float(x, where)
 
 # --- how an op becomes a node ------------------------------------------------------------------
 # Each factory turns rows of RULES into a method. The method is the engine's hot path: it checks
@@ -110,7 +135,7 @@ def _number_op(expr: str, values_expr: str | None = None) -> Callable[[Value, Op
                 node._db = db
                 node._mark = None
                 return node
-            c = as_float(c, f"{expr}: operand c")
+            c = _as_operand(c, f"{expr}: operand c")
         x = a._data
         if check is not None and (why := check(x, c)) is not None:
             raise op_error(rule, (x, c), why)
@@ -169,7 +194,8 @@ class Value:
 
     def __init__(self, data: Number, label: str = "") -> None:
         """Wrap a finite real number; bools, strings, NaN and inf are refused with a clear error."""
-        self._data = as_float(data, "Value(data)")
+        self._data = data if type(data) is float and data - data == 0.0 else _as_operand(
+            data, "Value(data)")
         if not isinstance(label, str):
             raise TypeError(f"Value(label) must be a str, got {type(label).__name__} {label!r}")
         self._grad = 0.0
@@ -186,6 +212,9 @@ class Value:
     def data(self) -> float:
         """The number this Value holds. Assigning checks it as ``Value(data)`` does.
 
+        While a function is traced, reading the number of a Value computed from an input is
+        refused in the tracing thread (the replay could not update it: see ``autograd.trace``).
+
         >>> w = Value(1.0); w.data = 0.5; w.data
         0.5
         >>> w.data = "hello"
@@ -193,6 +222,8 @@ class Value:
         ...
         TypeError: Value.data must be a real number (int or float), got str 'hello'
         """
+        if recording_threads and _recording.recorder is not None:
+            _recording.recorder.number_read(self, ".data")
         return self._data
 
     @data.setter
@@ -237,6 +268,8 @@ class Value:
 
         For ``total``/``dot`` with plain-number operands, the tuple of those numbers.
         """
+        if recording_threads and _recording.recorder is not None:
+            _recording.recorder.number_read(self, ".const")
         b = self._b
         return None if b is None or type(b) is Value else b
 
@@ -266,6 +299,8 @@ class Value:
         >>> [(p.data, d) for p, d in y.edges]
         [(3.0, 3.0), (3.0, 3.0)]
         """
+        if recording_threads and _recording.recorder is not None:
+            _recording.recorder.number_read(self, ".edges")
         a, b = self._a, self._b
         if type(a) is Value:
             return ((a, self._da), (b, self._db)) if type(b) is Value else ((a, self._da),)
@@ -286,6 +321,8 @@ class Value:
         >>> f"{v:.4f}", f"{v}"
         ('0.1690', "Value(data=0.169004, grad=0.0, label='C')")
         """
+        if spec and recording_threads and _recording.recorder is not None:
+            _recording.recorder.number_read(self, f"format(..., {spec!r})")
         return repr(self) if not spec else format(self._data, spec)
 
     def __round__(self, ndigits: int | None = None) -> float | int:
@@ -294,10 +331,14 @@ class Value:
         >>> round(Value(0.16900421), 3)
         0.169
         """
+        if recording_threads and _recording.recorder is not None:
+            _recording.recorder.number_read(self, "round()")
         return round(self._data, ndigits)
 
     def __float__(self) -> float:
         """Refused: a float taken from a Value leaves the graph, and its gradient is silently lost."""
+        if recording_threads and _recording.recorder is not None:
+            _recording.recorder.value_decision(self, "float", None)
         raise TypeError(_LEFT_THE_GRAPH.format(what="float(Value) or a math function such as math.exp"))
 
     def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
@@ -382,15 +423,23 @@ class Value:
     # Comparisons look at data only (no graph). Equality stays identity, so Values hash and can
     # be kept in sets and dicts; == with a number warns, since it is never True.
     def __lt__(self, other: Operand) -> bool:
+        if recording_threads and _recording.recorder is not None:
+            _recording.recorder.value_decision(self, "<", other)
         return self._data < _data_of(other)
 
     def __le__(self, other: Operand) -> bool:
+        if recording_threads and _recording.recorder is not None:
+            _recording.recorder.value_decision(self, "<=", other)
         return self._data <= _data_of(other)
 
     def __gt__(self, other: Operand) -> bool:
+        if recording_threads and _recording.recorder is not None:
+            _recording.recorder.value_decision(self, ">", other)
         return self._data > _data_of(other)
 
     def __ge__(self, other: Operand) -> bool:
+        if recording_threads and _recording.recorder is not None:
+            _recording.recorder.value_decision(self, ">=", other)
         return self._data >= _data_of(other)
 
     def __eq__(self, other: object) -> bool:
@@ -412,6 +461,12 @@ class Value:
 
     __hash__ = object.__hash__
 
+    def __bool__(self) -> bool:
+        """True (a Value is an object); while a function is traced, ``if v:`` is refused there."""
+        if recording_threads and _recording.recorder is not None:
+            _recording.recorder.value_decision(self, "bool", None)
+        return True
+
     # --- the backward pass -------------------------------------------------------------------
     def backward(self, *, create_graph: bool = False) -> None:
         """Fill in ``grad`` for every Value this one depends on: d(self)/d(that value).
@@ -425,6 +480,8 @@ class Value:
                 "backward(create_graph=True): chainrule keeps .grad a float; for gradients that can be "
                 "differentiated again use autograd.grad(output, [x, ...], create_graph=True), which "
                 "returns them as Values (see docs/higher_order.md)")
+        if recording_threads and _recording.recorder is not None:
+            _recording.recorder.backward_called()
         from .backward import backward  # backward.py walks Values, so it imports this module
 
         backward(self)
@@ -448,6 +505,8 @@ class Value:
         >>> y.is_leaf, y.data
         (True, 6.0)
         """
+        if recording_threads and _recording.recorder is not None:
+            _recording.recorder.number_read(self, "detach()")
         return _leaf(self._data, self.label)
 
 

@@ -27,10 +27,23 @@ from autograd import Value, fused, total
 Target = float | int
 
 
+def _traced(y: object) -> bool:
+    """True for an input of a function being traced (``autograd.trace``): it is handed to the op as
+    it is, which reads it in the replay (its number is checked when the traced step is called)."""
+    return hasattr(type(y), "_engine_operand")
+
+
+def _shown(y: object) -> str:
+    """A target as an error message shows it (a traced input: the number of the sample at hand)."""
+    return repr(getattr(y, "_number", y))
+
+
 def _target(y: object, where: str) -> float:
     """A target as a float: any real number ``Value`` accepts (int, float, NumPy scalars), finite."""
     if type(y) is float and y - y == 0.0:
         return y
+    if _traced(y):
+        return y  # type: ignore[return-value]
     if not _real(y):
         raise ValueError(f"{where}: the target must be a finite number, got {y!r}")
     try:
@@ -168,6 +181,7 @@ def binary_cross_entropy(probability: Value, target: Target) -> Value:
 
     A term whose weight (y or 1 − y) is 0 is left out, so p = 1 with y = 1 gives 0. Near 0 and 1
     probabilities lose digits; prefer ``binary_cross_entropy_with_logits`` when you have the logit.
+    One node (``autograd.fused.binary_cross_entropy``), whose gradient is −y/p + (1 − y)/(1 − p).
 
     >>> from autograd import Value
     >>> round(binary_cross_entropy(Value(0.8), 1).data, 6)       # −log 0.8
@@ -175,18 +189,7 @@ def binary_cross_entropy(probability: Value, target: Target) -> Value:
     """
     p = _value(probability, "binary_cross_entropy")
     y = _target(target, "binary_cross_entropy")
-    if not 0.0 <= y <= 1.0:
-        raise ValueError(f"binary_cross_entropy: the target must be in [0, 1], got {y!r}")
-    for weight, q, side in ((y, p.data, "p"), (1.0 - y, 1.0 - p.data, "1 − p")):
-        if weight > 0.0 and q <= 0.0:
-            raise ValueError(f"binary_cross_entropy: p={p.data!r} with target {y!r} makes log({side}) "
-                             f"infinite; use binary_cross_entropy_with_logits on the logit instead")
-    terms = []
-    if y > 0.0:
-        terms.append(p.log() * y)
-    if y < 1.0:
-        terms.append((1.0 - p).log() * (1.0 - y))
-    return -total(terms)
+    return fused.binary_cross_entropy(p, y)  # one node: it decides on y inside, for every sample
 
 
 def binary_cross_entropy_with_logits(logit: Value, target: Target) -> Value:
@@ -201,9 +204,10 @@ def binary_cross_entropy_with_logits(logit: Value, target: Target) -> Value:
     """
     z = _value(logit, "binary_cross_entropy_with_logits")
     y = _target(target, "binary_cross_entropy_with_logits")
-    if not 0.0 <= y <= 1.0:
-        raise ValueError(f"binary_cross_entropy_with_logits: the target must be in [0, 1], got {y!r}")
-    return z.softplus() - z * y if y != 0.0 else z.softplus()
+    if not 0.0 <= y <= 1.0:  # (for a traced target, a decision the replay checks on every call)
+        raise ValueError(f"binary_cross_entropy_with_logits: the target must be in [0, 1], got "
+                         f"{_shown(y)}")
+    return z.softplus() - z * y  # no branch on y: the same ops for every target
 
 
 def hinge(score: Value, target: Target) -> Value:
@@ -216,15 +220,17 @@ def hinge(score: Value, target: Target) -> Value:
     s = _value(score, "hinge")
     y = _target(target, "hinge")
     if y not in (-1.0, 1.0):
-        raise ValueError(f"hinge: the label must be -1 or +1, got {target!r}")
+        raise ValueError(f"hinge: the label must be -1 or +1, got {_shown(target)}")
     return (1.0 - s * y).relu()
 
 
 def softmax_cross_entropy(logits: Sequence[Value], target: int) -> Value:
     """−log softmax(logits)[target] = logsumexp(logits) − logits[target], stable for any logits.
 
-    The largest logit is subtracted (as a constant) before exponentiating, which changes
-    neither the value nor the gradient, softmax(logits) − onehot(target).
+    One node (``autograd.fused.softmax_cross_entropy``): the largest logit m is subtracted before
+    exponentiating, and the value is log1p(Σ exp(zᵢ − m) − 1) + (m − z_target), so no digit is lost
+    when the target's logit is the largest. The gradient is softmax(logits) − onehot(target). A
+    traced function's target is read by the replay for every sample (the logit it picks too).
 
     >>> from autograd import Value
     >>> round(softmax_cross_entropy([Value(1000.0), Value(0.0)], 1).data, 6)
@@ -233,10 +239,8 @@ def softmax_cross_entropy(logits: Sequence[Value], target: int) -> Value:
     if len(logits) == 0:
         raise ValueError("softmax_cross_entropy: no logits")
     zs = [_value(z, "softmax_cross_entropy") for z in logits]
-    index = _class_index(target, len(zs), "softmax_cross_entropy")
-    shift = max(z.data for z in zs)
-    log_sum = total([(z - shift).exp() for z in zs]).log() + shift
-    return log_sum - zs[index]
+    index = target if _traced(target) else _class_index(target, len(zs), "softmax_cross_entropy")
+    return fused.softmax_cross_entropy(zs, index)  # type: ignore[arg-type]
 
 
 def softmax(logits: Sequence[Value]) -> list[Value]:

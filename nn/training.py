@@ -327,9 +327,7 @@ def compiled_batch_loss(model: Model, loss: SampleLoss, x: Sequence[Any], y: Seq
 
     if mode not in (True, "batch"):
         raise ValueError(f"fit: compiled must be False, True or 'batch', got {mode!r}")
-    n_inputs = len(x[0])
-    targets = [list(t) if isinstance(t, (list, tuple)) else [t] for t in y]
-    as_list = isinstance(y[0], (list, tuple))
+    rows, n_inputs, as_list = _compiled_rows(x, y)
 
     def sample_loss(*values: Any) -> Value:
         target = list(values[n_inputs:]) if as_list else values[n_inputs]
@@ -337,7 +335,6 @@ def compiled_batch_loss(model: Model, loss: SampleLoss, x: Sequence[Any], y: Seq
 
     parameters = model.parameters() if hasattr(model, "parameters") else None
     step = trace(sample_loss, params=parameters)
-    rows = [[float(v) for v in (*x[i], *targets[i])] for i in range(len(x))]  # ints too: floats
     if mode == "batch":
         np = numpy_for("fit(compiled='batch')")
         table = np.array(rows, dtype=float)
@@ -351,6 +348,49 @@ def compiled_batch_loss(model: Model, loss: SampleLoss, x: Sequence[Any], y: Seq
         seed = 1.0 / len(indices)
         return math.fsum([step(*rows[i], seed=seed) for i in indices]) / len(indices)
     return run
+
+
+def _compiled_rows(x: Sequence[Any], y: Sequence[Any]) -> tuple[list[list[float]], int, bool]:
+    """The samples for a compiled fit as rows of floats (the inputs, then the target or targets), each
+    number refused as ``Value(x)`` refuses it (str, bool, complex, NaN, inf), naming the sample; also
+    the number of inputs, and whether the targets are lists (one number per output)."""
+    from autograd.value import as_float
+
+    numpy = sys.modules.get("numpy")  # arrays can only come from a numpy that is already imported
+    sequences = (list, tuple) if numpy is None else (list, tuple, numpy.ndarray)
+
+    def numbers(item: Any, i: int, what: str) -> list[float] | None:
+        """The numbers of a list or 1-D array; None for one number."""
+        if numpy is not None and isinstance(item, numpy.ndarray) and item.ndim != 1:
+            raise TypeError(f"fit: sample {i}: {what} must be a number or a 1-D list of numbers, "
+                            f"got a {item.ndim}-d array")
+        if not isinstance(item, sequences):
+            return None
+        return [as_float(v, f"fit: sample {i}, {what} {k}") for k, v in enumerate(item)]
+
+    rows: list[list[float]] = []
+    first_x = first_y = None
+    for i, (xi, yi) in enumerate(zip(x, y)):
+        inputs = numbers(xi, i, "input")
+        if inputs is None:
+            raise TypeError(f"fit: sample {i}: the inputs must be a list or a 1-D array of numbers, "
+                            f"got {type(xi).__name__} {xi!r}")
+        targets = numbers(yi, i, "target")
+        if targets is None:
+            targets = [as_float(yi, f"fit: sample {i}, target")]
+            shape = None
+        else:
+            shape = len(targets)
+        if first_x is None:
+            first_x, first_y = len(inputs), shape
+        elif len(inputs) != first_x:
+            raise ValueError(f"fit: sample {i} has {len(inputs)} inputs, sample 0 has {first_x}")
+        elif shape != first_y:
+            shown = "one number" if shape is None else f"{shape} targets"
+            first = "one number" if first_y is None else f"{first_y} targets"
+            raise ValueError(f"fit: sample {i} has {shown} as its target, sample 0 has {first}")
+        rows.append([*inputs, *targets])
+    return rows, first_x or 0, first_y is not None
 
 
 def _is_terminal(stream: TextIO) -> bool:

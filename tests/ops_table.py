@@ -20,10 +20,13 @@ class Op:
     torch: Callable[..., Any]
     constant: bool = False  # the op's last argument is a plain number c
     class_index: bool = False  # ... and that number is a class index (0 to n - 1)
+    unit_target: bool = False  # ... or a target in [0, 1] (binary cross-entropy)
 
     def as_constant(self, c: float, n: int) -> float:
         """The number c as this op's constant: itself, or for a class index a whole number below n
-        picked by c's digits (1.3 -> 1, -0.6 -> 0, 0.5 -> 2 for n = 3)."""
+        picked by c's digits (1.3 -> 1, -0.6 -> 0, 0.5 -> 2 for n = 3), for a unit target |c| mod 1."""
+        if self.unit_target:
+            return abs(c) % 1.0
         return float(round(abs(c) * 10) % n) if self.class_index else c
 
 
@@ -125,6 +128,9 @@ OPS: dict[str, Op] = {
     "σ(w·x + b)": Op(_chainrule_neuron("sigmoid"), lambda *v: _torch_z(*v).sigmoid()),
     "tanh(w·x + b)": Op(_chainrule_neuron("tanh"), lambda *v: _torch_z(*v).tanh()),
     "relu(w·x + b)": Op(_chainrule_neuron("relu"), lambda *v: _torch_z(*v).relu()),
+    # the probability a in (0, 1) and the target c in [0, 1] (the rule's check keeps draws there)
+    "bce(a, c)": Op(_chainrule_loss("binary_cross_entropy"), lambda a, c: _F().binary_cross_entropy(
+        a, a.new_tensor(c)), constant=True, unit_target=True),
     "(a − c)²": Op(_chainrule_loss("squared_error"), lambda a, c: (a - c) ** 2, constant=True),
     "½(a − c)²": Op(_chainrule_loss("half_squared_error"), lambda a, c: 0.5 * (a - c) ** 2, constant=True),
     # the constant is the class index c, a whole number from 0 to 2 (``class_index``)

@@ -16,7 +16,6 @@ import pytest
 import nn
 from autograd import Value, draw, grad, hessian, step_through, trace
 from autograd.fused import softmax_cross_entropy
-from autograd.trace import BranchError
 
 
 def reference(logits: list[float], c: int) -> tuple[float, list[float]]:
@@ -151,12 +150,17 @@ def test_replay_is_bit_for_bit_and_batch_sums():
         assert math.isclose(b, w.grad, rel_tol=1e-12, abs_tol=1e-15)
 
 
-def test_a_class_index_from_an_input_is_refused_by_the_replay():
-    """The replay writes the class index into the program, so it cannot come from an input."""
+def test_a_class_index_from_an_input_is_read_by_the_replay():
+    """Passed as it is, the class index is an operand the program reads (one program for every
+    class); through int(c), a decision checked on every call (one program per class)."""
     w = [Value(0.5), Value(-0.5)]
-    step = trace(lambda x, c: softmax_cross_entropy([w[0] * x, w[1] * x], int(c)), params=w)
-    with pytest.raises(BranchError, match=r"int\(c\) makes a plain number the replay would never"):
-        step(1.0, 1.0)
+    direct = trace(lambda x, c: softmax_cross_entropy([w[0] * x, w[1] * x], c), params=w)
+    through_int = trace(lambda x, c: softmax_cross_entropy([w[0] * x, w[1] * x], int(c)), params=w)
+    for x, c in ((1.0, 1.0), (2.0, 0.0), (-3.0, 1.0)):
+        expected = softmax_cross_entropy([w[0] * x, w[1] * x], int(c)).data
+        assert direct(x, c) == expected and through_int(x, c) == expected
+    assert len(direct.decisions) == 1 and "pick(c, [" in direct.source
+    assert through_int.decisions == [("trunc(c) == 1",), ("trunc(c) == 0",)]
 
 
 def test_stepper_and_picture_name_it():
