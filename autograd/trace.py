@@ -260,16 +260,22 @@ def _collector_paused() -> Iterator[None]:
 
 @dataclass(frozen=True)
 class Line:
-    """One line of the generated program, run for one sample: its text and the number it made."""
+    """One line of the generated program, run for one sample: its text and the number it made.
+
+    ``label``: the value's name in the graph when the program calls it otherwise (``W1[0]``, a
+    label that is not a short identifier), as shown in the program's comment (always one safe line).
+    """
 
     text: str
     name: str | None
     value: float | None
+    label: str = ""
 
     def __repr__(self) -> str:
         if self.value is None:
             return self.text
-        return f"{self.text:<60}  # {format_number(self.value)}"
+        shown = f"  ({self.label})" if self.label else ""
+        return f"{self.text:<60}  # {format_number(self.value)}{shown}"
 
 
 class Walk(list):  # type: ignore[type-arg]
@@ -615,10 +621,10 @@ class Traced:
         sample = [as_float(x, f"{self._label}: input {name}") for x, name in zip(inputs, names)]
         if len(sample) != self._n:
             raise TypeError(f"{self._label}.walk takes {self._n} inputs, got {len(inputs)}")
-        scope: dict[str, Any] = dict(zip(names, sample), seed=as_float(seed, "walk: seed"))
+        scope: dict[str, Any] = dict(zip(self._floats.inputs, sample), seed=as_float(seed, "walk: seed"))
         lines = Walk()
         for statement in self._floats.body:
-            if statement.text.startswith("leaf_") and "grad" in statement.text.split("=")[0]:
+            if statement.shown_only:  # it writes into a .grad
                 lines.append(Line(statement.text, None, None))
                 continue
             try:
@@ -627,7 +633,7 @@ class Traced:
                 self._interpret(sample, scope["seed"])
                 raise
             value = scope.get(statement.target) if statement.target else None
-            lines.append(Line(statement.text, statement.target, value))
+            lines.append(Line(statement.text, statement.target, value, statement.note))
         return lines
 
     def __repr__(self) -> str:
