@@ -289,9 +289,14 @@ class Statement:
     """A line that writes into a parameter's ``.grad``: ``walk`` shows it without running it."""
 
     def line(self, indent: str) -> str:
-        """The statement as program text (wrapped near 100 columns), with its comment."""
+        """The statement as program text (wrapped near 100 columns), with its comment: after it, or
+        on a line of its own above it when it would not fit in 100 columns."""
         text = _wrap(self.text, indent)
-        return f"{text}  # {self.note}" if self.note else text
+        if not self.note:
+            return text
+        if len(text) - text.rfind("\n") + len(self.note) + 3 <= 100:
+            return f"{text}  # {self.note}"
+        return f"{indent}# {self.note}\n{text}"
 
 
 @dataclass
@@ -349,6 +354,20 @@ def _wrap(text: str, indent: str, width: int = 100) -> str:
         current += piece
     lines.append(current + ")")
     return "\n".join(lines)
+
+
+def _wrap_list(opening: str, items: str, closing: str, indent: str, width: int = 100) -> str:
+    """``opening + items + closing`` broken after commas of ``items`` so that lines stay near ``width``
+    (a function of many inputs: its signature, the call that passes them on)."""
+    if len(opening) + len(items) + len(closing) <= width:
+        return opening + items + closing
+    lines, current = [], opening
+    for piece in items.split(", "):
+        if len(current) + len(piece) + 2 > width and current.strip() not in (opening.strip(), ""):
+            lines.append(current.rstrip())
+            current = indent + "        "
+        current += piece + ", "
+    return "\n".join([*lines, current[:-2] + closing])
 
 
 @dataclass
@@ -678,7 +697,7 @@ def _assemble(body: list[Statement], arguments: tuple[str, ...], entry: str, mod
                                "first_try=True"])
     else:
         signature = ", ".join([*arguments, "seed", "n"])
-    head = [f"def {entry}({signature}):"]
+    head = [_wrap_list(f"def {entry}(", signature, "):", "")]
     what = ("One sample: returns the loss; adds d(loss)/d(parameter) into each .grad." if floats
             else "n samples (arrays): returns the n losses; adds the summed gradients.")
     head.append(f"    # {what}")
@@ -696,8 +715,8 @@ def _assemble(body: list[Statement], arguments: tuple[str, ...], entry: str, mod
         "    except (REFUSED, ArithmeticError, ValueError, TypeError):  # a closer look, and why",
         "        if not first_try:",
         "            raise",
-        f"        return step.call_carefully(({', '.join([*arguments, '*extra'])}"
-        f"{',' if not arguments else ''}), seed)"]
+        _wrap_list("        return step.call_carefully((", ", ".join([*arguments, "*extra"])
+                   + ("," if not arguments else ""), "), seed)", "        ")]
     if len(body) <= CHUNK:
         lines = head + [s.line(indent) for s in body] + [f"{indent}return {returned}", *tail]
         return Program("\n".join(lines) + "\n", entry, body=body, inputs=arguments)
