@@ -61,6 +61,7 @@ from . import codegen, grad_mode
 from .backward import topological_order
 from .errors import NonFiniteGradientError, op_error
 from .notation import Names, format_number, node_names, normalise_names
+from .text import visible_text
 from .value import Value, _explain, as_float
 
 __all__ = ["BranchError", "Traced", "trace"]
@@ -621,14 +622,17 @@ class Traced:
         sample = [as_float(x, f"{self._label}: input {name}") for x, name in zip(inputs, names)]
         if len(sample) != self._n:
             raise TypeError(f"{self._label}.walk takes {self._n} inputs, got {len(inputs)}")
-        scope: dict[str, Any] = dict(zip(self._floats.inputs, sample), seed=as_float(seed, "walk: seed"))
+        # one scope for the program's names and its variables, so that a comprehension in a line
+        # (fsum([exp(ai - m_L) for ai in ...])) sees them too
+        scope: dict[str, Any] = dict(self._floats.namespace)
+        scope.update(zip(self._floats.inputs, sample), seed=as_float(seed, "walk: seed"))
         lines = Walk()
         for statement in self._floats.body:
             if statement.shown_only:  # it writes into a .grad
                 lines.append(Line(statement.text, None, None))
                 continue
             try:
-                exec(statement.text, self._floats.namespace, scope)
+                exec(statement.text, scope)
             except (_Refused, ArithmeticError, ValueError):
                 self._interpret(sample, scope["seed"])
                 raise
@@ -659,7 +663,7 @@ def trace(fn: Callable[..., Any], params: Iterable[Value] | None = None, *, name
     >>> w.data = 1.0; step(3.0, 1.0), w.grad          # parameters are read at call time
     (4.0, 42.0)
     """
-    label = f"trace({getattr(fn, '__name__', 'fn')})"
+    label = f"trace({visible_text(str(getattr(fn, '__name__', 'fn')), one_line=True)})"  # printable
     step = Traced(fn, params, names, label)
     if example is not None:
         step._record([as_float(x, f"{label}: example") for x in example])

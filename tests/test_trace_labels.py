@@ -26,6 +26,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograd import Value, codegen, step_through
+from autograd.fused import softmax_cross_entropy
 from autograd.text import for_stream
 from autograd.trace import trace
 
@@ -235,3 +236,20 @@ def test_nothing_in_builtins_or_the_keywords_is_a_program_variable():
     assert names.readable("step", "t") == "t_1" and names.readable("t_1", "t") == "t_2"
     assert names.readable("w" * 24, "t") == "w" * 24 and names.readable("w" * 25, "t") == "t_3"
     assert math.isfinite(1.0)
+
+
+def test_walk_runs_every_template_and_a_function_name_is_shown_escaped():
+    """softmax cross-entropy's line holds a comprehension: walk runs it in the program's scope."""
+    zs = [Value(0.5 * k, f"z[{k}]") for k in range(3)]
+
+    def loss(x):
+        return softmax_cross_entropy([z * x for z in zs], 1)
+
+    loss.__name__ = "loss\x1b[2J\n"
+    step = trace(loss, params=zs)
+    value = step(2.0)
+    walk = step.walk(2.0)
+    assert [line.value for line in walk if line.name == "L"] == [value]
+    assert "\x1b" not in repr(step) and "loss\\x1b[2J\\n" in repr(step)
+    with pytest.raises(TypeError, match=r"loss\\x1b\[2J\\n\) takes 1 input"):
+        step(1.0, 2.0)
