@@ -199,7 +199,6 @@ READABLE_CHARS = 24
 """The longest graph name a program uses as it is (longer ones get a made-up name and a comment)."""
 NOTE_CHARS = 60
 """The longest label shown in a program's comment (longer ones end in ``...``)."""
-_PLAIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 _INDEXED_NAME = re.compile(r"([A-Za-z][A-Za-z0-9_]*)((?:\[[0-9]{1,6}\])+)")
 
 
@@ -226,7 +225,7 @@ class Namer:
     def readable(self, name: str, kind: str) -> str:
         """``name`` as a program variable when it is safe and free, else a fresh ``{kind}_{k}``."""
         if len(name) <= READABLE_CHARS:
-            if _PLAIN_NAME.fullmatch(name):
+            if name.isascii() and name.isidentifier() and name[0] != "_":  # [A-Za-z][A-Za-z0-9_]*
                 candidate = name
             elif (match := _INDEXED_NAME.fullmatch(name)) is not None:
                 candidate = match.group(1) + match.group(2).replace("[", "_").replace("]", "")
