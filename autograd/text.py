@@ -17,9 +17,9 @@ The policy (every printed line of chainrule follows it):
 3. **Lines fit ``WIDTH`` (100) columns.** A ``Table`` wider than that is wrapped; the full width
    is there on request (``render(width=None)``).
 4. **Control characters never reach the terminal.** A label may hold any text; printed, its control
-   characters (ESC, NUL, carriage return, ...) are written as escapes (``\\x1b``) by
-   ``visible_text``, the same function the pictures use: ``for_stream`` applies it to every line,
-   and a ``Table`` cell (one line by nature) also has its line breaks written as ``\\n``.
+   characters (ESC, NUL, ...) are written as escapes (``\\x1b``) and a carriage return as a line
+   break by ``visible_text``, the same function the pictures use: ``for_stream`` applies it to
+   every line, and a ``Table`` cell (one line by nature) has its line breaks written as ``\\n``.
 
 >>> for_stream("0 → 2 × 3", encoding="utf-8"), for_stream("0 → 2 × 3", encoding="gbk")
 ('0 → 2 × 3', '0 -> 2 * 3')

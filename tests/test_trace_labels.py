@@ -253,3 +253,16 @@ def test_walk_runs_every_template_and_a_function_name_is_shown_escaped():
     assert "\x1b" not in repr(step) and "loss\\x1b[2J\\n" in repr(step)
     with pytest.raises(TypeError, match=r"loss\\x1b\[2J\\n\) takes 1 input"):
         step(1.0, 2.0)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gbk", "cp1252", "ascii"])
+def test_console_text_never_carries_terminal_controls(encoding):
+    from autograd.text import Table, visible_text
+
+    text = for_stream("loss \x1b[2J\x1b]0;x\x07 = 1\r\n\x00 \ud800 → 2", encoding=encoding)
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", text)
+    assert "\\x1b[2J\\x1b]0;x\\x07 = 1\n\\x00 " in text  # written out, the line break kept
+    table = Table(("name", "value"), [("w\x1b[2J\nx", "1")], notes=["note \x00"])
+    shown = table.render(width=None)
+    assert shown.splitlines()[2] == "w\\x1b[2J\\nx  1" and shown.splitlines()[-1] == "note \\x00"
+    assert visible_text("a\u202eb", one_line=True) == "a\\u202eb" and visible_text("a\u202eb") == "a\u202eb"
