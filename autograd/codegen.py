@@ -462,9 +462,10 @@ def write_program(graph: GraphText, mode: Mode, entry: str) -> Program:
         ops = sum(1 for v in order if v._rule is not None)
         raise ProgramTooLargeError(
             f"trace: the recorded graph has {ops:,} ops and {size:,} nodes and edges, more than "
-            f"codegen.MAX_SIZE = {MAX_SIZE:,}: its program would take minutes to write and compile "
-            f"and gigabytes of memory. Use the Value path (backward(), fit(compiled=False)), make the "
-            f"graph smaller with the fused rows (autograd.fused.dot, total), or raise the limit.")
+            f"codegen.MAX_SIZE = {MAX_SIZE:,}: its program would take more than about 10 s to write "
+            f"and compile and more than 1.5 GB of memory. Use the Value path (backward(), "
+            f"fit(compiled=False)), make the graph smaller with the fused rows (autograd.fused.dot, "
+            f"total), or raise codegen.MAX_SIZE if you mean it.")
     floats = mode == "floats"
     namer = Namer()
     namer.taken.add(entry)
@@ -498,17 +499,20 @@ def write_program(graph: GraphText, mode: Mode, entry: str) -> Program:
 
     # --- the leaves: inputs are arguments; parameters and other leaves are read now ----------------
     leaves_read: list[tuple[str, int, Any]] = []
+    others = []
     for v in order:
         if v._rule is not None:
             continue
         if v in graph.input_of_leaf:
             var[v] = argument[graph.input_of_leaf[v]]
         else:
-            var[v] = namer.readable(names[v], "v")
-            leaves_read.append((var[v], graph.leaf_index[v], v))
+            others.append((graph.leaf_index[v], v))
+    for index, v in sorted(others, key=lambda item: item[0]):  # made-up names in parameter order
+        var[v] = namer.readable(names[v], "v")
+        leaves_read.append((var[v], index, v))
     holders: dict[str, Any] = {}  # the leaf Values, each under a name in the program's namespace
     holder: dict[int, str] = {}
-    for name, index, v in sorted(leaves_read, key=lambda item: item[1]):
+    for name, index, v in leaves_read:
         holder[index] = namer.derived("leaf", name)
         holders[holder[index]] = v
         body.append(Statement(f"{name} = {holder[index]}._data", name,  # the slots, as backward
