@@ -325,34 +325,50 @@ def _literal(x: float) -> str:
 
 
 def _wrap(text: str, indent: str, width: int = 100) -> str:
-    """A long statement broken after ``+`` signs inside parentheses, so lines stay near ``width``."""
+    """A long statement broken inside parentheses, so that lines stay near ``width``: after ``+``
+    signs (or ``and``), and a part still too long at its spaces. A program holds no string literal,
+    so every space is between two tokens, where a line may break inside parentheses."""
     if len(indent) + len(text) <= width:
         return indent + text
     if text.startswith("if ") and text.endswith(": raise REFUSED"):  # if a + b + … != 0.0: / if not (…):
         inner = text[3:-len(": raise REFUSED")]
-        pieces = inner.split(" + ") if " + " in inner else inner.split(" and ")
         joiner = " + " if " + " in inner else " and "
-        lines, current = [], f"{indent}if ("
-        for i, piece in enumerate(pieces):
-            piece += joiner if i < len(pieces) - 1 else ""
-            if len(current) + len(piece.rstrip()) > width and current.strip() != "if (":
-                lines.append(current.rstrip())
-                current = indent + "        "
-            current += piece
-        return "\n".join([*lines, current + "):", indent + "    raise REFUSED"])
-    if " = " not in text:
+        lines = _fill(f"{indent}if (", inner, joiner, indent + "        ", width)
+        lines[-1] += "):"
+        return "\n".join([*lines, indent + "    raise REFUSED"])
+    for assign in (" = ", " += "):
+        if assign in text:
+            break
+    else:
         return indent + text
-    head, expression = text.split(" = ", 1)
-    parts = expression.split(" + ")
-    lines, current = [], f"{indent}{head} = ("
-    for i, part in enumerate(parts):
-        piece = part + (" + " if i < len(parts) - 1 else "")
-        if len(current) + len(piece.rstrip()) > width and current.strip() not in (f"{head} = (", ""):
-            lines.append(current.rstrip())
-            current = indent + "    "
-        current += piece
-    lines.append(current + ")")
+    head, expression = text.split(assign, 1)
+    lines = _fill(f"{indent}{head}{assign}(", expression, " + ", indent + "    ", width)
+    lines[-1] += ")"
     return "\n".join(lines)
+
+
+def _fill(first: str, expression: str, joiner: str, indent: str, width: int) -> list[str]:
+    """``first`` then ``expression`` as lines of at most ``width`` (when it can be), broken after each
+    ``joiner``, or at spaces within a part longer than a line; later lines start with ``indent``."""
+    pieces: list[str] = []
+    parts = expression.split(joiner)
+    room = width - len(indent) - len(joiner)
+    for i, part in enumerate(parts):
+        end = joiner if i < len(parts) - 1 else ""
+        if len(part) <= room:
+            pieces.append(part + end)
+        else:
+            words = part.split(" ")
+            pieces += [word + " " for word in words[:-1]] + [words[-1] + end]
+    lines, current = [], first
+    for piece in pieces:
+        if len(current) + len(piece.rstrip()) > width and current.strip() and (
+                current != first or len(indent) + len(piece.rstrip()) <= width):
+            lines.append(current.rstrip())
+            current = indent
+        current += piece
+    lines.append(current.rstrip() if current.endswith(" ") else current)
+    return lines
 
 
 def _wrap_list(opening: str, items: str, closing: str, indent: str, width: int = 100) -> str:
@@ -360,13 +376,15 @@ def _wrap_list(opening: str, items: str, closing: str, indent: str, width: int =
     (a function of many inputs: its signature, the call that passes them on)."""
     if len(opening) + len(items) + len(closing) <= width:
         return opening + items + closing
+    words = items.split(", ")
+    pieces = [word + ", " for word in words[:-1]] + [words[-1] + closing]
     lines, current = [], opening
-    for piece in items.split(", "):
-        if len(current) + len(piece) + 2 > width and current.strip() not in (opening.strip(), ""):
+    for piece in pieces:
+        if len(current) + len(piece.rstrip()) > width and current.strip() not in (opening.strip(), ""):
             lines.append(current.rstrip())
             current = indent + "        "
-        current += piece + ", "
-    return "\n".join([*lines, current[:-2] + closing])
+        current += piece
+    return "\n".join([*lines, current])
 
 
 @dataclass

@@ -25,7 +25,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograd import Value, codegen, step_through
+from autograd import Value, codegen, dot, step_through
 from autograd.fused import softmax_cross_entropy
 from autograd.text import for_stream
 from autograd.trace import trace
@@ -51,6 +51,7 @@ HOSTILE = [
     "\x1b[2J", "\x1b]0;title\x07", "\r", "\r\n", "\t", "\u2028", "\u202e", "\x85", "\x7f", "# comment",
     "a # b", "a\\\nb", "layers.0.neurons.12.w.100", "W1[0][1]", "W1[0][1]" * 5, "a b", "1x", "",
     "import os", "lambda: 0", "True", "None", *keyword.kwlist, *PROGRAM_OWN,
+    "w" * 24, "abcdefghijklmnopq[1][23]", "w" * 25,  # the longest names used as they are, and beyond
 ]
 
 
@@ -266,3 +267,22 @@ def test_console_text_never_carries_terminal_controls(encoding):
     shown = table.render(width=None)
     assert shown.splitlines()[2] == "w\\x1b[2J\\nx  1" and shown.splitlines()[-1] == "note \\x00"
     assert visible_text("a\u202eb", one_line=True) == "a\\u202eb" and visible_text("a\u202eb") == "a\u202eb"
+
+
+def test_the_longest_readable_names_everywhere_keep_lines_within_100_columns(tmp_path):
+    names = ["a" * 24, "b" * 24, "c" * 23 + "_", "r" * 24]
+    check_everything([names[0], names[2], names[3]], ("x" * 24, "y" * 24), tmp_path)
+    w, v = Value(0.5, names[0]), Value(1.5, names[1])
+
+    def f(x):
+        h = dot([w, v], [x, x], Value(0.1, "d" * 24), "sigmoid")
+        h.label = names[2]
+        out = (h * w).tanh()
+        out.label = names[3]
+        return out
+
+    step = trace(f, params=[w, v])
+    step(1.0)
+    for source in (step.source, step.batch_source):
+        check_source_is_inert(source, names)
+        assert all(name in source for name in names)  # used as they are
