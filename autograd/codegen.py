@@ -758,7 +758,7 @@ def _assemble(body: list[Statement], arguments: tuple[str, ...], entry: str, mod
     for k, start in enumerate(range(0, len(body), CHUNK)):
         chunk = body[start:start + CHUNK]
         end = start + len(chunk)
-        defined_here: set[str] = set()
+        defined_here: dict[str, None] = {}  # in the order defined: the same source on every run
         imports: list[str] = []
         imported: set[str] = set()
         for s in chunk:
@@ -767,7 +767,7 @@ def _assemble(body: list[Statement], arguments: tuple[str, ...], entry: str, mod
                     imports.append(name)
                     imported.add(name)
             if s.target is not None:
-                defined_here.add(s.target)
+                defined_here[s.target] = None
         exports = [name for name in defined_here if last_read.get(name, -1) >= end]
         part = namer.derived(f"part_{k}")
         part_names.append(part)
@@ -780,7 +780,7 @@ def _assemble(body: list[Statement], arguments: tuple[str, ...], entry: str, mod
             slot = slots.setdefault(name, len(slots))
             lines.append(f"    S[{slot}] = {name}")
         parts.append("\n".join(lines))
-        defined_before |= defined_here
+        defined_before.update(defined_here)
     result_slot = slots.setdefault(result_name, len(slots))
     main = [*head, f"{indent}S = [None] * {len(slots)}"]
     for name in [*arguments, "seed", "n"][: len(arguments) + (1 if mode == "floats" else 2)]:
