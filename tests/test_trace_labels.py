@@ -286,3 +286,16 @@ def test_the_longest_readable_names_everywhere_keep_lines_within_100_columns(tmp
     for source in (step.source, step.batch_source):
         check_source_is_inert(source, names)
         assert all(name in source for name in names)  # used as they are
+
+
+@pytest.mark.parametrize("name", ["part_0", "part_1", "S", "seed", "dL_dL", "leaf_w", "x_1"])
+def test_hostile_names_in_a_program_written_in_parts(name, tmp_path, monkeypatch):
+    """A large program is split into functions part_0, part_1, ... sharing a list S: with a tiny
+    CHUNK every small graph is, and neither a label nor an argument may take those names."""
+    monkeypatch.setattr(codegen, "CHUNK", 4)
+    check_everything([name, name, name], (name, "y"), tmp_path)
+    check_everything([payload(tmp_path), name, "L"], ("x", name), tmp_path)
+    w = Value(0.75, name)
+    step = trace(make_function([name, name, name], (name, "y"), (w, Value(-0.25, "b"))), params=[w])
+    step(0.5, 2.0)
+    assert "def part_1(S):" in step.source or "def part_1_2(S):" in step.source
