@@ -24,11 +24,12 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .rules import RULES, Code, Rule, excess
+from .text import visible_text
 from .value import Value
 
 Mode = Literal["floats", "batch"]
 
-__all__ = ["Program", "Statement", "Template", "compile_template", "identifier", "write_program"]
+__all__ = ["Namer", "Program", "Statement", "Template", "compile_template", "note", "write_program"]
 
 CHUNK = 1500
 """Statements per generated function: Python compiles many small functions much faster than one
@@ -48,9 +49,11 @@ FLOAT_FUNCTIONS = {"exp": math.exp, "log": math.log, "log1p": math.log1p, "sqrt"
                    "tanh": math.tanh, "fsum": math.fsum, "floor": math.floor, "largest": max,
                    "excess": excess, "pick": _pick}
 """What the templates' function names mean in the program for one sample."""
-RESERVED = {*keyword.kwlist, *dir(builtins), *FLOAT_FUNCTIONS, "where", "every", "leaves", "seed",
-            "n", "REFUSED", "spread", "total", "full", "S", "ai"}
-"""Names the generated programs use for themselves; graph names never take them."""
+PROGRAM_NAMES = frozenset({"step", "extra", "first_try", "seed", "n", "REFUSED", "MISSING", "spread",
+                           "total", "S", "ai", "every", "where", *FLOAT_FUNCTIONS})
+"""The names a generated program uses for itself (its arguments, its functions, its shared list)."""
+RESERVED = frozenset({*keyword.kwlist, *keyword.softkwlist, *dir(builtins), *PROGRAM_NAMES})
+"""Names no graph name or input name ever takes in a program: Python's own and the program's own."""
 
 
 @dataclass(frozen=True)
@@ -200,30 +203,81 @@ def template(rule: Rule, mode: Mode) -> Template:
     return found
 
 
-_NOT_IDENTIFIER = re.compile(r"[^0-9A-Za-z_]+")
+READABLE_CHARS = 24
+"""The longest graph name a program uses as it is (longer ones get a made-up name and a comment)."""
+NOTE_CHARS = 60
+"""The longest label shown in a program's comment (longer ones end in ``...``)."""
+_INDEXED_NAME = re.compile(r"([A-Za-z][A-Za-z0-9_]*)((?:\[[0-9]{1,6}\])+)")
 
 
-def identifier(name: str, taken: set[str]) -> str:
-    """A Python identifier for a graph name, unused so far (then marked used): ``W1[0]`` → ``W1_0``.
+class Namer:
+    """Every variable name of one program, made here and only here: never a label run as code.
 
-    >>> taken = set()
-    >>> identifier("W1[0][1]", taken), identifier("layers.0.b", taken), identifier("W1[0][1]", taken)
-    ('W1_0_1', 'layers_0_b', 'W1_0_1_2')
+    A graph name (a label, a ``names=`` entry, an input's name) is used as it is only when it is a
+    short ASCII identifier (``w``, ``t1``, ``z2``) or an indexed one (``W1[0][1]`` is ``W1_0_1``),
+    not Python's or the program's own (``RESERVED``) and not taken; any other gets a made-up name
+    from a safe alphabet (``t_4``, ``v_2``, ``x_1``), and its text is shown by ``note``. Names
+    made from others (``dL_dw``, ``leaf_w``) are checked and numbered the same way.
+
+    >>> names = Namer()
+    >>> [names.readable(s, "v") for s in ("w", "W1[0][1]", "step", "a.b", "w", "x\\n__import__")]
+    ['w', 'W1_0_1', 'v_1', 'v_2', 'v_3', 'v_4']
+    >>> names.derived("leaf", "w"), names.derived("leaf", "w")
+    ('leaf_w', 'leaf_w_2')
     """
-    if name.isidentifier() and name.isascii() and name not in taken and name not in RESERVED:
-        taken.add(name)  # the common case: t1, v2, W2 (no work needed)
-        return name
-    base = _NOT_IDENTIFIER.sub("_", name).strip("_") or "v"
-    if base[0].isdigit():
-        base = "v" + base
-    if base in RESERVED:
-        base += "_"
-    result, k = base, 1
-    while result in taken:
-        k += 1
-        result = f"{base}_{k}"
-    taken.add(result)
-    return result
+
+    def __init__(self) -> None:
+        self.taken: set[str] = set(RESERVED)
+        self._counters: dict[str, int] = {}
+
+    def readable(self, name: str, kind: str) -> str:
+        """``name`` as a program variable when it is safe and free, else a fresh ``{kind}_{k}``."""
+        if len(name) <= READABLE_CHARS:
+            if name.isascii() and name.isidentifier() and name[0] != "_":  # [A-Za-z][A-Za-z0-9_]*
+                candidate = name
+            elif (match := _INDEXED_NAME.fullmatch(name)) is not None:
+                candidate = match.group(1) + match.group(2).replace("[", "_").replace("]", "")
+            else:
+                candidate = ""
+            if candidate and candidate not in self.taken:
+                self.taken.add(candidate)
+                return candidate
+        return self.fresh(kind)
+
+    def fresh(self, kind: str) -> str:
+        """A made-up name ``{kind}_{k}``, not taken (``kind`` is the writer's own short word)."""
+        k = self._counters.get(kind, 0)
+        while True:
+            k += 1
+            name = f"{kind}_{k}"
+            if name not in self.taken:
+                self._counters[kind] = k
+                self.taken.add(name)
+                return name
+
+    def derived(self, *parts: str) -> str:
+        """A name made of program names and the writer's words (``d`` + ``L`` + ``_d`` + ``w``)."""
+        base = "_".join(parts)
+        result, k = base, 1
+        while result in self.taken:
+            k += 1
+            result = f"{base}_{k}"
+        self.taken.add(result)
+        return result
+
+
+def note(label: str, limit: int = NOTE_CHARS) -> str:
+    r"""``label`` as a safe comment's text: one line of printable ASCII, at most ``limit`` characters.
+
+    Control characters, line breaks and bidirectional controls are written as escapes, as the
+    pictures and the console show them (``visible_text``), and so is any other non-ASCII character,
+    so that the program prints on any console. Nothing in it can end the comment.
+
+    >>> note("w\n__import__('os')"), note("权重"), note("x" * 80)[-5:]
+    ("w\\n__import__('os')", '\\u6743\\u91cd', 'xx...')
+    """
+    text = visible_text(label, one_line=True).encode("ascii", "backslashreplace").decode("ascii")
+    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 @dataclass(slots=True)
@@ -235,6 +289,21 @@ class Statement:
     reads: tuple[str, ...] = ()
     pure: bool = False
     """A forward value (``target = expression``), which may be written into its one reader instead."""
+    note: str = ""
+    """What the line's value is called in the graph when the program names it otherwise (``W1[0]``):
+    made by ``note``, written after the line as a comment."""
+    shown_only: bool = False
+    """A line that writes into a parameter's ``.grad``: ``walk`` shows it without running it."""
+
+    def line(self, indent: str) -> str:
+        """The statement as program text (wrapped near 100 columns), with its comment: after it, or
+        on a line of its own above it when it would not fit in 100 columns."""
+        text = _wrap(self.text, indent)
+        if not self.note:
+            return text
+        if len(text) - text.rfind("\n") + len(self.note) + 3 <= 100:
+            return f"{text}  # {self.note}"
+        return f"{indent}# {self.note}\n{text}"
 
 
 @dataclass
@@ -247,6 +316,8 @@ class Program:
     namespace: dict[str, Any] = field(default_factory=dict)
     body: list[Statement] = field(default_factory=list)
     """The statements of the program for one sample, for walking it line by line."""
+    inputs: tuple[str, ...] = ()
+    """The program's names of the inputs, in call order (an input's own name when it is safe)."""
 
     def function(self) -> Callable[..., Any]:
         """Compile ``source`` in ``namespace`` and return the entry function."""
@@ -262,34 +333,66 @@ def _literal(x: float) -> str:
 
 
 def _wrap(text: str, indent: str, width: int = 100) -> str:
-    """A long statement broken after ``+`` signs inside parentheses, so lines stay near ``width``."""
+    """A long statement broken inside parentheses, so that lines stay near ``width``: after ``+``
+    signs (or ``and``), and a part still too long at its spaces. A program holds no string literal,
+    so every space is between two tokens, where a line may break inside parentheses."""
     if len(indent) + len(text) <= width:
         return indent + text
     if text.startswith("if ") and text.endswith(": raise REFUSED"):  # if a + b + … != 0.0: / if not (…):
         inner = text[3:-len(": raise REFUSED")]
-        pieces = inner.split(" + ") if " + " in inner else inner.split(" and ")
         joiner = " + " if " + " in inner else " and "
-        lines, current = [], f"{indent}if ("
-        for i, piece in enumerate(pieces):
-            piece += joiner if i < len(pieces) - 1 else ""
-            if len(current) + len(piece.rstrip()) > width and current.strip() != "if (":
-                lines.append(current.rstrip())
-                current = indent + "        "
-            current += piece
-        return "\n".join([*lines, current + "):", indent + "    raise REFUSED"])
-    if " = " not in text:
+        lines = _fill(f"{indent}if (", inner, joiner, indent + "        ", width)
+        lines[-1] += "):"
+        return "\n".join([*lines, indent + "    raise REFUSED"])
+    for assign in (" = ", " += "):
+        if assign in text:
+            break
+    else:
         return indent + text
-    head, expression = text.split(" = ", 1)
-    parts = expression.split(" + ")
-    lines, current = [], f"{indent}{head} = ("
-    for i, part in enumerate(parts):
-        piece = part + (" + " if i < len(parts) - 1 else "")
-        if len(current) + len(piece.rstrip()) > width and current.strip() not in (f"{head} = (", ""):
-            lines.append(current.rstrip())
-            current = indent + "    "
-        current += piece
-    lines.append(current + ")")
+    head, expression = text.split(assign, 1)
+    lines = _fill(f"{indent}{head}{assign}(", expression, " + ", indent + "    ", width)
+    lines[-1] += ")"
     return "\n".join(lines)
+
+
+def _fill(first: str, expression: str, joiner: str, indent: str, width: int) -> list[str]:
+    """``first`` then ``expression`` as lines of at most ``width`` (when it can be), broken after each
+    ``joiner``, or at spaces within a part longer than a line; later lines start with ``indent``."""
+    pieces: list[str] = []
+    parts = expression.split(joiner)
+    room = width - len(indent) - len(joiner)
+    for i, part in enumerate(parts):
+        end = joiner if i < len(parts) - 1 else ""
+        if len(part) <= room:
+            pieces.append(part + end)
+        else:
+            words = part.split(" ")
+            pieces += [word + " " for word in words[:-1]] + [words[-1] + end]
+    lines, current = [], first
+    for piece in pieces:
+        if len(current) + len(piece.rstrip()) > width and current.strip() and (
+                current != first or len(indent) + len(piece.rstrip()) <= width):
+            lines.append(current.rstrip())
+            current = indent
+        current += piece
+    lines.append(current.rstrip() if current.endswith(" ") else current)
+    return lines
+
+
+def _wrap_list(opening: str, items: str, closing: str, indent: str, width: int = 100) -> str:
+    """``opening + items + closing`` broken after commas of ``items`` so that lines stay near ``width``
+    (a function of many inputs: its signature, the call that passes them on)."""
+    if len(opening) + len(items) + len(closing) <= width:
+        return opening + items + closing
+    words = items.split(", ")
+    pieces = [word + ", " for word in words[:-1]] + [words[-1] + closing]
+    lines, current = [], opening
+    for piece in pieces:
+        if len(current) + len(piece.rstrip()) > width and current.strip() not in (opening.strip(), ""):
+            lines.append(current.rstrip())
+            current = indent + "        "
+        current += piece
+    return "\n".join([*lines, current])
 
 
 @dataclass
@@ -310,6 +413,24 @@ class GraphText:
     input_of_leaf: Mapping[Any, str]
     constant: Callable[[float], str]
     wants_grad: set[Any]
+
+
+MAX_SIZE = 1_000_000
+"""The most nodes and edges (ops, leaves and each op's operands) a graph may have to be written as a
+program: a 1e5-op chain is 4e5; one at the limit takes about 10 s and 1.5 GB to write and compile."""
+
+
+class ProgramTooLargeError(ValueError):
+    """The recorded graph is larger than ``MAX_SIZE``: refused before any of its program is written."""
+
+
+SUM_TERMS = 100
+"""Terms of a weighted sum written in one expression, at most: a longer one is added in parts (the
+same additions in the same order), as Python's compiler recurses once per ``+`` of an expression."""
+
+
+class _Terms(list):  # type: ignore[type-arg]
+    """The terms ``w * x`` of a weighted sum, joined with `` + `` by the writer (in parts if long)."""
 
 
 _NO_FIELDS: dict[str, str] = {}
@@ -350,7 +471,7 @@ def _operands(node: Any, var: Mapping[Any, str], constant: Callable[[float], str
     n = len(parents) - 1 if b is not None else (len(parents) - 1) // 2
     ws = [var[p] for p in parents[:n]]
     xs = constants if b is not None else [var[p] for p in parents[n + 1:]]
-    fields = {"b": var[parents[n]], "dot": " + ".join(f"{w} * {x}" for w, x in zip(ws, xs))}
+    fields = {"b": var[parents[n]], "dot": _Terms(f"{w} * {x}" for w, x in zip(ws, xs))}
     edges = [(p, {"x_i": xs[i]}) for i, p in enumerate(parents[:n])]
     edges.append((parents[n], {}))
     edges += [(p, {"w_i": ws[i]}) for i, p in enumerate(parents[n + 1:])]
@@ -365,10 +486,30 @@ def write_program(graph: GraphText, mode: Mode, entry: str) -> Program:
     gradients into the leaves in ``wants_grad``, or raises ``REFUSED`` (and changes nothing) when an
     input is not a finite float, an op leaves its domain or a value overflows.
     """
-    order, names, constant = graph.order, graph.names, graph.constant
+    order, names = graph.order, graph.names
+    size = len(order) + sum(len(v._a) if type(v._a) is tuple else 1 + (type(v._b) is Value)
+                            for v in order if v._rule is not None)
+    if size > MAX_SIZE:
+        ops = sum(1 for v in order if v._rule is not None)
+        raise ProgramTooLargeError(
+            f"trace: the recorded graph has {ops:,} ops and {size:,} nodes and edges, more than "
+            f"codegen.MAX_SIZE = {MAX_SIZE:,}: its program would take more than about 10 s to write "
+            f"and compile and more than 1.5 GB of memory. Use the Value path (backward(), "
+            f"fit(compiled=False)), make the graph smaller with the fused rows (autograd.fused.dot, "
+            f"total), or raise codegen.MAX_SIZE if you mean it.")
     floats = mode == "floats"
-    taken = set(graph.arguments)
-    varying = set(graph.arguments)  # values that differ from sample to sample (arrays in a batch)
+    namer = Namer()
+    namer.taken.add(entry)
+    # the inputs first: each keeps its own name when that is safe and not Python's or the program's
+    argument = {a: namer.readable(a, "x") for a in graph.arguments}
+    inputs = tuple(argument[a] for a in graph.arguments)
+    renamed = [(argument[a], a) for a in graph.arguments if argument[a] != a]
+
+    def constant(c: float) -> str:
+        text = graph.constant(c)  # a literal, or the name of the input it came from
+        return argument.get(text, text)
+
+    varying = set(inputs)  # values that differ from sample to sample (arrays in a batch)
     templates: dict[str, Template] = {}
     var: dict[Any, str] = {}
     body: list[Statement] = []
@@ -389,21 +530,24 @@ def write_program(graph: GraphText, mode: Mode, entry: str) -> Program:
 
     # --- the leaves: inputs are arguments; parameters and other leaves are read now ----------------
     leaves_read: list[tuple[str, int, Any]] = []
+    others = []
     for v in order:
         if v._rule is not None:
             continue
         if v in graph.input_of_leaf:
-            var[v] = graph.input_of_leaf[v]
+            var[v] = argument[graph.input_of_leaf[v]]
         else:
-            var[v] = identifier(names[v], taken)
-            leaves_read.append((var[v], graph.leaf_index[v], v))
+            others.append((graph.leaf_index[v], v))
+    for index, v in sorted(others, key=lambda item: item[0]):  # made-up names in parameter order
+        var[v] = namer.readable(names[v], "v")
+        leaves_read.append((var[v], index, v))
     holders: dict[str, Any] = {}  # the leaf Values, each under a name in the program's namespace
     holder: dict[int, str] = {}
-    for name, index, v in sorted(leaves_read, key=lambda item: item[1]):
-        holder[index] = identifier(f"leaf_{name}", taken)
+    for name, index, v in leaves_read:
+        holder[index] = namer.derived("leaf", name)
         holders[holder[index]] = v
-        note = f"  # {names[v]}" if names[v] != name and names[v].isascii() else ""
-        body.append(Statement(f"{name} = {holder[index]}._data{note}", name))  # the slots, as backward
+        body.append(Statement(f"{name} = {holder[index]}._data", name,  # the slots, as backward
+                              note=note(names[v]) if names[v] != name else ""))
 
     # --- forward: one line per op (plus its template's temporaries and domain check) --------------
     forward_reads: dict[Any, tuple[list[tuple[Any, dict[str, str]]], dict[str, str], list[str]]] = {}
@@ -417,10 +561,24 @@ def write_program(graph: GraphText, mode: Mode, entry: str) -> Program:
         if t is None:
             t = templates[rule.expr] = template(rule, mode)
         fields, edges, reads = _operands(v, var, constant)
-        name = var[v] = identifier(names[v], taken)
+        name = var[v] = namer.readable(names[v], "t")
         fields["out"] = name
+        terms = fields.get("dot")
+        if terms is not None:  # w0 * x0 + w1 * x1 + …: long sums in parts, added in the same order
+            start, previous = 0, []
+            while len(terms) - start + len(previous) > SUM_TERMS:
+                part = namer.derived("dot", name)
+                head = previous + terms[start:start + SUM_TERMS - len(previous)]
+                start += len(head) - len(previous)
+                body.append(Statement(f"{part} = {' + '.join(head)}", part,
+                                      tuple(x for term in head for x in term.split(" * ")
+                                            if x.isidentifier())))
+                if not floats and any(x in varying for x in body[-1].reads):
+                    varying.add(part)
+                previous = [part]
+            fields["dot"] = " + ".join(previous + terms[start:])
         for temporary in t.temporaries:
-            fields["t_" + temporary] = identifier(f"{temporary}_{name}", taken)
+            fields["t_" + temporary] = namer.derived(temporary, name)
         literal_c = "c" in fields and not fields["c"].isidentifier()
         if t.domain is not None:
             condition = t.domain.format_map(fields)
@@ -435,7 +593,8 @@ def write_program(graph: GraphText, mode: Mode, entry: str) -> Program:
             body.append(Statement(f"{target} = {expression.format_map(fields)}", target,
                                   (*reads, *temps), pure=True))
             temps.append(target)
-        body.append(Statement(f"{name} = {t.out.format_map(fields)}", name, (*reads, *temps), pure=True))
+        body.append(Statement(f"{name} = {t.out.format_map(fields)}", name, (*reads, *temps), pure=True,
+                              note=note(names[v]) if names[v] != name else ""))
         if not floats and any(x in varying for x in reads):  # batch: from the inputs, so an array
             varying.add(name)
             varying.update(temps)
@@ -449,7 +608,7 @@ def write_program(graph: GraphText, mode: Mode, entry: str) -> Program:
         checked.append(var[root])
 
     # --- backward: d(root)/d(each value), one line per chain-rule edge ----------------------------
-    root_name = names[root]
+    root_name = var[root]
     grad: dict[Any, str] = {}
     counts: dict[Any, int] = {}
     for v in order:
@@ -457,7 +616,7 @@ def write_program(graph: GraphText, mode: Mode, entry: str) -> Program:
             for parent, _ in forward_reads[v][0]:
                 if needs[parent]:
                     counts[parent] = counts.get(parent, 0) + 1
-    seeded = identifier(f"d{root_name}_d{root_name}", taken)
+    seeded = namer.derived(f"d{root_name}", f"d{root_name}")
     grad[root] = seeded
     body.append(Statement(f"{seeded} = seed", seeded, ("seed",)))
     started: set[Any] = set()
@@ -466,7 +625,7 @@ def write_program(graph: GraphText, mode: Mode, entry: str) -> Program:
     wanting = sorted((v for v in order if v._rule is None and v in graph.wants_grad and v in counts),
                      key=graph.leaf_index.__getitem__)
     for v in wanting if floats else ():  # leaves start from the grads they have (they accumulate)
-        g = grad[v] = identifier(f"d{root_name}_d{names[v]}", taken)
+        g = grad[v] = namer.derived(f"d{root_name}", f"d{var[v]}")
         index = graph.leaf_index[v]
         body.append(Statement(f"{g} = {holder[index]}._grad", g))
         accumulators.append((g, index))
@@ -515,7 +674,7 @@ def write_program(graph: GraphText, mode: Mode, entry: str) -> Program:
                 g = grad[parent] = upstream  # d(root)/d(parent) is the same number: no line needed
                 started.add(parent)
             else:
-                g = grad[parent] = identifier(f"d{root_name}_d{names[parent]}", taken)
+                g = grad[parent] = namer.derived(f"d{root_name}", f"d{var[parent]}")
                 body.append(Statement(f"{g} = {contribution}", g, line_reads, pure=counts[parent] == 1))
                 started.add(parent)
             if varies:
@@ -525,7 +684,7 @@ def write_program(graph: GraphText, mode: Mode, entry: str) -> Program:
     if not floats:  # each leaf's gradient summed over the samples
         for v in wanting:
             index = graph.leaf_index[v]
-            s = identifier(f"sum_d{root_name}_d{names[v]}", taken)
+            s = namer.derived(f"sum_d{root_name}", f"d{var[v]}")
             text = f"float({grad[v]}.sum())" if grad[v] in varying else f"{grad[v]} * n"
             body.append(Statement(f"{s} = {text}", s, (grad[v], "n")))
             accumulators.append((s, index))
@@ -535,21 +694,22 @@ def write_program(graph: GraphText, mode: Mode, entry: str) -> Program:
     terms = list(checked) if floats else [f"{x}.sum()" if x in varying else x for x in checked]
     terms += finals
     if floats:
-        terms += graph.arguments  # an inf or NaN input, too
+        terms += inputs  # an inf or NaN input, too
     for k in range(0, len(terms), 40):
         group = terms[k:k + 40]
         reads_ = tuple(x.removesuffix(".sum()") for x in group)
-        total_ = identifier("check", taken)
+        total_ = namer.derived("check")
         body.append(Statement(f"{total_} = {' + '.join(group)}", total_, reads_))
         body.append(Statement(f"if {total_} - {total_} != 0.0: raise REFUSED", None, (total_,)))
     for g, index in accumulators:
         # floats: straight into the slot (the check above found every number finite); a batch's
         # sum goes through the checked property, which makes a NumPy float a float
         text = f"{holder[index]}._grad = {g}" if floats else f"{holder[index]}.grad += {g}"
-        body.append(Statement(text, None, (g,)))
+        body.append(Statement(text, None, (g,), shown_only=True))
     result = var[root]
     returned = result if floats else f"spread({result}, n)"
-    program = _assemble(body, graph.arguments, entry, mode, returned, checked_inputs=floats)
+    program = _assemble(body, inputs, entry, mode, returned, checked_inputs=floats, namer=namer,
+                        renamed=renamed)
     program.namespace.update(holders)
     return program
 
@@ -558,18 +718,24 @@ _SIMPLE = re.compile(r"[\w.]+|\(-[\d.e+-]+\)")
 
 
 def _assemble(body: list[Statement], arguments: tuple[str, ...], entry: str, mode: Mode,
-              returned: str, checked_inputs: bool) -> Program:
-    """The statements as one function, or as parts sharing a list when there are many of them."""
+              returned: str, checked_inputs: bool, namer: Namer,
+              renamed: Sequence[tuple[str, str]] = ()) -> Program:
+    """The statements as one function, or as parts sharing a list when there are many of them.
+
+    ``arguments`` are the program's names of the inputs; ``renamed`` pairs (program name, the
+    input's own name) for the inputs whose own name could not be used (shown in a comment).
+    """
     floats = mode == "floats"
     if floats:  # the step's own __call__: anything unusual goes to step.call_carefully
         signature = ", ".join(["step", *(f"{a}=MISSING" for a in arguments), "*extra", "seed=1.0",
                                "first_try=True"])
     else:
         signature = ", ".join([*arguments, "seed", "n"])
-    head = [f"def {entry}({signature}):"]
+    head = [_wrap_list(f"def {entry}(", signature, "):", "")]
     what = ("One sample: returns the loss; adds d(loss)/d(parameter) into each .grad." if floats
             else "n samples (arrays): returns the n losses; adds the summed gradients.")
     head.append(f"    # {what}")
+    head += [f"    # input {name}: {note(own)}" for name, own in renamed]
     indent = "    "
     if floats:
         head.append("    try:")
@@ -583,11 +749,11 @@ def _assemble(body: list[Statement], arguments: tuple[str, ...], entry: str, mod
         "    except (REFUSED, ArithmeticError, ValueError, TypeError):  # a closer look, and why",
         "        if not first_try:",
         "            raise",
-        f"        return step.call_carefully(({', '.join([*arguments, '*extra'])}"
-        f"{',' if not arguments else ''}), seed)"]
+        _wrap_list("        return step.call_carefully((", ", ".join([*arguments, "*extra"])
+                   + ("," if not arguments else ""), "), seed)", "        ")]
     if len(body) <= CHUNK:
-        lines = head + [_wrap(s.text, indent) for s in body] + [f"{indent}return {returned}", *tail]
-        return Program("\n".join(lines) + "\n", entry, body=body)
+        lines = head + [s.line(indent) for s in body] + [f"{indent}return {returned}", *tail]
+        return Program("\n".join(lines) + "\n", entry, body=body, inputs=arguments)
     full_body = body
     body = _fuse(body, returned.removeprefix("spread(").split(",")[0])
     # Many statements: parts of CHUNK statements; a value one part makes and a later part reads
@@ -600,11 +766,12 @@ def _assemble(body: list[Statement], arguments: tuple[str, ...], entry: str, mod
     last_read[result_name] = len(body)
     slots: dict[str, int] = {}
     parts: list[str] = []
+    part_names: list[str] = []
     defined_before: set[str] = set(arguments) | {"seed", "n"}
     for k, start in enumerate(range(0, len(body), CHUNK)):
         chunk = body[start:start + CHUNK]
         end = start + len(chunk)
-        defined_here: set[str] = set()
+        defined_here: dict[str, None] = {}  # in the order defined: the same source on every run
         imports: list[str] = []
         imported: set[str] = set()
         for s in chunk:
@@ -613,29 +780,31 @@ def _assemble(body: list[Statement], arguments: tuple[str, ...], entry: str, mod
                     imports.append(name)
                     imported.add(name)
             if s.target is not None:
-                defined_here.add(s.target)
+                defined_here[s.target] = None
         exports = [name for name in defined_here if last_read.get(name, -1) >= end]
-        lines = [f"def part_{k}(S):"]
+        part = namer.derived(f"part_{k}")
+        part_names.append(part)
+        lines = [f"def {part}(S):"]
         for name in imports:
             slot = slots.setdefault(name, len(slots))
             lines.append(f"    {name} = S[{slot}]")
-        lines += [_wrap(s.text, "    ") for s in chunk]
+        lines += [s.line("    ") for s in chunk]
         for name in exports:
             slot = slots.setdefault(name, len(slots))
             lines.append(f"    S[{slot}] = {name}")
         parts.append("\n".join(lines))
-        defined_before |= defined_here
+        defined_before.update(defined_here)
     result_slot = slots.setdefault(result_name, len(slots))
     main = [*head, f"{indent}S = [None] * {len(slots)}"]
     for name in [*arguments, "seed", "n"][: len(arguments) + (1 if mode == "floats" else 2)]:
         if name in slots:
             main.append(f"{indent}S[{slots[name]}] = {name}")
-    main += [f"{indent}part_{k}(S)" for k in range(len(parts))]
+    main += [f"{indent}{part}(S)" for part in part_names]
     main.append(f"{indent}{result_name} = S[{result_slot}]")
     main.append(f"{indent}return {returned}")
     main += tail
     source = "\n\n".join([*parts, "\n".join(main)]) + "\n"
-    return Program(source, entry, body=full_body)
+    return Program(source, entry, body=full_body, inputs=arguments)
 
 
 _WORDS = re.compile(r"(\w+)")
@@ -675,9 +844,10 @@ def _fuse(body: list[Statement], result: str) -> list[Statement]:
         if s.pure and counts.get(s.target or "", 0) == 1 and depth < FUSE_DEPTH:
             pending[s.target or ""] = (text.split(" = ", 1)[1], depth, reads)
         else:
-            fused.append(Statement(text, s.target, reads, s.pure) if hit else s)
+            fused.append(Statement(text, s.target, reads, s.pure, s.note, s.shown_only) if hit else s)
     return fused
 
 
-__all__ += ["CHUNK", "FLOAT_FUNCTIONS", "RESERVED", "GraphText", "template"]
+__all__ += ["CHUNK", "FLOAT_FUNCTIONS", "MAX_SIZE", "NOTE_CHARS", "PROGRAM_NAMES", "READABLE_CHARS",
+            "RESERVED", "SUM_TERMS", "GraphText", "ProgramTooLargeError", "template"]
 _ = RULES  # the templates come from the rows of RULES

@@ -33,6 +33,7 @@ import graphviz
 from .backward import topological_order
 from .notation import Names, expression, format_number, local_symbol, node_names
 from .stepper import Step, Stepper
+from .text import visible_text
 from .value import Value
 
 __all__ = ["MAX_NODES", "SHOWN_CHARS", "Collapse", "Graph", "GraphTooLargeError", "draw", "draw_steps",
@@ -55,23 +56,9 @@ _ACTIVE_EDGE = "#c0392b"
 SHOWN_CHARS = 40
 """Labels longer than this are shortened in the picture (``…`` at the end); the tooltip has them whole."""
 _RECORD_SPECIAL = re.compile(r"([{}|<>])")
-_UNSHOWABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-"""Characters XML (and so SVG) cannot hold, or that show nothing: control characters, lone surrogates."""
 _SVG_PROLOG = re.compile(r"\A.*?(?=<svg\b)", re.DOTALL)
 _SVG_SIZE = re.compile(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"')
 _NODE_TITLE = re.compile(r'(<g id="([a-z]+\d+)" class="node[^"]*">\s*<title>)[^<]*(</title>)')
-
-
-def visible_text(text: str) -> str:
-    r"""``text`` as the pictures show it: control characters written as escapes (``\x00``), line
-    breaks as ``\n``; everything else, any script, emoji and markup characters included, as it is.
-
-    >>> visible_text("a\x00b\r\nc<d>")
-    'a\\x00b\nc<d>'
-    """
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
-    return _UNSHOWABLE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
-                           else f"\\u{ord(m.group()):04x}", text)
 
 
 def shown_text(text: str, limit: int = SHOWN_CHARS) -> str:

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from .grad_mode import no_grad
+from .text import visible_text
 from .value import Number, Value
 
 
@@ -62,7 +63,8 @@ class GradcheckReport:
         head = f"{'input':<12} {'at':>12} {'backward':>16} {'finite diff':>16} {'|diff|':>10}  ok"
         lines = [head, "-" * len(head)]
         for r in self.rows:
-            lines.append(f"{r.name:<12} {r.at:>12.6g} {r.analytic:>16.10g} {r.numerical:>16.10g} "
+            name = visible_text(r.name, one_line=True)  # a label printed: no terminal control
+            lines.append(f"{name:<12} {r.at:>12.6g} {r.analytic:>16.10g} {r.numerical:>16.10g} "
                          f"{r.error:>10.2e}  {'yes' if r.ok else 'NO'}")
         verdict = "all agree" if self.ok else f"{len(self.mismatches)} of {len(self.rows)} disagree"
         lines.append(f"{verdict} (h={self.eps:g}, rtol={self.rtol:g}, atol={self.atol:g})")

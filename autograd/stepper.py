@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from .backward import non_finite_gradient, topological_order
 from .notation import Names, expression, format_number, local_symbol, node_names, normalise_names
-from .text import WIDTH, Table, fit_line, for_stream
+from .text import WIDTH, Table, fit_line, for_stream, visible_text
 from .value import Value
 
 __all__ = ["EdgeStep", "GradientAccumulationWarning", "Step", "Stepper", "step_through"]
@@ -196,7 +196,8 @@ class Stepper(Iterator[Step]):
             for node, grad in self.initial.items():
                 node._grad = grad  # as backward does: no check (a leaf may hold any grad)
         if self.held:
-            warnings.warn(self._held_message(), GradientAccumulationWarning, stacklevel=_caller_level())
+            warnings.warn(visible_text(self._held_message()), GradientAccumulationWarning,
+                          stacklevel=_caller_level())
 
     def _held_message(self) -> str:
         """The warning for a live pass on leaves that already hold a gradient: what, why, what to do."""

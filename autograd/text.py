@@ -16,6 +16,10 @@ The policy (every printed line of chainrule follows it):
    character the stream cannot encode becomes ``?``: printing never raises UnicodeEncodeError.
 3. **Lines fit ``WIDTH`` (100) columns.** A ``Table`` wider than that is wrapped; the full width
    is there on request (``render(width=None)``).
+4. **Control characters never reach the terminal.** A label may hold any text; printed, its control
+   characters (ESC, NUL, ...) are written as escapes (``\\x1b``) and a carriage return as a line
+   break by ``visible_text``, the same function the pictures use: ``for_stream`` applies it to
+   every line, and a ``Table`` cell (one line by nature) has its line breaks written as ``\\n``.
 
 >>> for_stream("0 → 2 × 3", encoding="utf-8"), for_stream("0 → 2 × 3", encoding="gbk")
 ('0 → 2 × 3', '0 -> 2 * 3')
@@ -35,7 +39,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 __all__ = ["ASCII_SPELLING", "WIDTH", "Table", "ascii_spelling", "display_width", "echo", "fit_line",
-           "for_stream", "python_maths", "rich_symbols"]
+           "for_stream", "python_maths", "rich_symbols", "visible_text"]
 
 WIDTH = 100
 """The widest line chainrule prints by default: a small terminal or a notebook cell."""
@@ -50,6 +54,34 @@ ASCII_SPELLING: dict[str, str] = {
 """How each symbol chainrule may print is spelled on a stream that is not UTF (policy point 2)."""
 
 _SPELLING_TABLE = str.maketrans(ASCII_SPELLING)
+
+_UNSHOWABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+"""Characters XML (and so SVG) cannot hold, or that show nothing: control characters, lone surrogates."""
+_UNSHOWABLE_IN_A_LINE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff"
+                                   "\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+"""The same, plus what breaks a line or reorders it for the reader: line breaks, the Unicode line and
+paragraph separators and the bidirectional controls (which can make a line read unlike it runs)."""
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return "\\n" if code == 10 else f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible_text(text: str, one_line: bool = False) -> str:
+    r"""``text`` as chainrule shows it: control characters written as escapes (``\x00``), line
+    breaks as ``\n``, tabs as spaces; everything else, any script, emoji and markup characters
+    included, as it is. The pictures, the console (``for_stream``) and the replay's comments all
+    show labels through this one function.
+
+    ``one_line``: for a table cell or a comment in generated code, line breaks are escaped too
+    (``\n``, U+2028, U+2029), and so are the bidirectional controls.
+
+    >>> visible_text("a\x00b\r\nc<d>"), visible_text("a\x1b[2J\nb", one_line=True)
+    ('a\\x00b\nc<d>', 'a\\x1b[2J\\nb')
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    return (_UNSHOWABLE_IN_A_LINE if one_line else _UNSHOWABLE).sub(_escape, text)
 
 
 def ascii_spelling(text: str) -> str:
@@ -104,6 +136,8 @@ def for_stream(text: str, stream: TextIO | None = None, encoding: str | None = N
     ('a2 - 1 ~ 0.4', '? y_hat')
     """
     encoding = encoding or _encoding_of(stream)
+    if _UNSHOWABLE.search(text) or "\r" in text:
+        text = visible_text(text)
     if rich_symbols(encoding=encoding):
         return text
     text = ascii_spelling(text)
@@ -141,6 +175,11 @@ def _pad(text: str, width: int, right: bool) -> str:
 Row = Sequence[str]
 
 
+def _cell(text: str) -> str:
+    """A table's cell, heading or note as one line of visible text (a label may hold anything)."""
+    return visible_text(text, one_line=True) if _UNSHOWABLE_IN_A_LINE.search(text) else text
+
+
 class Table:
     """A fixed-width text table that prints itself: ``print(t)``, ``t`` at the REPL, HTML in Jupyter.
 
@@ -163,14 +202,14 @@ class Table:
                  notes: Sequence[str] = (), headings: Sequence[str | None] | None = None,
                  narrow: Sequence[int] | None = None, wrap_at: str | None = None,
                  width: int | None = WIDTH) -> None:
-        self.header = tuple(header)
-        self.rows = [tuple(row) for row in rows]
+        self.header = tuple(_cell(cell) for cell in header)
+        self.rows = [tuple(_cell(cell) for cell in row) for row in rows]
         for row in self.rows:
             if len(row) != len(self.header):
                 raise ValueError(f"Table: a row has {len(row)} cells for {len(self.header)} columns: {row!r}")
         self.numeric = frozenset(numeric)
-        self.notes = tuple(notes)
-        self.headings = None if headings is None else list(headings)
+        self.notes = tuple(_cell(note) for note in notes)
+        self.headings = None if headings is None else [h if h is None else _cell(h) for h in headings]
         self.narrow = None if narrow is None else tuple(narrow)
         self.wrap_at = wrap_at
         self.width = width

@@ -68,6 +68,7 @@ from . import value as _engine
 from .backward import topological_order
 from .errors import NonFiniteGradientError, op_error
 from .notation import Names, format_number, node_names, normalise_names
+from .text import visible_text
 from .value import Value, _explain, as_float
 
 __all__ = ["MAX_VARIANTS", "BranchError", "Traced", "trace"]
@@ -515,16 +516,22 @@ def _collector_paused() -> Iterator[None]:
 
 @dataclass(frozen=True)
 class Line:
-    """One line of the generated program, run for one sample: its text and the number it made."""
+    """One line of the generated program, run for one sample: its text and the number it made.
+
+    ``label``: the value's name in the graph when the program calls it otherwise (``W1[0]``, a
+    label that is not a short identifier), as shown in the program's comment (always one safe line).
+    """
 
     text: str
     name: str | None
     value: float | None
+    label: str = ""
 
     def __repr__(self) -> str:
         if self.value is None:
             return self.text
-        return f"{self.text:<60}  # {format_number(self.value)}"
+        shown = f"  ({self.label})" if self.label else ""
+        return f"{self.text:<60}  # {format_number(self.value)}{shown}"
 
 
 class Walk(list):  # type: ignore[type-arg]
@@ -976,19 +983,22 @@ class Traced:
         if len(sample) != self._n or len(inputs) != self._n:
             raise TypeError(f"{self._label}.walk takes {self._n} inputs, got {len(inputs)}")
         variant = self._variant_for(sample)
-        scope: dict[str, Any] = dict(zip(names, sample), seed=as_float(seed, "walk: seed"))
+        # one scope for the program's names and its variables, so that a comprehension in a line
+        # (fsum([exp(ai - m_L) for ai in ...])) sees them too
+        scope: dict[str, Any] = dict(variant.floats.namespace)
+        scope.update(zip(variant.floats.inputs, sample), seed=as_float(seed, "walk: seed"))
         lines = Walk()
         for statement in variant.floats.body:
-            if statement.text.startswith("leaf_") and "grad" in statement.text.split("=")[0]:
+            if statement.shown_only:  # it writes into a .grad
                 lines.append(Line(statement.text, None, None))
                 continue
             try:
-                exec(statement.text, variant.floats.namespace, scope)
+                exec(statement.text, scope)
             except (_Refused, ArithmeticError, ValueError):
                 self._interpret(variant, sample, scope["seed"])
                 raise
             value = scope.get(statement.target) if statement.target else None
-            lines.append(Line(statement.text, statement.target, value))
+            lines.append(Line(statement.text, statement.target, value, statement.note))
         return lines
 
     def __repr__(self) -> str:
@@ -1050,7 +1060,7 @@ def trace(fn: Callable[..., Any], params: Iterable[Value] | None = None, *, name
     >>> w.data = 1.0; step(3.0, 1.0), w.grad          # parameters are read at call time
     (4.0, 42.0)
     """
-    label = f"trace({getattr(fn, '__name__', 'fn')})"
+    label = f"trace({visible_text(str(getattr(fn, '__name__', 'fn')), one_line=True)})"  # printable
     step = Traced(fn, params, names, label)
     if example is not None:
         step._record([_checked(x, f"{label}: example") for x in example])

@@ -11,7 +11,8 @@ machine is shared, so single numbers are noisy; the ratios are what to read.
   plain floats (<= 1.2x); the replay's NumPy batch form vs a hand-written NumPy batch loop (<= 2x).
 - a chain of 1e5 steps ``y = y * 1.0001 + 0.0001`` (2e5 ops): one replay call vs micrograd building
   the graph and running backward (>= 50x faster); a 1e5-op graph traced, written and compiled in
-  under 2 s.
+  under 2 s; its replay equals backward bit for bit (issue 17: any depth).
+- a 10,000-input tanh neuron traced, written and compiled (information; issue 17: any width).
 - a microgpt-shaped step (16 tokens, a 16-dim embedding, a linear layer to 27 classes, softmax
   cross-entropy per token): chainrule's Value path against the microgpt-style Value.
 """
@@ -174,12 +175,51 @@ def test_ready_time(benchmark, steps, limit):
     seconds = sorted(benchmark.pedantic(lambda: [ready() for _ in range(3)], rounds=1, iterations=1))
     what = f"{2 * steps:.0e}-op chain: trace + write + compile (s, median)"
     MEASURES.append((what, seconds[1], limit, "s"))
+    # and the replay gives backward's floats, bit for bit (issue 17: any depth)
+    x = Value(1.0)
+    step = trace(lambda c: _chain(x, steps, c), params=[x])
+    loss = step(1.0001)
+    fresh = Value(1.0)
+    expected = _chain(fresh, steps, 1.0001)
+    expected.backward()
+    assert (loss, x.grad) == (expected.data, fresh.grad)
 
 
-def _chain(x, steps):
+NEURON_INPUTS = 10_000
+
+
+def test_wide_neuron_ready_time(benchmark):
+    """A 10,000-input tanh neuron (one fused node with 20,001 edges; its inputs are the step's
+    10,000 arguments): trace, write and compile, then the replay against backward (issue 17)."""
+    rng = random.Random(0)
+    ws = [Value(rng.uniform(-0.02, 0.02)) for _ in range(NEURON_INPUTS)]
+    b = Value(0.1)
+    xs = [rng.uniform(-1.0, 1.0) for _ in range(NEURON_INPUTS)]
+
+    def ready():
+        start = time.process_time()
+        step = trace(lambda *x: dot(ws, x, b, "tanh"), params=[*ws, b])
+        step(*xs)
+        return time.process_time() - start
+
+    seconds = sorted(benchmark.pedantic(lambda: [ready() for _ in range(3)], rounds=1, iterations=1))
+    MEASURES.append(("10,000-input neuron: trace + write + compile (s, median)", seconds[1], None, "s"))
+    for v in [*ws, b]:
+        v.grad = 0.0
+    step = trace(lambda *x: dot(ws, x, b, "tanh"), params=[*ws, b])
+    loss = step(*xs)
+    got = [v.grad for v in [*ws, b]]
+    for v in [*ws, b]:
+        v.grad = 0.0
+    expected = dot(ws, xs, b, "tanh")
+    expected.backward()
+    assert [loss, *got] == [expected.data, *(v.grad for v in [*ws, b])]
+
+
+def _chain(x, steps, scale=1.0001):
     y = x
     for _ in range(steps):
-        y = y * 1.0001 + 0.0001
+        y = y * scale + 0.0001
     return y
 
 
