@@ -9,6 +9,8 @@ autograd.errors.DomainError: log(a) with a=0.0: log(a) is defined only for a > 0
 
 from __future__ import annotations
 
+import os
+import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -33,6 +35,23 @@ class DerivativeOverflowError(DomainError, OverflowError):
 
 class NonFiniteGradientError(ArithmeticError):
     """A backward pass produced an inf or NaN gradient; the message names the first such node."""
+
+
+class GradientAccumulationWarning(UserWarning):
+    """A pass adds into gradients another pass already filled: a live stepper and ``backward()``.
+
+    Leaves accumulate across passes (PyTorch's policy), so a ``step_through`` pass followed by
+    ``backward()``, or the other way round, leaves each leaf's ``.grad`` a sum of two passes.
+    """
+
+
+def caller_stacklevel() -> int:
+    """The ``stacklevel`` that points a warning at the first caller outside the autograd package."""
+    package = os.path.dirname(os.path.abspath(__file__))
+    frame, level = sys._getframe(1), 1
+    while frame is not None and os.path.dirname(os.path.abspath(frame.f_code.co_filename)) == package:
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 def describe(rule: Rule, operands: tuple[float, ...]) -> str:

@@ -412,6 +412,23 @@ class Value:
 
     __hash__ = object.__hash__
 
+    def __bool__(self) -> bool:
+        """True, with a warning: ``if v:`` never looks at the number (the graph needs Values true).
+
+        >>> import warnings
+        >>> with warnings.catch_warnings(record=True) as caught:
+        ...     warnings.simplefilter("always")
+        ...     bool(Value(0.0))
+        True
+        >>> print(caught[0].message)
+        bool(Value(data=0.0, grad=0.0)) is True: ... Test the number: if v.data != 0: (or compare, if v > 0:)
+        """
+        warnings.warn(ValueComparisonWarning(
+            f"bool({self!r}) is True: a Value is always true, whatever its number, so 'if v:' and "
+            f"'v or w' never look at the data. Test the number: if v.data != 0: (or compare, if v > 0:)"),
+            stacklevel=2)
+        return True
+
     # --- the backward pass -------------------------------------------------------------------
     def backward(self, *, create_graph: bool = False) -> None:
         """Fill in ``grad`` for every Value this one depends on: d(self)/d(that value).
@@ -428,6 +445,17 @@ class Value:
         from .backward import backward  # backward.py walks Values, so it imports this module
 
         backward(self)
+
+    def zero_grad(self) -> None:
+        """Set ``grad`` to 0.0 on every Value of this one's graph, leaves included: ``zero_grad(v)``.
+
+        >>> w = Value(3.0); loss = w * w
+        >>> loss.backward(); loss.backward(); w.grad
+        12.0
+        >>> loss.zero_grad(); w.grad
+        0.0
+        """
+        zero_grad(self)
 
     def backward_steps(self) -> Any:
         """The backward pass as an iterator of steps you can walk one at a time (see ``stepper``)."""
