@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from .backward import MAX_WATCHED, live_passes, non_finite_gradient, topological_order
 from .errors import GradientAccumulationWarning, caller_stacklevel
 from .notation import Names, expression, format_number, local_symbol, node_names, normalise_names
-from .text import WIDTH, Table, fit_line, for_stream
+from .text import CONSOLE, Table, console_width, fit_line, for_stream
 from .value import Value
 
 __all__ = ["EdgeStep", "GradientAccumulationWarning", "Step", "Stepper", "step_through"]
@@ -79,8 +79,9 @@ class Step:
         return (f"{_d(self.root_name, edge.parent_name)} += {edge.local_symbol} × "
                 f"{_d(self.root_name, self.name)}")
 
-    def text(self, width: int | None = WIDTH) -> str:
-        """The step as lines of a hand calculation, one per edge; within ``width`` when it can be.
+    def text(self, width: int | None = CONSOLE) -> str:
+        """The step as lines of a hand calculation, one per edge; within ``width`` (``CONSOLE``: the
+        console's width) when it can be.
 
         A step whose lines do not fit beside ``step k/n  node = ...:`` starts them on the next line.
 
@@ -90,6 +91,7 @@ class Step:
         step 1/1  y = x*3:
             dy/dx += 3 × dy/dy = 3 × 1 = 3
         """
+        width = console_width() if width == CONSOLE else width
         head = f"step {self.index}/{self.total}  {self.equation}: "
         lines = [self.edge_line(edge) for edge in self.edges]
         if width is not None and len(head) + max(map(len, lines), default=0) > width:
@@ -98,7 +100,9 @@ class Step:
         return head + ("\n" + " " * len(head)).join(lines)
 
     def __repr__(self) -> str:
-        return for_stream(self.text())
+        """The step as ``text()`` for stdout: symbols spelled for it, then fitted to the console."""
+        spelled = for_stream(self.text())  # '×' may become '*', '→' '->': fit after spelling
+        return "\n".join(part for line in spelled.split("\n") for part in fit_line(line))
 
 
 def _d(root: str, name: str) -> str:
@@ -429,14 +433,15 @@ class Stepper(Iterator[Step]):
         preview.steps = list(self.steps)
         return preview.run()
 
-    def table(self, leaves: bool = True, width: int | None = WIDTH) -> Table:
+    def table(self, leaves: bool = True, width: int | None = CONSOLE) -> Table:
         """The whole backward pass as a chain-rule table, one row per edge; no ``.grad`` changes.
 
         The steps not taken yet are worked out on a private copy of the grads: the table is a
         view, and a live pass changes ``.grad`` only as you step (``next(stepper)``, ``run()``).
         With ``leaves``, the gradients of the leaves (inputs and parameters) follow the table.
-        The table prints at most ``width`` columns wide (wrapped when needed; ``None``: one line
-        per edge, however wide); in Jupyter it shows as an HTML table.
+        The table prints at most ``width`` columns wide (``CONSOLE``: the console's width, measured as
+        it prints; wrapped when needed; ``None``: one line per edge, however wide); in Jupyter it
+        shows as an HTML table.
 
         >>> from autograd import Value
         >>> x = Value(3.0, "x"); y = x * 2; y.label = "y"

@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 
 from autograd import RULES, Value
-from autograd.text import WIDTH, fit_line, for_stream, rich_symbols
+from autograd.text import CONSOLE, console_width, fit_line, for_stream, rich_symbols
 
 from .layers import MLP
 from .losses import half_mse, half_squared_error, mse, squared_error
@@ -224,7 +224,7 @@ class LayerView:
             return "1"
         return f"{activation}'(z{k})"
 
-    def text(self, width: int | None = WIDTH, rich: bool = True) -> str:
+    def text(self, width: int | None = CONSOLE, rich: bool = True) -> str:
         """The printed form: each line at most ``width`` columns (long matrices continue below).
 
         >>> from nn import MLP, squared_error
@@ -244,7 +244,7 @@ class LayerView:
 
     def __str__(self) -> str:
         """As ``print`` shows it: symbols only on a UTF console, within 100 columns."""
-        return for_stream(self.text(WIDTH, rich_symbols()))
+        return for_stream(self.text(console_width(), rich_symbols()))
 
     def __repr__(self) -> str:
         return str(self)
