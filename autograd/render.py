@@ -361,21 +361,24 @@ def _run(args: argparse.Namespace) -> int:
         raise ValueError(f"-o {output}: the suffix names the format; use {', '.join(FORMATS)} or .dot")
     if args.player:
         check_writable(args.player, "--player")
+    names: dict[Value, str] | None = None
     if args.value is not None:
         root, what = load_value(args.value)
+        if not root.label:  # the root is named after the variable or function it came from
+            names = {root: args.value.rpartition(":")[2]}
         if root.grad == 0.0:
             root.backward()
             what += " (after root.backward())"
-        stepper = Stepper(root, live=False).run()
+        stepper = Stepper(root, names=names, live=False).run()
     else:
         net = three_two_one(fused=args.example == "321-fused")
         root, what = net.C, "the 3-2-1 network"
         stepper = step_through(net.C).run()
-    graph = draw(root, direction=args.direction, formulas=args.formulas, step=args.step)
+    graph = draw(root, direction=args.direction, formulas=args.formulas, step=args.step, names=names)
     graph.save(output)
     print(f"wrote {output}: {what}, {len(stepper.order)} values, {stepper.total} backward steps")
     if args.player:
-        player(root, args.player, direction=args.direction)
+        player(root, args.player, direction=args.direction, names=names)
         print(f"wrote {args.player}: the backward player, open it in a browser")
     if args.table:
         print(stepper.table())

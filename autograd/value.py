@@ -21,9 +21,10 @@ from collections.abc import Callable, Iterable
 from typing import Any, Union
 
 from . import grad_mode
-from .errors import DerivativeOverflowError, describe, not_finite_error, op_error
+from .errors import DerivativeOverflowError, describe, not_finite_error, op_error, op_name
 from .grad_mode import state as _grad_state
 from .rules import RULES, Rule
+from .text import ascii_spelling, python_maths
 
 Number = int | float
 Operand = Union["Value", int, float]
@@ -529,11 +530,11 @@ def _explain(rule: Rule, operands: tuple[float, ...]) -> ArithmeticError | Value
         return not_finite_error(rule, operands, out)
     for edge, d in enumerate(local):
         if d - d != 0.0:  # the value is finite; its derivative is not (1e-160 ** -1, log(5e-324))
-            return DerivativeOverflowError(
+            return DerivativeOverflowError(ascii_spelling(
                 f"{describe(rule, operands)}: the value {out!r} is finite, but the local derivative "
-                f"{rule.derivative_text(edge)} is not finite here ({d!r}: it overflows the float "
-                f"range); inside no_grad() the value alone is computed")
-    return ArithmeticError(f"{rule.expr}: failed on operands {operands!r}")  # pragma: no cover
+                f"{python_maths(rule.derivative_text(edge))} is not finite here ({d!r}: it overflows "
+                f"the float range); inside no_grad() the value alone is computed"))
+    return ArithmeticError(f"{op_name(rule)}: failed on operands {operands!r}")  # pragma: no cover
 
 
 def as_float(x: object, where: str) -> float:
@@ -549,14 +550,18 @@ def as_float(x: object, where: str) -> float:
     if type(x) is float:
         f = x
     elif isinstance(x, bool) or not isinstance(x, numbers.Real):
-        raise TypeError(f"{where} must be a real number (int or float), got {type(x).__name__} {x!r}")
+        raise TypeError(ascii_spelling(f"{python_maths(where)} must be a real number (int or float), got "
+                                       f"{type(x).__name__} {x!r}"))
     else:
         try:
             f = float(x)
         except OverflowError:
-            raise OverflowError(f"{where}: {x!r} is too large for a float") from None
+            raise OverflowError(ascii_spelling(f"{python_maths(where)}: {x!r} is too large for a float")
+                                ) from None
     if f - f != 0.0:
-        raise ValueError(f"{where} must be finite, got {f!r}")
+        hint = (" (if it came from a parameter update, p.data -= lr * p.grad, the step overflowed: try a "
+                "smaller learning rate)" if where == "Value.data" else "")
+        raise ValueError(ascii_spelling(f"{python_maths(where)} must be finite, got {f!r}{hint}"))
     return f
 
 

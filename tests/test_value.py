@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from autograd import DivisionByZeroError, DomainError, Value, no_grad, zero_grad
+from autograd.text import python_maths
 
 
 @pytest.mark.parametrize("bad", ["abc", None, [1], 1 + 2j, True, False, Value])
@@ -62,7 +63,7 @@ def test_domain_errors_name_the_op_and_the_operands(make, kind, words):
     with pytest.raises(kind) as error:
         make()
     for word in words:
-        assert word in str(error.value)
+        assert " ".join(python_maths(word).split()) in str(error.value)  # ASCII: console-safe
     assert "math domain error" not in str(error.value)
 
 
@@ -81,7 +82,7 @@ def test_overflow_is_a_clear_overflow_error_never_inf(make, words):
     with pytest.raises(OverflowError) as error:
         make()
     for word in words:
-        assert word in str(error.value)
+        assert " ".join(python_maths(word).split()) in str(error.value)  # ASCII: console-safe
 
 
 @pytest.mark.parametrize("bad", ["x", None, [2], True, 1j])
