@@ -73,7 +73,7 @@ def test_a_hand_written_loop_that_diverges_is_told_to_lower_the_learning_rate():
     w = Value(1e300, "w")
     w.grad = 1e300
     with pytest.raises(ValueError) as raised:
-        w.data -= 10.0 * w.grad
+        w.data -= 1e10 * w.grad
     assert str(raised.value) == ("Value.data must be finite, got -inf (if it came from a parameter update, "
                                  "p.data -= lr * p.grad, the step overflowed: try a smaller learning rate)")
     with pytest.raises(OverflowError, match="lower the learning rate$"):
