@@ -76,7 +76,7 @@ def test_a_hand_written_loop_that_diverges_is_told_to_lower_the_learning_rate():
         w.data -= 1e10 * w.grad
     assert str(raised.value) == ("Value.data must be finite, got -inf (if it came from a parameter update, "
                                  "p.data -= lr * p.grad, the step overflowed: try a smaller learning rate)")
-    with pytest.raises(OverflowError, match="lower the learning rate$"):
+    with pytest.raises(OverflowError, match=r"lower the learning rate$"):
         SGD([w], lr=1e10).step()
 
 
@@ -146,3 +146,37 @@ def test_exception_text_is_console_safe(encoding, tmp_path):
     assert err.strip().splitlines()[-1] == ("OverflowError: sum a_i with a=[1e+308, 1e+308]: the sum "
                                             "overflows the float range (about +/-1.8e308)")
     assert "\\u" not in err and "\\x" not in err
+
+
+def test_fit_in_a_kernel_without_ipywidgets_falls_back_quietly(tmp_path):
+    code = '''import sys, types, warnings
+ipython = types.ModuleType("IPython")
+class ZMQInteractiveShell:
+    config = {"IPKernelApp": {}}
+ipython.get_ipython = lambda: ZMQInteractiveShell()
+sys.modules.update({"IPython": ipython, "ipywidgets": None, "ipykernel": types.ModuleType("ipykernel"),
+                    "ipykernel.zmqshell": types.ModuleType("ipykernel.zmqshell")})
+from nn import MLP, SGD, fit, squared_error
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    net = MLP(1, [1], activations="linear", rng=0)
+    fit(net, squared_error, [[1.0], [2.0]], [2.0, 4.0], SGD(net.parameters(), lr=0.01), epochs=3)
+print([f"{w.category.__name__}: {w.message}" for w in caught])
+'''
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": "utf-8"}
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True,
+                          text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "[]"
+    assert "TqdmWarning" not in done.stderr and "IProgress" not in done.stderr
+
+
+def test_see_backprop_without_a_folder_writes_only_into_a_named_folder(tmp_path):
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": "utf-8"}
+    done = subprocess.run([sys.executable, str(ROOT / "demos" / "see_backprop.py")], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0] == ("(no folder given: writing into see_backprop_output/; "
+                                           "python demos/see_backprop.py FOLDER picks one)")
+    assert [p.name for p in tmp_path.iterdir()] == ["see_backprop_output"]
+    assert len(list((tmp_path / "see_backprop_output").iterdir())) == 8
