@@ -19,6 +19,7 @@ Run:  python demos/mnist_book.py FOLDER [--minibatches N]
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from pathlib import Path
 
@@ -48,8 +49,8 @@ def main(argv: list[str] | None = None) -> None:
         _stop(str(error))
     first = run.losses[: min(10, len(run.losses))]
     last = run.losses[-min(10, len(run.losses)):]
-    echo(f"mean loss of the first {len(first)} minibatches {sum(first) / len(first):.6f}, "
-         f"of the last {len(last)} {sum(last) / len(last):.6f}")
+    echo(f"mean loss of the first {len(first)} minibatches {math.fsum(first) / len(first):.6f}, "
+         f"of the last {len(last)} {math.fsum(last) / len(last):.6f}")
     total = sum(map(sum, run.confusion))
     right = sum(run.confusion[k][k] for k in range(10))
     echo(f"test accuracy: {right}/{total} = {100 * run.accuracy:.1f}%  (the book, after 40,000: 97.2%)")

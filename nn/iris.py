@@ -19,6 +19,7 @@ logits), with the book's two features or all four.
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 
@@ -176,8 +177,9 @@ def iris_3class_split(features: int = 4) -> Iris3Split:
     iris = load_iris()
     raw = [row[:features] for row in iris.features]
     n = len(raw)
-    mean = [sum(row[j] for row in raw) / n for j in range(features)]
-    std = [(sum((row[j] - mean[j]) ** 2 for row in raw) / n) ** 0.5 for j in range(features)]
+    # math.fsum: the same bits on every Python (3.12 made the built-in sum() of floats compensated)
+    mean = [math.fsum(row[j] for row in raw) / n for j in range(features)]
+    std = [(math.fsum((row[j] - mean[j]) ** 2 for row in raw) / n) ** 0.5 for j in range(features)]
     scaled = [[(row[j] - mean[j]) / std[j] for j in range(features)] for row in raw]
     train_rows = [r for r in range(n) if r % 50 < 35]
     test_rows = [r for r in range(n) if r % 50 >= 35]
