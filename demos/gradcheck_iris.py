@@ -18,7 +18,7 @@ import textwrap
 from autograd import Value, gradcheck
 from autograd.text import console_width, echo
 from nn import MLP, batch_loss, half_squared_error, iris_book_split
-from nn.iris import fit_iris_221, iris_221_network
+from nn.iris import BOOK_NAMES, fit_iris_221, iris_221_network
 
 
 def loss_of_parameters(fused: bool):
@@ -34,8 +34,6 @@ def loss_of_parameters(fused: bool):
     return f
 
 
-BOOK_NAMES = ("w0", "w2", "b0", "w1", "w3", "b1", "w4", "w5", "b2")
-"""The book's names for the nine parameters, in the order of ``named_parameters()``."""
 
 
 def check(net: MLP, fused: bool) -> None:

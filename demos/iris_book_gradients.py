@@ -27,10 +27,7 @@ from collections.abc import Sequence
 from autograd import Value, no_grad
 from autograd.text import Table, echo
 from nn import MLP, half_squared_error, iris_book_split
-from nn.iris import fit_iris_221, iris_221_network
-
-BOOK_NAMES = ("w0", "w2", "b0", "w1", "w3", "b1", "w4", "w5", "b2")
-"""The book's names of the nine parameters, in chainrule's ``named_parameters()`` order."""
+from nn.iris import BOOK_NAMES, fit_iris_221, iris_221_network
 
 FORMULAS = {
     "w4": "(a2 - y)*a0", "w5": "(a2 - y)*a1", "b2": "(a2 - y)",
