@@ -273,7 +273,7 @@ class Layer(Module):
     def __call__(self, x: Sequence[Input]) -> list[Value]:
         """One output Value per neuron, for one input vector ``x``."""
         if len(x) != self._n_inputs:
-            raise ShapeError(f"{self._name} ({self._n_inputs} inputs → {len(self.neurons)} "
+            raise ShapeError(f"{self._name} ({self._n_inputs} inputs -> {len(self.neurons)} "
                              f"{self._activation}): got an input of size {len(x)}, expected "
                              f"{self._n_inputs}")
         fused, activation, slope, name = self._fused, self._activation, self._slope, self._name
