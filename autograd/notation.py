@@ -25,9 +25,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from .text import python_maths
 from .value import Value
 
-Names = (Mapping[Value, str] | Mapping[str, Value] | Iterable[tuple[str, Value]]
+Names = (Mapping[Value, str] | Mapping[str, Value] | Mapping[str, object] | Iterable[tuple[str, Value]]
          | Iterable[tuple[Value, str]])
-"""Names for Values: ``{value: name}``, ``{name: value}``, or pairs such as ``named_parameters()``."""
+"""Names for Values: ``{value: name}``, ``{name: value}``, a namespace such as ``globals()`` (its
+Values, and lists of Values, by variable name; everything else ignored), or pairs such as
+``named_parameters()``."""
 
 __all__ = ["Names", "expression", "format_number", "local_symbol", "node_names", "normalise_names"]
 

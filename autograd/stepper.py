@@ -510,12 +510,16 @@ def step_through(root: Value, *, names: Names | None = None, live: bool = True) 
     Live (the default), it sets up the grads as ``backward`` does (inner grads reset, leaves
     keep theirs, root += 1) right away and updates them step by step. ``live=False`` walks a
     fresh pass on a private copy of the grads (leaves from 0) and leaves the Values alone.
-    ``names`` gives Values names (``{value: name}`` or pairs such as ``named_parameters()``);
+    ``names`` gives Values names (``{value: name}``, pairs such as ``named_parameters()``, or a
+    namespace such as ``globals()``, whose Values are picked out by their variable names);
     unlabelled nodes get made-up names (the root ``L``, then ``t1, t2, ...``).
 
     If leaves already hold a gradient (``C.backward()`` ran before), a live pass adds to it as
     ``backward`` does, with a ``GradientAccumulationWarning``; the table then shows ``.grad`` before
     and after, and its summary each leaf's derivative from this pass (also ``derivative(leaf)``).
+    The same rule holds in every order: a ``backward()`` after (or in the middle of) a live pass
+    on the same graph warns with the sums, and stops an unfinished pass, whose next step then
+    raises; so does a second live pass (docs/common_mistakes.md). ``table()`` changes no ``.grad``.
 
     Python's ``sum(values)`` starts from 0, making a ``v + 0`` node; its step is folded into the
     next one (``t = v + w`` reads ``v + w``). ``total(values)`` and ``dot(w, x, b)`` build a sum as
