@@ -43,9 +43,11 @@ def book_notation(net: MLP) -> Table:
     """The book's parameter names beside chainrule's (tutorial and dotted) names and values.
 
     >>> table = book_notation(iris_221_network(0))
-    >>> [row[:3] for row in table.rows[:3]]
-    [('w0', 'W1[0][0]', 'layers.0.neurons.0.w.0'), ('w1', 'W1[1][0]', 'layers.0.neurons.1.w.0'), \
-('w2', 'W1[0][1]', 'layers.0.neurons.0.w.1')]
+    >>> for row in table.rows[:3]:
+    ...     print(*row[:3])
+    w0 W1[0][0] layers.0.neurons.0.w.0
+    w1 W1[1][0] layers.0.neurons.1.w.0
+    w2 W1[0][1] layers.0.neurons.0.w.1
     """
     if net.sizes != [2, 2, 1]:
         raise ValueError(f"book_notation: the book's names are for a 2-2-1 network, got sizes {net.sizes}")
