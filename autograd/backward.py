@@ -11,8 +11,27 @@ Python's default recursion limit.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Protocol
+
 from .errors import NonFiniteGradientError
 from .value import Value
+
+
+class LivePass(Protocol):
+    """A pass that writes into ``.grad`` step by step (a live ``Stepper``), watched by ``backward``."""
+
+    def backward_begins(self, mark: object) -> Callable[[], None] | None:
+        """Called before a backward pass whose nodes carry ``mark``; returns what to say after it."""
+
+
+live_passes: list[LivePass] = []
+"""Live step-through passes that wrote into ``.grad`` and no backward() has run over since (the
+newest last, at most ``MAX_WATCHED``). backward() asks each, once per pass, whether it shares the
+graph: the one rule for a stepper and backward() in any order (docs/common_mistakes.md)."""
+
+MAX_WATCHED = 8
+"""How many live passes are watched at once (the oldest is forgotten): a bounded cost per pass."""
 
 
 def topological_order(root: Value) -> list[Value]:
@@ -69,6 +88,8 @@ def backward(root: Value) -> None:
     (12.0, 1.0)
     """
     order = topological_order(root)
+    # a live stepper on this graph is told once per pass (no cost when there is none)
+    tell = _live_passes_on(root._mark) if live_passes else None
     # The engine works on the slots _grad (and _data) directly; the public grad property checks
     # what a user assigns.
     for node in order:
@@ -88,6 +109,14 @@ def backward(root: Value) -> None:
         elif a is not None:
             for parent, local in zip(a, node._da):
                 parent._grad += local * g
+    if tell:
+        for say in tell:
+            say()
+
+
+def _live_passes_on(mark: object) -> list[Callable[[], None]]:
+    """What the live passes sharing the graph whose nodes carry ``mark`` say after this backward()."""
+    return [say for say in (p.backward_begins(mark) for p in list(live_passes)) if say is not None]
 
 
 def non_finite_gradient(node: Value, root: Value) -> NonFiniteGradientError:

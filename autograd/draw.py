@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -339,6 +339,35 @@ def _checked(root: object) -> Value:
     return root
 
 
+def _checked_highlight(highlight: object, order: Sequence[Value],
+                       label_of: Mapping[Value, str]) -> list[Value | tuple[Value, Value]]:
+    """``highlight`` as a list, or a TypeError naming the entry that is not a Value of the graph or a
+    (parent, child) pair of them, and what to write instead."""
+    if isinstance(highlight, Value):
+        highlight = [highlight]
+    try:
+        items = list(highlight)  # type: ignore[call-overload]
+    except TypeError:
+        raise TypeError(f"draw(highlight=...): expected a list of Values or (parent, child) pairs, got "
+                        f"{type(highlight).__name__} {highlight!r}") from None
+    in_graph = set(order)
+    for h in items:
+        if isinstance(h, Value) and h in in_graph:
+            continue
+        if isinstance(h, tuple) and len(h) == 2 and all(isinstance(v, Value) and v in in_graph for v in h):
+            continue
+        if isinstance(h, Value):
+            why = f"{h!r} is not in this graph"
+        elif isinstance(h, tuple):
+            why = f"{h!r} is not a (parent, child) pair of Values of this graph"
+        else:
+            same = [label_of[v] for v in order if isinstance(h, (int, float)) and v.data == h]
+            why = (f"{h!r} is a {type(h).__name__}, not a Value: highlight takes the Values themselves"
+                   + (f" (the Value with data {h!r} is {same[0]}: highlight=[{same[0]}])" if same else ""))
+        raise TypeError(f"draw(highlight=...): {why}")
+    return items
+
+
 def _draw(root: Value, direction: str, grads: bool, formulas: bool, constants: bool,
           highlight: Iterable[Value | tuple[Value, Value]], collapse: Collapse | None, names: Names | None,
           step: int | None, max_nodes: int, stepper: Stepper | None) -> Graph:
@@ -369,11 +398,9 @@ def _draw(root: Value, direction: str, grads: bool, formulas: bool, constants: b
                 before = changed.get(edge.parent, (edge.before, 0.0))[0]
                 changed[edge.parent] = (before, edge.after)
 
+    highlight = _checked_highlight(highlight, order, label_of)
     marked = {h for h in highlight if isinstance(h, Value)}
     marked_edges = {h for h in highlight if isinstance(h, tuple)}
-    for h in marked_edges:
-        if len(h) != 2 or not all(isinstance(v, Value) for v in h):
-            raise TypeError(f"draw(highlight=...): expected Values or (parent, child) pairs, got {h!r}")
 
     dot = graphviz.Digraph(name="chainrule", graph_attr={
         "rankdir": direction, "fontname": FONT, "nodesep": "0.25", "ranksep": "0.4",

@@ -9,7 +9,11 @@ autograd.errors.DomainError: log(a) with a=0.0: log(a) is defined only for a > 0
 
 from __future__ import annotations
 
+import os
+import sys
 from typing import TYPE_CHECKING
+
+from .text import ascii_spelling, python_maths
 
 if TYPE_CHECKING:
     from .rules import Rule
@@ -35,17 +39,43 @@ class NonFiniteGradientError(ArithmeticError):
     """A backward pass produced an inf or NaN gradient; the message names the first such node."""
 
 
+class GradientAccumulationWarning(UserWarning):
+    """A pass adds into gradients another pass already filled: a live stepper and ``backward()``.
+
+    Leaves accumulate across passes (PyTorch's policy), so a ``step_through`` pass followed by
+    ``backward()``, or the other way round, leaves each leaf's ``.grad`` a sum of two passes.
+    """
+
+
+def caller_stacklevel() -> int:
+    """The ``stacklevel`` that points a warning at the first caller outside the autograd package."""
+    package = os.path.dirname(os.path.abspath(__file__))
+    frame, level = sys._getframe(1), 1
+    while frame is not None and os.path.dirname(os.path.abspath(frame.f_code.co_filename)) == package:
+        frame, level = frame.f_back, level + 1
+    return level
+
+
+def op_name(rule: Rule) -> str:
+    """The op as error messages write it: its maths in Python's ASCII, ``'a - b'``, ``'sum a_i'``.
+
+    Exception text is console-safe like the rest of the output (autograd/text.py): Python prints a
+    traceback on a GBK or cp1252 console with ``\\u2212`` escapes for a maths minus.
+    """
+    return " ".join(python_maths(rule.expr).split())
+
+
 def describe(rule: Rule, operands: tuple[float, ...]) -> str:
     """``'a / b with a=1.0, b=0.0'``: the op and its operands, for the start of an error message."""
     names = ("a", "b") if len(rule.formulas) == 2 else ("a", "c")
     values = ", ".join(f"{name}={x!r}" for name, x in zip(names, operands))
-    return f"{rule.expr} with {values}"
+    return f"{op_name(rule)} with {values}"
 
 
 def op_error(rule: Rule, operands: tuple[float, ...], why: str) -> DomainError:
     """The error for operands outside ``rule``'s domain (a DivisionByZeroError for a zero divisor)."""
     kind = DivisionByZeroError if why.startswith("division by zero") else DomainError
-    return kind(f"{describe(rule, operands)}: {why}")
+    return kind(ascii_spelling(f"{describe(rule, operands)}: {python_maths(why)}"))
 
 
 def not_finite_error(rule: Rule, operands: tuple[float, ...], out: float | None,
@@ -60,4 +90,4 @@ def not_finite_error(rule: Rule, operands: tuple[float, ...], out: float | None,
             return ValueError(f"{describe(rule, operands)}: operand {name}={x!r} is not a finite number")
     shown = "" if out is None else f" ({out!r})"
     return OverflowError(f"{describe(rule, operands)}: the {where}{shown} overflows the float range "
-                         f"(about ±1.8e308)")
+                         f"(about +/-1.8e308)")

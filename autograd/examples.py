@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .fused import dot
+from .notation import format_number
+from .text import Table
 from .value import Value
 
 
@@ -31,6 +33,50 @@ class ThreeTwoOne:
     z2: Value
     a2: Value
     C: Value
+
+    def notation(self) -> Table:
+        """The hand-worked tutorial's symbols beside chainrule's names and values (all computed).
+
+        The tutorial numbers from 1 and puts the layer in a superscript, W₁⁽²⁾; chainrule numbers
+        from 0 and puts the layer in the name, ``W2[0]``. Its hidden activations a₁, a₂ are
+        chainrule's ``a1[0]``, ``a1[1]``; its output a⁽²⁾ is chainrule's ``a2``. The symbols are
+        written in ASCII (``W_1^(2)``), so the table prints on any console.
+
+        >>> table = three_two_one().notation()
+        >>> for row in table.rows:
+        ...     if row[0] in ("W_1^(2)", "a_2", "a^(2)"):
+        ...         print(*row[:3])
+        a_2 a1[1] 0.574443
+        W_1^(2) W2[0] 0.5
+        a^(2) a2 0.588899
+        """
+        rows: list[tuple[str, str, str, str]] = []
+
+        def row(symbol: str, value: Value, what: str) -> None:
+            rows.append((symbol, value.label, format_number(value.data), what))
+
+        for i, v in enumerate(self.x, start=1):
+            row(f"x_{i}", v, f"input {i}")
+        for j, weights in enumerate(self.W1, start=1):
+            for i, w in enumerate(weights, start=1):
+                row(f"W_{j}{i}^(1)", w, f"weight from input x_{i} to hidden neuron {j}")
+        for j, b in enumerate(self.b1, start=1):
+            row(f"b_{j}^(1)", b, f"bias of hidden neuron {j}")
+        for j, z in enumerate(self.z1, start=1):
+            row(f"z_{j}", z, f"hidden weighted sum, entry {j} of z^(1)")
+        for j, a in enumerate(self.a1, start=1):
+            shown = f" (the tutorial: ~{a.data:.2f})"
+            row(f"a_{j}", a, f"hidden activation sigmoid(z_{j}){shown}")
+        for k, w in enumerate(self.W2, start=1):
+            row(f"W_{k}^(2)", w, f"output weight from hidden a_{k}")
+        row("b^(2)", self.b2, "output bias")
+        row("z^(2)", self.z2, "output weighted sum")
+        row("a^(2)", self.a2, f"the output sigmoid(z^(2)) (the tutorial: ~{self.a2.data:.3f})")
+        row("C_0", self.C, "the cost (a^(2) - y)**2 for y = 1")
+        return Table(("tutorial", "chainrule", "value", "what it is"), rows, numeric=(2,),
+                     notes=("the tutorial counts from 1, the layer as a superscript: W_1^(2) is W, "
+                            "subscript 1, superscript (2);",
+                            "chainrule counts from 0, the layer in the name: W2[0]."))
 
     @property
     def leaves(self) -> list[Value]:

@@ -23,8 +23,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from . import grad_mode
+from .errors import op_name
 from .grad_mode import state as _grad_state
 from .rules import RULES, Rule
+from .text import ascii_spelling, python_maths
 from .value import Number, Value, _as_operand, _leaf, _node, _number_op
 
 _SUM = RULES["Σ aᵢ"]
@@ -185,7 +187,7 @@ def _record(rule: Rule, out: float, parents: tuple[Value, ...], local: tuple[flo
     # sum() is inf or NaN if any term is (or if finite terms overflow: then look at each one)
     if out - out != 0.0 or (s := sum(local)) - s != 0.0:
         for x in constants or ():
-            _as_operand(x, f"{rule.expr}: operand")
+            _as_operand(x, f"{op_name(rule)}: operand")
         if out - out != 0.0 or any(d - d != 0.0 for d in local):
             raise _overflow(rule, parents, constants, "the result or a local derivative")
     if grad_mode.open_no_grad_blocks and not _grad_state.recording:
@@ -207,8 +209,8 @@ def _overflow(rule: Rule, parents: tuple[Value, ...], constants: tuple[float, ..
         n = len(constants) if constants else (len(parents) - 1) // 2
         operands = f"w={_listed(values[:n])}, b={values[n]!r}, x={_listed(values[n + 1:])}"
         what = what or "w·x + b"
-    return OverflowError(f"{rule.expr} with {operands}: {what} overflows the float range "
-                         f"(about ±1.8e308)")
+    return OverflowError(ascii_spelling(f"{op_name(rule)} with {operands}: {python_maths(what)} overflows "
+                                        f"the float range (about +/-1.8e308)"))
 
 
 def _listed(xs: list[float], most: int = 6) -> str:

@@ -11,12 +11,14 @@ True
 
 from __future__ import annotations
 
+import inspect
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from .backward import topological_order
 from .grad_mode import no_grad
-from .text import visible_text
+from .text import fit_line, python_maths, visible_text
 from .value import Number, Value
 
 
@@ -44,6 +46,8 @@ class GradcheckReport:
     eps: float
     rtol: float
     atol: float
+    notes: tuple[str, ...] = ()
+    """Why rows may disagree: an op evaluated on (or within reach of h of) one of its kinks."""
 
     @property
     def ok(self) -> bool:
@@ -68,7 +72,7 @@ class GradcheckReport:
                          f"{r.error:>10.2e}  {'yes' if r.ok else 'NO'}")
         verdict = "all agree" if self.ok else f"{len(self.mismatches)} of {len(self.rows)} disagree"
         lines.append(f"{verdict} (h={self.eps:g}, rtol={self.rtol:g}, atol={self.atol:g})")
-        return "\n".join(lines)
+        return "\n".join([*lines, *(part for note in self.notes for part in fit_line(note))])
 
     __str__ = table
 
@@ -80,27 +84,71 @@ def gradcheck(f: Callable[..., Value], inputs: Sequence[Number | Value], eps: fl
               rtol: float = 1e-5, atol: float = 1e-7) -> GradcheckReport:
     """Check ``f``'s gradient with respect to each of ``inputs`` against finite differences.
 
-    ``f`` is called as ``f(*values)`` with one Value per input and must return a Value.
+    ``f`` is called as ``f(*values)`` with one Value per input and must return a Value. Each row
+    is named after the input's label, else ``f``'s own argument name (``lambda a, b``: a, b),
+    else x0, x1, ... Where rows disagree because an op sits on a kink (``relu`` at 0: the
+    ``kinks`` of its row in RULES), a note after the table says so.
     A row agrees when |backward − numerical| <= atol + rtol·|numerical|.
     Returns a report: truthy when all agree, ``print(report)`` shows the table.
 
     >>> print(gradcheck(lambda a: a.sigmoid(), [0.5]))  # doctest: +NORMALIZE_WHITESPACE +ELLIPSIS
     input                  at         backward      finite diff     |diff|  ok
     --------------------------------------------------------------------------
-    x0                    0.5     0.2350037122     0.2350037122   ...  yes
+    a                     0.5     0.2350037122     0.2350037122   ...  yes
     all agree (h=1e-06, rtol=1e-05, atol=1e-07)
     """
     points = [float(x.data if isinstance(x, Value) else Value(x).data) for x in inputs]
-    names = [x.label if isinstance(x, Value) and x.label else f"x{i}" for i, x in enumerate(inputs)]
+    own = _argument_names(f, len(points))
+    names = [x.label if isinstance(x, Value) and x.label else own[i] for i, x in enumerate(inputs)]
     leaves = [Value(x, name) for x, name in zip(points, names)]
-    _output_of(f, leaves).backward()
+    out = _output_of(f, leaves)
+    out.backward()
 
     rows = []
     for i, leaf in enumerate(leaves):
         numerical = (_evaluate(f, points, i, eps) - _evaluate(f, points, i, -eps)) / (2.0 * eps)
         ok = math.isclose(leaf.grad, numerical, rel_tol=rtol, abs_tol=atol)
         rows.append(GradcheckRow(names[i], points[i], leaf.grad, numerical, ok))
-    return GradcheckReport(tuple(rows), eps, rtol, atol)
+    notes = () if all(row.ok for row in rows) else _kink_notes(out)
+    return GradcheckReport(tuple(rows), eps, rtol, atol, notes)
+
+
+KINK_REACH = 1e-3
+"""How close an op's operand must be to one of its kinks for a disagreement to be put down to it
+(h = 1e-6 moves an operand that far when its derivative with respect to the input is 1000)."""
+
+
+def _argument_names(f: Callable[..., Value], n: int) -> list[str]:
+    """The names of ``f``'s first ``n`` positional parameters (``lambda a, b: ...``: a, b); x0, x1, ...
+    for the rest, or when ``f`` takes ``*args`` or has no signature."""
+    try:
+        parameters = list(inspect.signature(f).parameters.values())
+    except (TypeError, ValueError):
+        parameters = []
+    named = [p.name for p in parameters
+             if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)][:n]
+    return named + [f"x{i}" for i in range(len(named), n)]
+
+
+def _kink_notes(out: Value) -> tuple[str, ...]:
+    """A note for each op of ``out``'s graph evaluated on or near one of its kinks (the ``kinks`` field
+    of its row in RULES), where backward's one-sided slope and a finite difference disagree."""
+    notes = []
+    for node in topological_order(out):
+        rule = node.rule
+        if rule is None or not rule.kinks or rule.variadic or len(node.parents) != 1:
+            continue
+        a = node.parents[0].data
+        for kink in rule.kinks:
+            if abs(a - kink) <= KINK_REACH:
+                where = "on" if a == kink else f"{abs(a - kink):.1e} from"
+                op = python_maths(rule.expr)
+                notes.append(f"note: {op} is evaluated at a = {a!r}, {where} its kink at a = {kink!r}, "
+                             f"where it has no derivative: backward uses the one slope its rule picks "
+                             f"there, the finite difference averages both sides, so they may disagree. "
+                             f"Check at a point away from the kink.")
+                break
+    return tuple(notes)
 
 
 def _evaluate(f: Callable[..., Value], points: list[float], i: int, shift: float) -> float:

@@ -18,15 +18,31 @@ import importlib.util
 from pathlib import Path
 from types import ModuleType
 
-__all__ = ["FIX", "InstallationWarning", "foreign_files", "numpy_for", "shadowing_nn"]
+__all__ = ["InstallationWarning", "fix", "foreign_files", "numpy_for", "shadowing_nn"]
 
 HIPS_FILES = ("differential_operators.py", "tracer.py", "wrap_util.py", "numpy")
 """Files and folders of HIPS autograd that chainrule's autograd folder never has."""
 
-FIX = ("Fix it in a fresh virtual environment (python -m venv .venv, then install chainrule there), "
-       "or reinstall both cleanly: python -m pip uninstall -y autograd chainrule && "
-       "python -m pip install chainrule")
-"""The exact fix, shown in every message of this module."""
+
+
+def fix() -> str:
+    """The exact fix, shown in every message about a mixed install (the same as ``nn``'s).
+
+    It is written once, in ``nn/installation.py``, which imports nothing of chainrule (``nn``
+    cannot trust the ``autograd`` it finds); it is loaded here from its file, beside this folder,
+    since ``import nn`` may find a student's ``nn.py`` instead.
+
+    >>> "pip install chainrule" not in fix() and "-m pip uninstall -y autograd chainrule" in fix()
+    True
+    """
+    path = Path(__file__).resolve().parent.parent / "nn" / "installation.py"
+    spec = importlib.util.spec_from_file_location("_chainrule_nn_installation", path)
+    if spec is None or spec.loader is None or not path.is_file():
+        return ("Fix it by reinstalling chainrule from its source folder: python -m pip uninstall -y "
+                "autograd chainrule, then python -m pip install . in your chainrule clone.")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.fix()
 
 
 class InstallationWarning(UserWarning):
@@ -49,7 +65,7 @@ def mixed_folder_message(folder: Path, found: list[str]) -> str:
     return (f"chainrule's autograd package at {folder} also holds files of another package named "
             f"autograd (HIPS autograd: {', '.join(found)}). Both install into the same folder, so "
             f"each overwrites the other: HIPS autograd no longer works here, and uninstalling it "
-            f"would delete chainrule's autograd/__init__.py. {FIX}")
+            f"would delete chainrule's autograd/__init__.py. {fix()}")
 
 
 def shadowing_nn(autograd_folder: Path) -> Path | None:

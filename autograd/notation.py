@@ -25,9 +25,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from .text import python_maths
 from .value import Value
 
-Names = (Mapping[Value, str] | Mapping[str, Value] | Iterable[tuple[str, Value]]
+Names = (Mapping[Value, str] | Mapping[str, Value] | Mapping[str, object] | Iterable[tuple[str, Value]]
          | Iterable[tuple[Value, str]])
-"""Names for Values: ``{value: name}``, ``{name: value}``, or pairs such as ``named_parameters()``."""
+"""Names for Values: ``{value: name}``, ``{name: value}``, a namespace such as ``globals()`` (its
+Values, and lists of Values, by variable name; everything else ignored), or pairs such as
+``named_parameters()``."""
 
 __all__ = ["Names", "expression", "format_number", "local_symbol", "node_names", "normalise_names"]
 
@@ -49,12 +51,17 @@ _ACTIVATION_NAMES = {"σ": "sigmoid"}
 def normalise_names(names: Names | None) -> dict[Value, str]:
     """``names`` in any accepted form as ``{value: name}``; anything else is a TypeError.
 
+    The forms: ``{value: name}``, pairs ``(name, value)`` or ``(value, name)`` (``named_parameters()``),
+    or a namespace, ``{name: anything}`` such as ``globals()``, whose Values are picked out.
+
     >>> w = Value(1.0)
     >>> normalise_names([("layers.0.w", w)]) == {w: "layers.0.w"}
     True
     """
     if names is None:
         return {}
+    if isinstance(names, Mapping) and any(isinstance(k, str) for k in names):
+        return _from_namespace(names)
     pairs = names.items() if isinstance(names, Mapping) else names
     result: dict[Value, str] = {}
     for pair in pairs:
@@ -69,6 +76,33 @@ def normalise_names(names: Names | None) -> dict[Value, str]:
         else:
             raise TypeError(f"names: expected (name, Value) or (Value, name) pairs, got "
                             f"({type(first).__name__}, {type(second).__name__})")
+    return result
+
+
+def _from_namespace(namespace: Mapping[str, object]) -> dict[Value, str]:
+    """The Values of a namespace (``globals()``, ``vars(net)``, ``{"x": x}``) by their variable names.
+
+    Lists and tuples of Values are named by index (``W1[0][1]``); every other entry, and names
+    starting with ``_`` (the REPL's ``_``), is left out. A Value under two names keeps the first.
+
+    >>> w = Value(1.0); ws = [Value(2.0), Value(3.0)]
+    >>> sorted(_from_namespace({"w": w, "ws": ws, "n": 3, "np": None}).values())
+    ['w', 'ws[0]', 'ws[1]']
+    """
+    result: dict[Value, str] = {}
+
+    def visit(name: str, item: object, depth: int) -> None:
+        if isinstance(item, Value):
+            result.setdefault(item, name)
+        elif isinstance(item, (list, tuple)) and depth < 3:
+            for i, inner in enumerate(item):
+                visit(f"{name}[{i}]", inner, depth + 1)
+
+    for name, item in namespace.items():
+        if isinstance(name, str) and not name.startswith("_"):
+            visit(name, item, 0)
+        elif not isinstance(name, str) and isinstance(name, Value) and isinstance(item, str):
+            result.setdefault(name, item)  # a {value: name} entry mixed in
     return result
 
 

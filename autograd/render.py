@@ -409,18 +409,21 @@ def _run(args: argparse.Namespace) -> int:
                          "a file name such as backprop.html")
     if args.player:
         check_writable(args.player, "--player")
+    names: dict[Value, str] | None = None
     if args.value is not None:
         with contextlib.redirect_stdout(sys.stderr) if to_stdout else contextlib.nullcontext():
             root, what = load_value(args.value)  # what the user's code prints stays out of the SVG
+        if not root.label:  # the root is named after the variable or function it came from
+            names = {root: args.value.rpartition(":")[2]}
         if root.grad == 0.0:
             root.backward()
             what += " (after root.backward())"
-        stepper = Stepper(root, live=False).run()
+        stepper = Stepper(root, names=names, live=False).run()
     else:
         net = three_two_one(fused=args.example == "321-fused")
         root, what = net.C, "the 3-2-1 network"
         stepper = step_through(net.C).run()
-    graph = draw(root, direction=args.direction, formulas=args.formulas, step=args.step)
+    graph = draw(root, direction=args.direction, formulas=args.formulas, step=args.step, names=names)
     info = sys.stderr if to_stdout else sys.stdout  # with -o -, standard output holds the SVG only
     if to_stdout:
         sys.stdout.buffer.write(graph.svg().encode("utf-8"))
@@ -430,7 +433,7 @@ def _run(args: argparse.Namespace) -> int:
     shown = "the SVG to standard output" if to_stdout else output
     print(f"wrote {shown}: {what}, {len(stepper.order)} values, {stepper.total} backward steps", file=info)
     if args.player:
-        page = player(root, direction=args.direction, language=args.language)
+        page = player(root, direction=args.direction, names=names, language=args.language)
         write_file(args.player, page.html, "--player")
         print(f"wrote {args.player}: the backward player, open it in a browser", file=info)
     if args.table:

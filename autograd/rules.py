@@ -271,7 +271,7 @@ def _neuron(activation: Callable[[float], tuple[float, float]]) -> Callable[...,
         n = len(operands) >> 1
         z = _weighted_sum(operands, n)
         if z - z != 0.0:  # the activation would hide it (σ(inf) is 1.0), as the other modes never do
-            raise OverflowError("w·x + b overflows the float range")
+            raise OverflowError("w*x + b overflows the float range")
         out, slope = activation(z)
         return (out, *[slope * x for x in operands[n + 1:]], slope, *[slope * w for w in operands[:n]])
     return forward

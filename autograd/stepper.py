@@ -17,16 +17,16 @@ step 1/1  y = sigmoid(x): dy/dx += sigma'(x) × dy/dy = 0.235004 × 1 = 0.235004
 
 from __future__ import annotations
 
-import os
+import copy
 import re
-import sys
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from .backward import non_finite_gradient, topological_order
+from .backward import MAX_WATCHED, live_passes, non_finite_gradient, topological_order
+from .errors import GradientAccumulationWarning, caller_stacklevel
 from .notation import Names, expression, format_number, local_symbol, node_names, normalise_names
-from .text import WIDTH, Table, fit_line, for_stream, visible_text
+from .text import CONSOLE, Table, console_width, fit_line, for_stream, visible_text
 from .value import Value
 
 __all__ = ["EdgeStep", "GradientAccumulationWarning", "Step", "Stepper", "step_through"]
@@ -79,8 +79,9 @@ class Step:
         return (f"{_d(self.root_name, edge.parent_name)} += {edge.local_symbol} × "
                 f"{_d(self.root_name, self.name)}")
 
-    def text(self, width: int | None = WIDTH) -> str:
-        """The step as lines of a hand calculation, one per edge; within ``width`` when it can be.
+    def text(self, width: int | None = CONSOLE) -> str:
+        """The step as lines of a hand calculation, one per edge; within ``width`` (``CONSOLE``: the
+        console's width) when it can be.
 
         A step whose lines do not fit beside ``step k/n  node = ...:`` starts them on the next line.
 
@@ -90,6 +91,7 @@ class Step:
         step 1/1  y = x*3:
             dy/dx += 3 × dy/dy = 3 × 1 = 3
         """
+        width = console_width() if width == CONSOLE else width
         head = f"step {self.index}/{self.total}  {self.equation}: "
         lines = [self.edge_line(edge) for edge in self.edges]
         if width is not None and len(head) + max(map(len, lines), default=0) > width:
@@ -98,7 +100,9 @@ class Step:
         return head + ("\n" + " " * len(head)).join(lines)
 
     def __repr__(self) -> str:
-        return for_stream(self.text())
+        """The step as ``text()`` for stdout: symbols spelled for it, then fitted to the console."""
+        spelled = for_stream(self.text())  # '×' may become '*', '→' '->': fit after spelling
+        return "\n".join(part for line in spelled.split("\n") for part in fit_line(line))
 
 
 def _d(root: str, name: str) -> str:
@@ -114,19 +118,6 @@ def _grouped_name(name: str) -> str:
 def _natural(name: str) -> list[tuple[int, int | str]]:
     """Sort key reading digits as numbers: x2 before x10, W1[0][1] before W1[1][0]."""
     return [(0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", name) if part]
-
-
-class GradientAccumulationWarning(UserWarning):
-    """A live stepper started on leaves that already hold a gradient (an earlier ``backward()``?)."""
-
-
-def _caller_level() -> int:
-    """The ``stacklevel`` that points a warning at the first caller outside the autograd package."""
-    package = os.path.dirname(os.path.abspath(__file__))
-    frame, level = sys._getframe(1), 1
-    while frame is not None and os.path.dirname(os.path.abspath(frame.f_code.co_filename)) == package:
-        frame, level = frame.f_back, level + 1
-    return level
 
 
 def _finite(x: float) -> bool:
@@ -192,12 +183,20 @@ class Stepper(Iterator[Step]):
         # d(root)/d(leaf) of this pass alone, for leaves whose grad is a sum with an older one
         self._derivative = {v: 0.0 for v in self.held}
         self._grads = dict(self.initial)
+        self._leaves = [v for v in self.order if v.is_leaf]
+        self.interrupted: str | None = None
+        """Why this live pass cannot go on (a backward() or another pass changed its grads), or None."""
         if live:
+            for other in list(live_passes):  # another live pass on this graph stops here
+                if isinstance(other, Stepper):
+                    other._taken_over(root._mark, root)
             for node, grad in self.initial.items():
                 node._grad = grad  # as backward does: no check (a leaf may hold any grad)
+            live_passes.append(self)
+            del live_passes[:-MAX_WATCHED]
         if self.held:
             warnings.warn(visible_text(self._held_message()), GradientAccumulationWarning,
-                          stacklevel=_caller_level())
+                          stacklevel=caller_stacklevel())
 
     def _held_message(self) -> str:
         """The warning for a live pass on leaves that already hold a gradient: what, why, what to do."""
@@ -207,9 +206,112 @@ class Stepper(Iterator[Step]):
         more = f" and {len(self.held) - 1} more" if len(self.held) > 1 else ""
         return (f"step_through({root}): {len(self.held)} of the {leaves} inputs and parameters already "
                 f"hold a gradient ({self.names[first]}.grad = {format_number(self.held[first])}{more}), "
-                f"probably from an earlier backward(). This pass adds to them, as backward() does, so "
-                f"their .grad will be a sum, not d{root}/d(leaf); the table shows both. For a fresh pass, "
-                f"set the gradients to 0 first (zero_grad, net.zero_grad()) or use live=False.")
+                f"probably from an earlier backward() or step_through pass. This pass adds to them, as "
+                f"backward() does, so their .grad will be a sum, not d{root}/d(leaf); the table shows "
+                f"both. For a fresh pass, set the gradients to 0 first (zero_grad, net.zero_grad()) or "
+                f"use live=False.")
+
+    # --- the one rule: a live pass and backward() in any order (docs/common_mistakes.md) --------------
+    def _finished(self) -> bool:
+        """Whether every step has been taken (the Values hold what backward() gives)."""
+        return len(self.steps) == self.total and self._position == len(self._reverse)
+
+    def _shares(self, mark: object) -> bool:
+        """Whether the graph just walked (its nodes carry ``mark``) shares a leaf with this pass's."""
+        return any(v._mark is mark for v in self._leaves)
+
+    def _filled(self) -> dict[Value, float]:
+        """This pass's contribution to each leaf whose ``.grad`` still holds what the pass left there."""
+        return {v: self._grads[v] - self.initial[v] for v in self._leaves
+                if v._grad == self._grads[v] and self._grads[v] != self.initial[v]}
+
+    def _where(self) -> str:
+        """``'at step 3 of 21'``, ``'before the first of its 21 steps'`` or ``'all 21 steps taken'``."""
+        if self._finished():
+            return f"all {self.total} steps taken"
+        if not self.steps:
+            return f"before the first of its {self.total} steps"
+        return f"at step {len(self.steps)} of {self.total}"
+
+    def backward_begins(self, mark: object) -> Callable[[], None] | None:
+        """Before a backward() over a graph whose nodes carry ``mark``: stop watching if it shares this
+        pass's leaves, stop this pass if unfinished, and return the warning to give after the pass."""
+        if not self._shares(mark):
+            return None
+        live_passes.remove(self)
+        filled = self._filled()
+        root = self.names[self.root]
+        where = self._where()
+        unfinished = not self._finished()
+        if unfinished:
+            self.interrupted = (f"step_through({root}): backward() ran over this graph when this pass was "
+                                f"{where}, and filled every gradient; taking the next step would add a "
+                                f"second time. For a fresh pass, set the gradients to 0 (zero_grad({root}) "
+                                f"or net.zero_grad()) and call step_through again; to look without "
+                                f"changing .grad, use step_through(..., live=False).")
+            if not self.steps and not filled:
+                return None  # nothing of this pass was in .grad: backward's numbers are right
+        if not filled and not unfinished:
+            return None  # the gradients this pass left were set to 0 or changed since: nothing adds up
+
+        def say() -> None:
+            warnings.warn(self._backward_message(filled, where, unfinished), GradientAccumulationWarning,
+                          stacklevel=caller_stacklevel())
+        return say
+
+    def _backward_message(self, filled: dict[Value, float], where: str, unfinished: bool) -> str:
+        """The warning after a backward() that added into gradients this live pass had filled."""
+        root = self.names[self.root]
+        leaves = len(self._leaves)
+        text = f"backward(): a live step_through({root}) pass ({where}) "
+        if filled:
+            first = min(filled, key=lambda v: _natural(self.names[v]))
+            more = f"; {len(filled) - 1} more likewise" if len(filled) > 1 else ""
+            text += (f"had already put gradients into {len(filled)} of the {leaves} inputs and parameters, "
+                     f"and backward() added its own to them: {self.names[first]}.grad = "
+                     f"{format_number(first._grad)} = {format_number(filled[first])} (step_through) + "
+                     f"{format_number(first._grad - self._grads[first])} (backward){more}. ")
+        else:
+            text += "had begun on this graph, and backward() recomputed every gradient. "
+        if unfinished:
+            text += "That pass stops here (its next step raises). "
+        return text + (f"For d{root}/d(leaf) alone, set the gradients to 0 first (zero_grad({root}) or "
+                       f"net.zero_grad()) and run one pass; to look without changing .grad, use "
+                       f"step_through(..., live=False).")
+
+    def _taken_over(self, mark: object, root: Value) -> None:
+        """A new live pass begins on a graph sharing this one's leaves: stop watching; stop if unfinished."""
+        if not self._shares(mark):
+            return
+        live_passes.remove(self)
+        if self._finished():
+            return  # its gradients are what the new pass finds held, and warns about
+        name = self.names[self.root]
+        self.interrupted = (f"step_through({name}): another live step_through pass began on this graph "
+                            f"when this one was {self._where()}, and reset its gradients; this pass "
+                            f"cannot go on. Use the new stepper (or live=False to look without "
+                            f"changing .grad).")
+        warnings.warn(f"step_through: another live step_through({name}) pass was {self._where()} on this "
+                      f"graph; it stops here (its next step raises), and this pass starts from the "
+                      f"gradients it left. Finish one pass before starting the next, or use live=False.",
+                      GradientAccumulationWarning, stacklevel=caller_stacklevel())
+
+    def _check_untouched(self, node: Value) -> None:
+        """Stop a live pass whose grads were changed from outside (a backward(), zero_grad, an assignment)."""
+        if self.interrupted is None:
+            grads = self._grads
+            for v in (node, *node.parents):
+                if v._grad != grads[v] and not (v._grad != v._grad and grads[v] != grads[v]):
+                    self.interrupted = (
+                        f"step_through({self.names[self.root]}): {self.names[v]}.grad is "
+                        f"{format_number(v._grad)}, but this pass left {format_number(grads[v])} there: "
+                        f"something else (backward(), zero_grad, an assignment) changed the gradients "
+                        f"when this pass was {self._where()}, so its next step would add to numbers it "
+                        f"did not make. Start a fresh pass: zero_grad({self.names[self.root]}), then "
+                        f"step_through again (or live=False to look without changing .grad).")
+                    break
+        if self.interrupted is not None:
+            raise RuntimeError(self.interrupted)
 
     def __len__(self) -> int:
         return self.total
@@ -228,6 +330,12 @@ class Stepper(Iterator[Step]):
             self._position += 1
             if not node.is_leaf and node not in self.folded:
                 break
+        if self.live:
+            try:
+                self._check_untouched(node)
+            except RuntimeError:
+                self._position -= 1
+                raise
         upstream = grads[node]
         edges = []
         for i, (parent, local) in enumerate(node.edges):
@@ -310,12 +418,31 @@ class Stepper(Iterator[Step]):
                 grads[edge.parent] = edge.after
         return grads
 
-    def table(self, leaves: bool = True, width: int | None = WIDTH) -> Table:
-        """The whole backward pass (finishing it first) as a chain-rule table, one row per edge.
+    def _preview(self) -> Stepper:
+        """This pass with every step taken: itself when finished, else a copy that takes the remaining
+        steps on private grads (the Values are left as they are: a view that changes .grad is a trap)."""
+        if self._finished():
+            return self
+        if self.interrupted is not None:
+            raise RuntimeError(self.interrupted)
+        if self.live:
+            self._check_untouched(self.root)
+        preview = copy.copy(self)
+        preview.live = False
+        preview._grads = dict(self._grads)
+        preview._derivative = dict(self._derivative)
+        preview.steps = list(self.steps)
+        return preview.run()
 
+    def table(self, leaves: bool = True, width: int | None = CONSOLE) -> Table:
+        """The whole backward pass as a chain-rule table, one row per edge; no ``.grad`` changes.
+
+        The steps not taken yet are worked out on a private copy of the grads: the table is a
+        view, and a live pass changes ``.grad`` only as you step (``next(stepper)``, ``run()``).
         With ``leaves``, the gradients of the leaves (inputs and parameters) follow the table.
-        The table prints at most ``width`` columns wide (wrapped when needed; ``None``: one line
-        per edge, however wide); in Jupyter it shows as an HTML table.
+        The table prints at most ``width`` columns wide (``CONSOLE``: the console's width, measured as
+        it prints; wrapped when needed; ``None``: one line per edge, however wide); in Jupyter it
+        shows as an HTML table.
 
         >>> from autograd import Value
         >>> x = Value(3.0, "x"); y = x * 2; y.label = "y"
@@ -327,13 +454,14 @@ class Stepper(Iterator[Step]):
         gradients of the leaves:
           dy/dx = 2
         """
-        self.run()
+        view = self._preview()
+        untaken = self.total - len(self.steps) if self.live and self.steps else 0
         root = self.names[self.root]
         held = bool(self.held)
         last = ".grad: before → after" if held else f"d{_grouped_name(root)}/d(parent): before → after"
         header = ("step", "node", "chain rule", "local", "upstream", "contribution", last)
         rows, headings = [], []
-        for step in self.steps:
+        for step in view.steps:
             for i, edge in enumerate(step.edges):
                 first = i == 0
                 rows.append((f"{step.index}/{step.total}" if first else "", step.equation if first else "",
@@ -353,14 +481,18 @@ class Stepper(Iterator[Step]):
             notes += [f"note: sum() starts from 0; the step that adds the 0 is folded into the next one "
                       f"({len(self.folded)} folded);",
                       "      total(values) and dot(w, x, b) add in one node instead."]
+        if untaken:
+            notes += [f"note: steps {len(self.steps) + 1} to {self.total} are not taken yet: the table shows "
+                      f"them without changing .grad;",
+                      "      .grad changes as you step (next(stepper), or stepper.run() for the rest)."]
         if leaves:
             if notes:
                 notes.append("")
             notes.append("gradients of the leaves (this pass):" if held else "gradients of the leaves:")
             for v in sorted((v for v in self.order if v.is_leaf), key=lambda v: _natural(self.names[v])):
-                line = f"  {_d(root, self.names[v])} = {format_number(self.derivative(v))}"
+                line = f"  {_d(root, self.names[v])} = {format_number(view.derivative(v))}"
                 if v in self.held:
-                    line += f"   (.grad = {format_number(self._grads[v])}: accumulated with the earlier one)"
+                    line += f"   (.grad = {format_number(view._grads[v])}: accumulated with the earlier one)"
                 notes.append(line)
         return Table(header, rows, numeric=(3, 4, 5), notes=notes, headings=headings,
                      narrow=(2, 3, 5, 6), width=width)
@@ -379,12 +511,16 @@ def step_through(root: Value, *, names: Names | None = None, live: bool = True) 
     Live (the default), it sets up the grads as ``backward`` does (inner grads reset, leaves
     keep theirs, root += 1) right away and updates them step by step. ``live=False`` walks a
     fresh pass on a private copy of the grads (leaves from 0) and leaves the Values alone.
-    ``names`` gives Values names (``{value: name}`` or pairs such as ``named_parameters()``);
+    ``names`` gives Values names (``{value: name}``, pairs such as ``named_parameters()``, or a
+    namespace such as ``globals()``, whose Values are picked out by their variable names);
     unlabelled nodes get made-up names (the root ``L``, then ``t1, t2, ...``).
 
     If leaves already hold a gradient (``C.backward()`` ran before), a live pass adds to it as
     ``backward`` does, with a ``GradientAccumulationWarning``; the table then shows ``.grad`` before
     and after, and its summary each leaf's derivative from this pass (also ``derivative(leaf)``).
+    The same rule holds in every order: a ``backward()`` after (or in the middle of) a live pass
+    on the same graph warns with the sums, and stops an unfinished pass, whose next step then
+    raises; so does a second live pass (docs/common_mistakes.md). ``table()`` changes no ``.grad``.
 
     Python's ``sum(values)`` starts from 0, making a ``v + 0`` node; its step is folded into the
     next one (``t = v + w`` reads ``v + w``). ``total(values)`` and ``dot(w, x, b)`` build a sum as

@@ -14,8 +14,12 @@ The policy (every printed line of chainrule follows it):
    spelling from ``ASCII_SPELLING`` (``×`` is ``*``, ``→`` is ``->``): GBK could encode some of
    them, but a Chinese console draws them two columns wide, which breaks the alignment. Any other
    character the stream cannot encode becomes ``?``: printing never raises UnicodeEncodeError.
-3. **Lines fit ``WIDTH`` (100) columns.** A ``Table`` wider than that is wrapped; the full width
-   is there on request (``render(width=None)``).
+3. **Lines fit the console: its width when known, else ``WIDTH`` (100) columns**, and never more
+   than 100 (``console_width()``: ``shutil.get_terminal_size`` reads ``$COLUMNS``, then the
+   terminal; a notebook, a file or a pipe gets 100). A ``Table`` wider than that is wrapped, a long
+   line ``echo`` prints is broken at spaces, never inside a number; the full width is there on
+   request (``render(width=None)``). ``CONSOLE`` as a ``width`` means "the console's width, measured
+   when the text is made".
 4. **Control characters never reach the terminal.** A label may hold any text; printed, its control
    characters (ESC, NUL, ...) are written as escapes (``\\x1b``) and a carriage return as a line
    break by ``visible_text``, the same function the pictures use: ``for_stream`` applies it to
@@ -32,17 +36,48 @@ from __future__ import annotations
 import codecs
 import html
 import re
+import shutil
 import sys
 import textwrap
 import unicodedata
 from collections.abc import Sequence
 from typing import TextIO
 
-__all__ = ["ASCII_SPELLING", "WIDTH", "Table", "ascii_spelling", "display_width", "echo", "fit_line",
-           "for_stream", "python_maths", "rich_symbols", "visible_text"]
+__all__ = ["ASCII_SPELLING", "CONSOLE", "WIDTH", "Table", "ascii_spelling", "console_width", "display_width",
+           "echo", "fit_line", "for_stream", "python_maths", "rich_symbols", "visible_text"]
 
 WIDTH = 100
-"""The widest line chainrule prints by default: a small terminal or a notebook cell."""
+"""The widest line chainrule prints: a notebook cell, a file, a pipe, or a terminal of 100 or more."""
+
+MIN_WIDTH = 40
+"""The narrowest width chainrule lays text out for, however narrow the terminal says it is."""
+
+CONSOLE = 0
+"""A ``width`` meaning "the console's width, measured when the text is made" (``console_width()``)."""
+
+
+def console_width() -> int:
+    """The columns to print in: the terminal's width when known, else ``WIDTH``; at most ``WIDTH``.
+
+    ``shutil.get_terminal_size`` reads ``$COLUMNS`` first, then the terminal stdout is on; a
+    notebook, a file or a pipe has no width, and gets 100.
+
+    >>> import os
+    >>> os.environ["COLUMNS"] = "80"; console_width()
+    80
+    >>> os.environ["COLUMNS"] = "250"; console_width()
+    100
+    >>> del os.environ["COLUMNS"]
+    """
+    columns = shutil.get_terminal_size((WIDTH, 24)).columns
+    if columns <= 0:
+        return WIDTH
+    return max(MIN_WIDTH, min(columns, WIDTH))
+
+
+def _resolved(width: int | None) -> int | None:
+    """``width``, with ``CONSOLE`` replaced by the console's width now."""
+    return console_width() if width == CONSOLE else width
 
 ASCII_SPELLING: dict[str, str] = {
     "−": "-", "–": "-", "—": "--", "×": "*", "·": "*", "→": "->", "←": "<-", "…": "...",
@@ -147,14 +182,23 @@ def for_stream(text: str, stream: TextIO | None = None, encoding: str | None = N
         return text.encode("ascii", "replace").decode("ascii")
 
 
-def echo(*parts: object, sep: str = " ", end: str = "\n", file: TextIO | None = None) -> None:
-    """``print`` under the console policy: never a UnicodeEncodeError, symbols spelled for the stream.
+def echo(*parts: object, sep: str = " ", end: str = "\n", file: TextIO | None = None,
+         width: int | None = CONSOLE) -> None:
+    """``print`` under the console policy: never a UnicodeEncodeError, symbols spelled for the stream,
+    a line wider than the console broken at spaces (``width=None``: never).
 
     >>> echo("dC/dz2 = -0.199053 × 1")
     dC/dz2 = -0.199053 × 1
+    >>> echo("dC/dz2 = -0.199053 × 1", width=16)
+    dC/dz2 =
+        -0.199053 × 1
     """
     stream = file if file is not None else sys.stdout
-    stream.write(for_stream(sep.join(str(part) for part in parts) + end, stream))
+    text = for_stream(sep.join(str(part) for part in parts), stream)  # spelled first: '→' is '->'
+    limit = _resolved(width)
+    if limit is not None:
+        text = "\n".join(part for line in text.split("\n") for part in fit_line(line, limit))
+    stream.write(text + for_stream(end, stream))
 
 
 def display_width(text: str) -> int:
@@ -201,7 +245,7 @@ class Table:
     def __init__(self, header: Row, rows: Sequence[Row], *, numeric: Sequence[int] = (),
                  notes: Sequence[str] = (), headings: Sequence[str | None] | None = None,
                  narrow: Sequence[int] | None = None, wrap_at: str | None = None,
-                 width: int | None = WIDTH) -> None:
+                 width: int | None = CONSOLE) -> None:
         self.header = tuple(_cell(cell) for cell in header)
         self.rows = [tuple(_cell(cell) for cell in row) for row in rows]
         for row in self.rows:
@@ -215,8 +259,9 @@ class Table:
         self.width = width
 
     # --- text -------------------------------------------------------------------------------------
-    def render(self, width: int | None = WIDTH, rich: bool = True) -> str:
-        """The table as text at most ``width`` columns wide (``None``: full width), symbols if ``rich``.
+    def render(self, width: int | None = CONSOLE, rich: bool = True) -> str:
+        """The table as text at most ``width`` columns wide (``None``: full width; ``CONSOLE``: the
+        console's), symbols if ``rich``.
 
         >>> t = Table(("name", "value"), [("x", "1 → 2")])
         >>> print(t.render(rich=False))
@@ -224,6 +269,7 @@ class Table:
         ----  ------
         x     1 -> 2
         """
+        width = _resolved(width)
         spell = (lambda s: s) if rich else ascii_spelling
         header = tuple(spell(cell) for cell in self.header)
         rows = [tuple(spell(cell) for cell in row) for row in self.rows]
@@ -324,12 +370,17 @@ class Table:
                 f"<tbody>{body}</tbody></table>{notes}")
 
 
-def fit_line(line: str, width: int = WIDTH) -> list[str]:
-    """``line`` as lines of at most ``width`` columns: a long one is broken at spaces, continued indented.
+def fit_line(line: str, width: int = CONSOLE) -> list[str]:
+    """``line`` as lines of at most ``width`` columns (``CONSOLE``: the console's): a long one is
+    broken at spaces, continued indented, so a number is never split (only a word longer than a
+    whole line, a long name, is cut; widths are never below ``MIN_WIDTH``).
 
     >>> fit_line("dL/dx += 2 × dL/dy = 2 × 1 = 2", 20)
     ['dL/dx += 2 × dL/dy =', '    2 × 1 = 2']
+    >>> fit_line("dC/dW2[0] = -0.0575363450652148", 24)
+    ['dC/dW2[0] =', '    -0.0575363450652148']
     """
+    width = console_width() if width == CONSOLE else width
     if display_width(line) <= width:
         return [line]
     indent = len(line) - len(line.lstrip()) + 4

@@ -22,9 +22,10 @@ from collections.abc import Callable, Iterable
 from typing import Any, Union
 
 from . import grad_mode
-from .errors import DerivativeOverflowError, describe, not_finite_error, op_error
+from .errors import DerivativeOverflowError, describe, not_finite_error, op_error, op_name
 from .grad_mode import state as _grad_state
 from .rules import RULES, Rule
+from .text import ascii_spelling, python_maths
 
 Number = int | float
 Operand = Union["Value", int, float]
@@ -462,9 +463,22 @@ class Value:
     __hash__ = object.__hash__
 
     def __bool__(self) -> bool:
-        """True (a Value is an object); while a function is traced, ``if v:`` is refused there."""
+        """True, with a warning: ``if v:`` never looks at the number (the graph needs Values true).
+
+        >>> import warnings
+        >>> with warnings.catch_warnings(record=True) as caught:
+        ...     warnings.simplefilter("always")
+        ...     bool(Value(0.0))
+        True
+        >>> print(caught[0].message)
+        bool(Value(data=0.0, grad=0.0)) is True: ... Test the number: if v.data != 0: (or compare, if v > 0:)
+        """
         if recording_threads and _recording.recorder is not None:
             _recording.recorder.value_decision(self, "bool", None)
+        warnings.warn(ValueComparisonWarning(
+            f"bool({self!r}) is True: a Value is always true, whatever its number, so 'if v:' and "
+            f"'v or w' never look at the data. Test the number: if v.data != 0: (or compare, if v > 0:)"),
+            stacklevel=2)
         return True
 
     # --- the backward pass -------------------------------------------------------------------
@@ -485,6 +499,17 @@ class Value:
         from .backward import backward  # backward.py walks Values, so it imports this module
 
         backward(self)
+
+    def zero_grad(self) -> None:
+        """Set ``grad`` to 0.0 on every Value of this one's graph, leaves included: ``zero_grad(v)``.
+
+        >>> w = Value(3.0); loss = w * w
+        >>> loss.backward(); loss.backward(); w.grad
+        12.0
+        >>> loss.zero_grad(); w.grad
+        0.0
+        """
+        zero_grad(self)
 
     def backward_steps(self) -> Any:
         """The backward pass as an iterator of steps you can walk one at a time (see ``stepper``)."""
@@ -560,11 +585,11 @@ def _explain(rule: Rule, operands: tuple[float, ...]) -> ArithmeticError | Value
         return not_finite_error(rule, operands, out)
     for edge, d in enumerate(local):
         if d - d != 0.0:  # the value is finite; its derivative is not (1e-160 ** -1, log(5e-324))
-            return DerivativeOverflowError(
+            return DerivativeOverflowError(ascii_spelling(
                 f"{describe(rule, operands)}: the value {out!r} is finite, but the local derivative "
-                f"{rule.derivative_text(edge)} is not finite here ({d!r}: it overflows the float "
-                f"range); inside no_grad() the value alone is computed")
-    return ArithmeticError(f"{rule.expr}: failed on operands {operands!r}")  # pragma: no cover
+                f"{python_maths(rule.derivative_text(edge))} is not finite here ({d!r}: it overflows "
+                f"the float range); inside no_grad() the value alone is computed"))
+    return ArithmeticError(f"{op_name(rule)}: failed on operands {operands!r}")  # pragma: no cover
 
 
 def as_float(x: object, where: str) -> float:
@@ -580,14 +605,18 @@ def as_float(x: object, where: str) -> float:
     if type(x) is float:
         f = x
     elif isinstance(x, bool) or not isinstance(x, numbers.Real):
-        raise TypeError(f"{where} must be a real number (int or float), got {type(x).__name__} {x!r}")
+        raise TypeError(ascii_spelling(f"{python_maths(where)} must be a real number (int or float), got "
+                                       f"{type(x).__name__} {x!r}"))
     else:
         try:
             f = float(x)
         except OverflowError:
-            raise OverflowError(f"{where}: {x!r} is too large for a float") from None
+            raise OverflowError(ascii_spelling(f"{python_maths(where)}: {x!r} is too large for a float")
+                                ) from None
     if f - f != 0.0:
-        raise ValueError(f"{where} must be finite, got {f!r}")
+        hint = (" (if it came from a parameter update, p.data -= lr * p.grad, the step overflowed: try a "
+                "smaller learning rate)" if where == "Value.data" else "")
+        raise ValueError(ascii_spelling(f"{python_maths(where)} must be finite, got {f!r}{hint}"))
     return f
 
 

@@ -17,9 +17,9 @@ from __future__ import annotations
 import textwrap
 
 from autograd import Value, gradcheck
-from autograd.text import WIDTH, echo
+from autograd.text import console_width, echo
 from nn import MLP, batch_loss, half_squared_error, iris_book_split
-from nn.iris import fit_iris_221, iris_221_network
+from nn.iris import BOOK_NAMES, fit_iris_221, iris_221_network
 
 
 def loss_of_parameters(fused: bool):
@@ -35,8 +35,6 @@ def loss_of_parameters(fused: bool):
     return f
 
 
-BOOK_NAMES = ("w0", "w2", "b0", "w1", "w3", "b1", "w4", "w5", "b2")
-"""The book's names for the nine parameters, in the order of ``named_parameters()``."""
 
 
 def check(net: MLP, fused: bool) -> None:
@@ -53,7 +51,7 @@ def main() -> None:
     echo("2-2-1 iris network, f = mean 0.5*(a2 - y)**2 over 70 flowers; h = 1e-6")
     echo("z1[j] = W1[j][0]*x0 + W1[j][1]*x1 + b1[j], a1 = sigmoid(z1), a2 = W2[0]*a1[0] + W2[1]*a1[1] + b2")
     pairs = ", ".join(f"{ours} = {book}" for (ours, _), book in zip(net.tutorial_names(), BOOK_NAMES))
-    echo(textwrap.fill(f"(the book's names: {pairs})", WIDTH) + "\n")
+    echo(textwrap.fill(f"(the book's names: {pairs})", console_width()) + "\n")
     echo("at the initial weights (1e-4*(U[0,1) - 0.5), biases 0), fused graph:")
     check(net, fused=True)
     fit_iris_221(net, split, epochs=200)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import textwrap
 
 from autograd import Value, step_through
-from autograd.text import WIDTH, Table, echo
+from autograd.text import Table, console_width, echo
 from nn import MLP, SGD, Adam, Neuron, half_squared_error, layer_view, squared_error
 
 W1 = [[0.2, -0.5, 0.1], [-0.3, 0.4, 0.2]]
@@ -308,7 +308,7 @@ def main() -> None:
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     for claim, ours, verdict, why in rows:
         echo(f"  {claim:<{widths[0]}}  chainrule {ours:<{widths[1]}}  {verdict}")
-        echo(textwrap.fill(why, WIDTH, initial_indent="      ", subsequent_indent="      "))
+        echo(textwrap.fill(why, console_width(), initial_indent="      ", subsequent_indent="      "))
 
     echo("\nthe network of Deep Dive into Back Propagation (III): N inputs, 3 hidden units, 1 output")
     echo(f"(our numbers: N = 2, x = {N31_X}, target {N31_T}, sigmoid hidden units, linear output,")

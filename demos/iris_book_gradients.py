@@ -21,15 +21,13 @@ Run:  python demos/iris_book_gradients.py
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from autograd import Value, no_grad
 from autograd.text import Table, echo
 from nn import MLP, half_squared_error, iris_book_split
-from nn.iris import fit_iris_221, iris_221_network
-
-BOOK_NAMES = ("w0", "w2", "b0", "w1", "w3", "b1", "w4", "w5", "b2")
-"""The book's names of the nine parameters, in chainrule's ``named_parameters()`` order."""
+from nn.iris import BOOK_NAMES, fit_iris_221, iris_221_network
 
 FORMULAS = {
     "w4": "(a2 - y)*a0", "w5": "(a2 - y)*a1", "b2": "(a2 - y)",
@@ -61,7 +59,7 @@ def formulas(net: MLP, x: Sequence[float], y: float) -> dict[str, float]:
 def mean_formulas(net: MLP, xs: Sequence[Sequence[float]], ys: Sequence[float]) -> dict[str, float]:
     """The partials of the mean loss: the mean of each formula over the samples."""
     per = [formulas(net, x, y) for x, y in zip(xs, ys)]
-    return {name: sum(f[name] for f in per) / len(per) for name in FORMULAS}
+    return {name: math.fsum(f[name] for f in per) / len(per) for name in FORMULAS}  # same bits on any Python
 
 
 def mean_loss(net: MLP, xs: Sequence[Sequence[float]], ys: Sequence[float]) -> Value:
@@ -128,7 +126,7 @@ def main() -> None:
         echo(title)
         shown, worst, worst_fd = table(net, xs, ys)
         echo(str(shown))
-        echo(f"largest abs(formula - backward) = {worst:.1e}; abs(finite diff. - backward) <= "
+        echo(f"largest abs(formula - backward) = {worst:.1e}; largest abs(finite diff. - backward) "
              f"= {worst_fd:.1e} (h = {H:g})")
     echo("\nThe formulas and backward multiply the same local derivatives in the same order, so they")
     echo("agree to the last bits; the finite differences carry rounding error of about 1e-16/h.")

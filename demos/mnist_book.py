@@ -19,6 +19,9 @@ Run:  python demos/mnist_book.py FOLDER [--minibatches N]
 from __future__ import annotations
 
 import argparse
+import math
+import sys
+from pathlib import Path
 
 from autograd.text import echo
 from nn.digits import largest_confusions, train_book_mnist
@@ -36,13 +39,18 @@ def main(argv: list[str] | None = None) -> None:
         echo("about 8.5 hours of CPU time in chainrule; demos/digits.py runs the same experiment on the")
         echo("8x8 digits that ship with chainrule in about two minutes.")
         return
+    if not Path(args.folder).is_dir():
+        _stop(f"no folder {args.folder!r}")
     echo(f"196-100-50-10 sigmoid network, {args.minibatches} minibatches of 64 random training images, "
          f"lr 1.0")
-    run = train_book_mnist(args.folder, minibatches=args.minibatches)
+    try:
+        run = train_book_mnist(args.folder, minibatches=args.minibatches)
+    except (OSError, ValueError) as error:  # a missing or unreadable MNIST file: what, and what to do
+        _stop(str(error))
     first = run.losses[: min(10, len(run.losses))]
     last = run.losses[-min(10, len(run.losses)):]
-    echo(f"mean loss of the first {len(first)} minibatches {sum(first) / len(first):.6f}, "
-         f"of the last {len(last)} {sum(last) / len(last):.6f}")
+    echo(f"mean loss of the first {len(first)} minibatches {math.fsum(first) / len(first):.6f}, "
+         f"of the last {len(last)} {math.fsum(last) / len(last):.6f}")
     total = sum(map(sum, run.confusion))
     right = sum(run.confusion[k][k] for k in range(10))
     echo(f"test accuracy: {right}/{total} = {100 * run.accuracy:.1f}%  (the book, after 40,000: 97.2%)")
@@ -53,6 +61,13 @@ def main(argv: list[str] | None = None) -> None:
                                             for n, a, p in largest_confusions(run.confusion)))
     echo(f"training took {run.cpu_seconds:.1f} s of CPU time "
          f"({1000 * run.cpu_seconds / (64 * args.minibatches):.1f} ms per image)")
+
+
+def _stop(why: str) -> None:
+    """One line on stderr that says what is wrong and what to give instead; exit status 1."""
+    echo(f"mnist_book: {why}; give the folder that holds MNIST's four files (run without a folder "
+         f"to see their names)", file=sys.stderr, width=None)
+    raise SystemExit(1)
 
 
 if __name__ == "__main__":

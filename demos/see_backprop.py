@@ -1,6 +1,7 @@
 """See backprop: the 3-2-1 network's graph with all its gradients, and the backward player.
 
-Writes into the folder given (default: the current one):
+Writes into the folder given (default: ``see_backprop_output`` in the current one, never the current
+folder itself):
   321_graph.svg     the whole graph after backward(): every value's data and grad, and in each op's
                     ports the local derivative of each input
   321_output.svg    the output neuron and the loss, each hidden neuron drawn as one box
@@ -79,5 +80,13 @@ def main(folder: Path) -> None:
          f"  the 2-2-1 iris network on one training flower")
 
 
+DEFAULT_FOLDER = Path("see_backprop_output")
+"""Where the files go when no folder is given: a clearly named folder, not the current one."""
+
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path("."))
+    if len(sys.argv) > 1:
+        main(Path(sys.argv[1]))
+    else:
+        echo(f"(no folder given: writing into {DEFAULT_FOLDER}/; "
+             f"python demos/see_backprop.py FOLDER picks one)\n")
+        main(DEFAULT_FOLDER)

@@ -300,6 +300,6 @@ def format_confusion(matrix: list[list[int]]) -> str:
     'TN 14  FP 1 / FN 1  TP 14'
     """
     if len(matrix) != 2 or any(len(row) != 2 for row in matrix):
-        raise ValueError(f"format_confusion: needs a 2×2 matrix, got {matrix!r}")
+        raise ValueError(f"format_confusion: needs a 2x2 matrix, got {matrix!r}")
     (tn, fp), (fn, tp) = matrix
     return f"TN {tn}  FP {fp} / FN {fn}  TP {tp}"

@@ -19,16 +19,46 @@ logits), with the book's two features or all four.
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 
 from autograd import no_grad
+from autograd.notation import format_number
+from autograd.text import Table
 
 from .data import IrisSplit, Split, confusion_matrix, iris_book_split, load_iris, one_hot
 from .layers import MLP, Fusion
 from .losses import half_squared_error, mse, softmax_cross_entropy
 from .optim import SGD
 from .training import History, evaluate, fit
+
+BOOK_NAMES = ("w0", "w2", "b0", "w1", "w3", "b1", "w4", "w5", "b2")
+"""The book's names of the 2-2-1 network's nine parameters, in chainrule's ``named_parameters()`` order:
+its hidden neuron 0 computes z0 = w0*x0 + w2*x1 + b0, neuron 1 z1 = w1*x0 + w3*x1 + b1, and the
+output a2 = w4*a0 + w5*a1 + b2."""
+
+
+def book_notation(net: MLP) -> Table:
+    """The book's parameter names beside chainrule's (tutorial and dotted) names and values.
+
+    >>> table = book_notation(iris_221_network(0))
+    >>> for row in table.rows[:3]:
+    ...     print(*row[:3])
+    w0 W1[0][0] layers.0.neurons.0.w.0
+    w1 W1[1][0] layers.0.neurons.1.w.0
+    w2 W1[0][1] layers.0.neurons.0.w.1
+    """
+    if net.sizes != [2, 2, 1]:
+        raise ValueError(f"book_notation: the book's names are for a 2-2-1 network, got sizes {net.sizes}")
+    rows = [(book, tutorial, dotted, format_number(value.data))
+            for book, (tutorial, value), (dotted, _) in zip(BOOK_NAMES, net.tutorial_names(),
+                                                              net.named_parameters())]
+    rows.sort(key=lambda row: (row[0][0] != "w", int(row[0][1:])))
+    return Table(("book", "chainrule", "named_parameters()", "value"), rows, numeric=(3,),
+                 notes=("the book: z0 = w0*x0 + w2*x1 + b0, z1 = w1*x0 + w3*x1 + b1, "
+                        "a2 = w4*a0 + w5*a1 + b2;",
+                        "its hidden a0, a1 are chainrule's a1[0], a1[1], its output a2 is a2."))
 
 
 def iris_221_network(seed: int = 0, fused: Fusion = "neuron") -> MLP:
@@ -176,8 +206,9 @@ def iris_3class_split(features: int = 4) -> Iris3Split:
     iris = load_iris()
     raw = [row[:features] for row in iris.features]
     n = len(raw)
-    mean = [sum(row[j] for row in raw) / n for j in range(features)]
-    std = [(sum((row[j] - mean[j]) ** 2 for row in raw) / n) ** 0.5 for j in range(features)]
+    # math.fsum: the same bits on every Python (3.12 made the built-in sum() of floats compensated)
+    mean = [math.fsum(row[j] for row in raw) / n for j in range(features)]
+    std = [(math.fsum((row[j] - mean[j]) ** 2 for row in raw) / n) ** 0.5 for j in range(features)]
     scaled = [[(row[j] - mean[j]) / std[j] for j in range(features)] for row in raw]
     train_rows = [r for r in range(n) if r % 50 < 35]
     test_rows = [r for r in range(n) if r % 50 >= 35]

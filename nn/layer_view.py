@@ -28,13 +28,15 @@ True
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from autograd import RULES, Value
 from autograd.installation import numpy_for
-from autograd.text import WIDTH, fit_line, for_stream, rich_symbols
+from autograd.notation import format_number
+from autograd.text import CONSOLE, Table, console_width, fit_line, for_stream, rich_symbols
 
 from .layers import MLP
 from .losses import half_mse, half_squared_error, mse, squared_error
@@ -42,7 +44,7 @@ from .losses import half_mse, half_squared_error, mse, squared_error
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["LayerGradients", "LayerView", "layer_view"]
+__all__ = ["LayerGradients", "LayerView", "layer_view", "leaky_relu_tutorial_notation"]
 
 Loss = Callable[[Any, Any], Value]
 
@@ -228,7 +230,7 @@ class LayerView:
             return "1"
         return f"{activation}'(z{k})"
 
-    def text(self, width: int | None = WIDTH, rich: bool = True) -> str:
+    def text(self, width: int | None = CONSOLE, rich: bool = True) -> str:
         """The printed form: each line at most ``width`` columns (long matrices continue below).
 
         >>> from nn import MLP, squared_error
@@ -248,7 +250,7 @@ class LayerView:
 
     def __str__(self) -> str:
         """As ``print`` shows it: symbols only on a UTF console, within 100 columns."""
-        return for_stream(self.text(WIDTH, rich_symbols()))
+        return for_stream(self.text(console_width(), rich_symbols()))
 
     def __repr__(self) -> str:
         return str(self)
@@ -347,3 +349,46 @@ def layer_view(net: MLP, x: Sequence[Any], y: Any, loss: Loss = squared_error) -
         upstream = below
     return LayerView(net=net, loss=loss, x=xs, y=ys, layers=done[::-1], dE_dy=dE_dy,
                      loss_text=columns[0][1])
+
+
+def leaky_relu_tutorial_notation(net: MLP, x: Sequence[float]) -> Table:
+    """The leaky-ReLU tutorial's names for a layered network beside chainrule's, with values at ``x``.
+
+    The tutorial writes x₁ = W₁x + b₁, σ(x₁), x₂ = W₂σ(x₁) + b₂, σ(x₂), y = W₃σ(x₂) + b₃, σ(y):
+    its x_l is a layer's weighted sum (chainrule's z_l, as the layer view writes it), σ(x_l) the
+    layer's output (a_l), w_ij^l the weight in row i, column j of W_l (chainrule's Wl[i-1][j-1],
+    or Wl[j-1] for a layer of one neuron). One row per matrix or vector, with its first entry.
+
+    >>> from nn import MLP
+    >>> net = MLP(1, [8, 2, 1], activations="leaky_relu", rng=0)
+    >>> print(*leaky_relu_tutorial_notation(net, [0.5]).rows[-2][:3])
+    y = W_3 sigma(x_2) + b_3 1x1 z3[0]
+    """
+    pairs = dict((id(v), name) for name, v in net.tutorial_names())
+    rows: list[tuple[str, str, str, str]] = []
+    inputs = [float(v) for v in x]
+    last = len(net.layers)
+    for k, layer in enumerate(net.layers, start=1):
+        n, m = layer.n_outputs, layer.n_inputs
+        first_w, first_b = layer.neurons[0].w[0], layer.neurons[0].b
+        below = "x" if k == 1 else f"sigma(x_{k - 1})"
+        z = [math.fsum([*(w.data * a for w, a in zip(neuron.w, inputs)), neuron.b.data])
+             for neuron in layer.neurons]
+        outputs = [v.data for v in layer(inputs)]
+        name = "y" if k == last else f"x_{k}"
+        rows += [
+            (f"W_{k} = [w_ij^{k}]", f"{n}x{m}", f"W{k}[i-1][j-1]" if n > 1 else f"W{k}[j-1]",
+             f"w_11^{k} = {pairs[id(first_w)]} = {format_number(first_w.data)}"),
+            (f"b_{k}", f"{n}x1", f"b{k}[i-1]" if n > 1 else f"b{k}",
+             f"b_1^{k} = {pairs[id(first_b)]} = {format_number(first_b.data)}"),
+            (f"{name} = W_{k} {below} + b_{k}", f"{n}x1", f"z{k}[i-1]" if n > 1 else f"z{k}[0]",
+             f"{name}[1] = {format_number(z[0])}"),
+            (f"sigma({name})", f"{n}x1", f"a{k}[i-1]" if k < last else "net(x)[0]",
+             f"sigma({name})[1] = {format_number(outputs[0])}"),
+        ]
+        inputs = outputs
+    return Table(("tutorial", "shape", "chainrule", "first entry"), rows,
+                 notes=(f"at x = {[float(v) for v in x]}; the tutorial counts from 1 (w_11^3 is row 1, "
+                        f"column 1 of W_3), chainrule from 0;",
+                        "z_l and a_l are the layer view's names (nn.layer_view) for a layer's weighted "
+                        "sum and output."))

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from typing import Literal
 
 from autograd import Value, dot
-from autograd.text import for_stream
+from autograd.text import ascii_spelling, for_stream
 
 from .module import Module
 
@@ -44,6 +44,55 @@ Seed = random.Random | int | None
 
 class ShapeError(ValueError):
     """An input or an explicit weight list whose size does not fit the layer; names both sizes."""
+
+
+class Outputs(list):  # type: ignore[type-arg]
+    """An MLP's outputs: a list of Values, one per output neuron, that says what to do when it is used
+    as if it were one Value (``out.backward()``, ``out.data``, ``out - y``).
+
+    >>> out = Outputs([Value(0.5)])
+    >>> out.backward()
+    Traceback (most recent call last):
+    ...
+    AttributeError: 'list' object has no attribute 'backward': net(x) returns a list ... use out[0].backward()
+    """
+
+    __slots__ = ()
+
+    def _advice(self, what: str) -> str:
+        """``'use out[0].backward()'``, and for several outputs what to do with them all."""
+        if len(self) == 1:
+            return f"use out[0]{what}"
+        return (f"use out[k]{what} for output k (0 to {len(self) - 1}), or first combine them into one "
+                f"loss Value (nn.mean, nn.softmax_cross_entropy)")
+
+    def _intro(self) -> str:
+        n = len(self)
+        return f"net(x) returns a list of Values, one per output neuron ({n} here)"
+
+    def __getattr__(self, name: str) -> object:
+        if name.startswith("__") or not hasattr(Value, name):
+            raise AttributeError(f"'list' object has no attribute {name!r}")
+        attribute = getattr(Value, name)
+        call = "()" if callable(attribute) and not isinstance(attribute, property) else ""
+        raise AttributeError(f"'list' object has no attribute {name!r}: {self._intro()}; "
+                             f"{self._advice(f'.{name}{call}')}")
+
+    def _no_arithmetic(self, op: str, other: object) -> TypeError:
+        return TypeError(f"unsupported operand type(s) for {op}: 'list' and {type(other).__name__!r}: "
+                         f"{self._intro()}; {self._advice('')}")
+
+    def __sub__(self, other: object) -> object:
+        raise self._no_arithmetic("-", other)
+
+    def __rsub__(self, other: object) -> object:
+        raise self._no_arithmetic("-", other)
+
+    def __pow__(self, other: object) -> object:
+        raise self._no_arithmetic("**", other)
+
+    def __truediv__(self, other: object) -> object:
+        raise self._no_arithmetic("/", other)
 
 
 def make_rng(rng: Seed) -> random.Random:
@@ -224,7 +273,7 @@ class Layer(Module):
     def __call__(self, x: Sequence[Input]) -> list[Value]:
         """One output Value per neuron, for one input vector ``x``."""
         if len(x) != self._n_inputs:
-            raise ShapeError(f"{self._name} ({self._n_inputs} inputs → {len(self.neurons)} "
+            raise ShapeError(f"{self._name} ({self._n_inputs} inputs -> {len(self.neurons)} "
                              f"{self._activation}): got an input of size {len(x)}, expected "
                              f"{self._n_inputs}")
         fused, activation, slope, name = self._fused, self._activation, self._slope, self._name
@@ -251,8 +300,8 @@ class MLP(Module):
     see ``tutorial_names``). ``named_parameters()`` and saved states keep the dotted names.
 
     >>> net = MLP(2, [16, 1, 1], activations=["tanh", "tanh", "linear"], rng=0)
-    >>> out = net([0.5, -0.5]); type(out).__name__, len(out)     # micrograd's bug: not here
-    ('list', 1)
+    >>> out = net([0.5, -0.5]); isinstance(out, list), len(out)     # micrograd's bug: not here
+    (True, 1)
     """
 
     def __init__(self, n_inputs: int, sizes: Sequence[int], activations: Activation | Sequence[Activation],
@@ -325,11 +374,38 @@ class MLP(Module):
         return self
 
     def __call__(self, x: Sequence[Input]) -> list[Value]:
-        """The last layer's outputs (always a list) for one input vector ``x``."""
+        """The last layer's outputs (always a list, ``Outputs``) for one input vector ``x``.
+
+        >>> net = MLP(2, [1], activations="sigmoid", rng=0)
+        >>> net([[1.0, 2.0], [3.0, 4.0]])
+        Traceback (most recent call last):
+        ...
+        nn.layers.ShapeError: MLP(2 -> [1 sigmoid], fused) takes one sample, ... got a batch of 2 samples ...
+        """
+        self._check_sample(x)
         out: Sequence[Input] = x
         for layer in self.layers:
             out = layer(out)
-        return out  # type: ignore[return-value]
+        return Outputs(out)
+
+    def _check_sample(self, x: object) -> None:
+        """Refuse a number or a batch where one sample (a list of n_inputs numbers) belongs, saying how."""
+        n = self.layers[0].n_inputs
+        what = ascii_spelling(repr(self))
+        if isinstance(x, (int, float, Value)) or getattr(x, "ndim", None) == 0:
+            example = "[x0, x1, ...]" if n > 1 else f"[{x!r}]"
+            raise TypeError(f"{what} takes one sample, a list of {n} number{'s' if n > 1 else ''}, but got "
+                            f"{type(x).__name__} {x!r}: wrap it in a list, net({example})")
+        try:
+            first = x[0] if len(x) else None  # type: ignore[index, arg-type]
+        except TypeError:
+            return  # not a sequence: the layer says what it got
+        if isinstance(first, (list, tuple)) or getattr(first, "ndim", 0) >= 1:
+            raise ShapeError(f"{what} takes one sample, a list of {n} numbers, but got a batch of "
+                             f"{len(x)} samples (a list of lists). Call it once per sample, "  # type: ignore[arg-type]
+                             f"[net(x) for x in xs], or train on the whole batch with fit(net, loss, xs, "
+                             f"ys, optimizer, batch_size=...) or trace(...)'s batch form "
+                             f"(docs/static_graphs.md).")
 
     def __repr__(self) -> str:
         inner = ", ".join(f"{layer.n_outputs} {layer.activation}" for layer in self.layers)

@@ -17,14 +17,35 @@ difference is exactly a factor of 2 in every gradient:
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
-from collections.abc import Sequence
-from typing import Literal
+from collections.abc import Callable, Sequence
+from typing import Literal, TypeVar
 
 from autograd import Value, fused, total
 
 Target = float | int
+
+_Loss = TypeVar("_Loss", bound=Callable[..., object])
+
+LEARNING_RATE_HINT = ("; in a training loop, a loss this large usually means the weights have grown "
+                      "too large: try a smaller learning rate (or, if it happens before the first "
+                      "update, smaller inputs or initial weights)")
+"""Added to an OverflowError raised while a loss is computed (``fit`` says the same its own way)."""
+
+
+def _says_what_to_do(loss: _Loss) -> _Loss:
+    """``loss`` raising its OverflowError with ``LEARNING_RATE_HINT`` added, for hand-written loops."""
+    @functools.wraps(loss)
+    def checked(*args: object, **kwargs: object) -> object:
+        try:
+            return loss(*args, **kwargs)
+        except OverflowError as error:
+            if LEARNING_RATE_HINT in str(error):
+                raise
+            raise type(error)(f"{loss.__name__}: {error}{LEARNING_RATE_HINT}") from None
+    return checked  # type: ignore[return-value]
 
 
 def _traced(y: object) -> bool:
@@ -78,6 +99,7 @@ def _value(p: object, where: str) -> Value:
     return p
 
 
+@_says_what_to_do
 def squared_error(prediction: Value, target: Target) -> Value:
     """(prediction − target)², with no ½: d/dprediction = 2(prediction − target). One node.
 
@@ -88,6 +110,7 @@ def squared_error(prediction: Value, target: Target) -> Value:
     return fused.squared_error(_value(prediction, "squared_error"), _target(target, "squared_error"))
 
 
+@_says_what_to_do
 def half_squared_error(prediction: Value, target: Target) -> Value:
     """½(prediction − target)²: d/dprediction = prediction − target (no factor 2). One node.
 
@@ -99,6 +122,7 @@ def half_squared_error(prediction: Value, target: Target) -> Value:
                                     _target(target, "half_squared_error"))
 
 
+@_says_what_to_do
 def mean(values: Sequence[Value]) -> Value:
     """The average of ``values`` as one Σ node divided by n: a batch's mean loss.
 
@@ -137,6 +161,7 @@ def _as_lists(predictions: Sequence[Value] | Value, targets: Sequence[Target] | 
     return predictions, targets  # type: ignore[return-value]
 
 
+@_says_what_to_do
 def mse(predictions: Sequence[Value], targets: Sequence[Target], reduction: Reduction = "mean") -> Value:
     """Mean squared error (1/n)·Σ (pᵢ − yᵢ)² over the n outputs, as in PyTorch's ``MSELoss``.
 
@@ -153,6 +178,7 @@ def mse(predictions: Sequence[Value], targets: Sequence[Target], reduction: Redu
     return mean(errors) if _reduction(reduction, "mse") == "mean" else total(errors)
 
 
+@_says_what_to_do
 def half_mse(predictions: Sequence[Value], targets: Sequence[Target], reduction: Reduction = "mean") -> Value:
     """(1/(2n))·Σ (pᵢ − yᵢ)² over the n outputs, the convention that makes dloss/dpᵢ = (pᵢ − yᵢ)/n.
 
@@ -176,6 +202,7 @@ def half_mse(predictions: Sequence[Value], targets: Sequence[Target], reduction:
     return total([d * d for d in diffs]) / (2 * len(diffs))
 
 
+@_says_what_to_do
 def binary_cross_entropy(probability: Value, target: Target) -> Value:
     """−[y·log p + (1 − y)·log(1 − p)] for a probability p in (0, 1) and a target y in [0, 1].
 
@@ -192,6 +219,7 @@ def binary_cross_entropy(probability: Value, target: Target) -> Value:
     return fused.binary_cross_entropy(p, y)  # one node: it decides on y inside, for every sample
 
 
+@_says_what_to_do
 def binary_cross_entropy_with_logits(logit: Value, target: Target) -> Value:
     """Binary cross-entropy of σ(logit), computed stably as softplus(logit) − y·logit.
 
@@ -210,6 +238,7 @@ def binary_cross_entropy_with_logits(logit: Value, target: Target) -> Value:
     return z.softplus() - z * y  # no branch on y: the same ops for every target
 
 
+@_says_what_to_do
 def hinge(score: Value, target: Target) -> Value:
     """max(0, 1 − y·score) for a label y of −1 or +1 (the SVM loss).
 
@@ -224,6 +253,7 @@ def hinge(score: Value, target: Target) -> Value:
     return (1.0 - s * y).relu()
 
 
+@_says_what_to_do
 def softmax_cross_entropy(logits: Sequence[Value], target: int) -> Value:
     """−log softmax(logits)[target] = logsumexp(logits) − logits[target], stable for any logits.
 

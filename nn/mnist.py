@@ -251,7 +251,7 @@ def book_inputs(images: np.ndarray) -> np.ndarray:
     np = numpy_for('nn.mnist.book_inputs')
     n, rows, cols = images.shape
     if rows % 2 or cols % 2:
-        raise ValueError(f"book_inputs: images of {rows}×{cols} pixels cannot be split into 2×2 blocks")
+        raise ValueError(f"book_inputs: images of {rows}x{cols} pixels cannot be split into 2x2 blocks")
     blocks = images.astype(np.float64).reshape(n, rows // 2, 2, cols // 2, 2).mean(axis=(2, 4))
     return (blocks / 255.0).reshape(n, -1)
 

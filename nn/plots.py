@@ -1,4 +1,5 @@
-"""Pictures for the demos, with matplotlib as an optional extra: ``pip install "chainrule[plot]"``.
+"""Pictures for the demos, with matplotlib as an optional extra (the ``plot`` extra: ``pip install ".[plot]"``
+in the chainrule clone, or just matplotlib).
 
 Every function here takes plain numbers (lists of floats, a confusion matrix), draws one figure and
 saves it as PNG (or SVG: the file name's extension decides) with ``save``. None of them is needed to
@@ -7,22 +8,27 @@ learn anything: the demos print every number first and draw only when matplotlib
 
 >>> isinstance(plotting_available(), bool)
 True
->>> how_to_get_pictures()
-'(no pictures: matplotlib is not installed; pip install "chainrule[plot]" to get them)'
+>>> print(how_to_get_pictures())
+(no pictures: matplotlib is not installed; to get them, run
+  ... -m pip install "matplotlib>=3.7")
 """
 
 from __future__ import annotations
 
 import io
 import os
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from autograd.atomic_file import write_file
 
-INSTALL_HINT = 'pip install "chainrule[plot]"'
-"""What to run to get the pictures."""
+_PYTHON = f'"{sys.executable}"' if " " in sys.executable else sys.executable
+INSTALL_HINT = f'{_PYTHON} -m pip install "matplotlib>=3.7"'
+"""What to run to get the pictures: this interpreter's pip installs the plot extra's one package
+(chainrule is installed from its folder, not from a package index, so ``chainrule[plot]`` is no name
+pip could find)."""
 
 
 def plotting_available() -> bool:
@@ -43,10 +49,10 @@ def plotting_available() -> bool:
 def how_to_get_pictures() -> str:
     """The line a demo prints instead of saving pictures when matplotlib is missing.
 
-    >>> "chainrule[plot]" in how_to_get_pictures()
+    >>> "pip install" in how_to_get_pictures() and "chainrule[plot]" not in how_to_get_pictures()
     True
     """
-    return f"(no pictures: matplotlib is not installed; {INSTALL_HINT} to get them)"
+    return f"(no pictures: matplotlib is not installed; to get them, run\n  {INSTALL_HINT})"
 
 
 def _pyplot() -> Any:

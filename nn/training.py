@@ -277,14 +277,13 @@ def _progress_bar(epochs: int, stream: TextIO | None, out: TextIO, progress: boo
     bar_format = BAR_FORMAT.replace("epochs", f"{counted}es" if counted == "minibatch" else "epochs")
     if notebook is not None:
         return notebook(total=epochs, desc="fit", unit=counted, bar_format=bar_format, delay=delay)
-    try:
-        from tqdm.auto import tqdm
-    except ImportError:  # not installed (in the browser there is no tqdm): no bar unless asked for
+    tqdm = _auto_tqdm()
+    if tqdm is None:  # not installed (in the browser there is no tqdm): no bar unless asked for
         if progress is None:
             return None
         raise ModuleNotFoundError("fit(progress=True) draws its bar with tqdm, which is not installed "
                                   "here: python -m pip install tqdm, or use progress=None",
-                                  name="tqdm") from None
+                                  name="tqdm")
 
     size = shutil.get_terminal_size((100, 24))  # a terminal that reports 0×0 gets the fallback
     return tqdm(total=epochs, desc="fit", unit=counted, bar_format=bar_format, delay=delay, file=out,
@@ -295,12 +294,27 @@ def _progress_bar(epochs: int, stream: TextIO | None, out: TextIO, progress: boo
 def _notebook_bar() -> Any:
     """``tqdm.auto``'s bar class if it chose the notebook widget (Jupyter, VS Code, Colab), else None
     (also when tqdm is not installed)."""
+    tqdm = _auto_tqdm()
+    if tqdm is None:
+        return None
+    return tqdm if any(c.__module__ == "tqdm.notebook" for c in tqdm.__mro__) else None
+
+
+def _auto_tqdm() -> Any:
+    """``tqdm.auto.tqdm``, imported without the TqdmWarning it gives in a kernel without ipywidgets
+    (it then falls back to the text bar, and the user did nothing to be warned about); None when
+    tqdm is not installed."""
+    import warnings
+
     try:
-        from tqdm.auto import tqdm
+        with warnings.catch_warnings():
+            from tqdm.std import TqdmWarning
+
+            warnings.simplefilter("ignore", TqdmWarning)
+            from tqdm.auto import tqdm
     except ImportError:
         return None
-
-    return tqdm if any(c.__module__ == "tqdm.notebook" for c in tqdm.__mro__) else None
+    return tqdm
 
 
 def _is_utf8(stream: TextIO) -> bool:

@@ -20,7 +20,7 @@ import pytest
 
 from autograd import Value, rules_table, step_through
 from autograd.examples import three_two_one
-from autograd.text import Table, echo, for_stream
+from autograd.text import Table, display_width, echo, for_stream
 
 pytestmark = pytest.mark.native("subprocesses and threads")
 
@@ -29,9 +29,17 @@ DEMOS = sorted(p.stem for p in (ROOT / "demos").glob("*.py"))
 ENCODINGS = ("gbk", "cp1252", "utf-8")
 
 
+COLUMNS = {"gbk": None, "cp1252": 80, "utf-8": None}
+"""The terminal width each encoding's runs are given ($COLUMNS): cp1252's at 80 columns, the others
+with none known (100)."""
+
+
 def _run(args: list[str], encoding: str, cwd: Path) -> tuple[subprocess.CompletedProcess, str]:
-    env = {**os.environ, "PYTHONIOENCODING": encoding, "CHAINRULE_FAST": "1", "PYTHONPATH": str(ROOT),
-           "PYTHONUTF8": "0", "CHAINRULE_NO_PLOTS": "1"}  # pictures: tests/test_plots.py
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    env.update({"PYTHONIOENCODING": encoding, "CHAINRULE_FAST": "1", "PYTHONPATH": str(ROOT),
+                "PYTHONUTF8": "0", "CHAINRULE_NO_PLOTS": "1"})  # pictures: tests/test_plots.py
+    if COLUMNS[encoding] is not None:
+        env["COLUMNS"] = str(COLUMNS[encoding])
     done = subprocess.run([sys.executable, *args], cwd=cwd, env=env, capture_output=True, timeout=120,
                           check=False)
     return done, done.stdout.decode(encoding)  # strict: what was written must be in the encoding
@@ -55,12 +63,13 @@ def runs(tmp_path_factory) -> dict[tuple[str, str], tuple[subprocess.CompletedPr
 
 @pytest.mark.parametrize("encoding", ENCODINGS)
 @pytest.mark.parametrize("name", [*DEMOS, "render"])
-def test_runs_and_fits_100_columns(runs, name, encoding):
+def test_runs_and_fits_the_terminal_width(runs, name, encoding):
     done, out = runs[(name, encoding)]
     assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
     assert out.strip(), f"{name} printed nothing"
-    long = [line for line in out.splitlines() if len(line) > 100]
-    assert not long, f"{name} under {encoding}: {len(long)} lines over 100 columns, e.g. {long[0]!r}"
+    width = COLUMNS[encoding] or 100
+    long = [line for line in out.splitlines() if display_width(line) > width]
+    assert not long, f"{name} under {encoding}: {len(long)} lines over {width} columns, e.g. {long[0]!r}"
     assert "\u2212" not in out  # U+2212 MINUS SIGN: not Python; printed text uses '-'
     if encoding != "utf-8":
         assert out.isascii(), f"{name} under {encoding}: {sorted(set(c for c in out if not c.isascii()))}"
@@ -142,3 +151,60 @@ def test_chinese_labels_keep_the_columns_aligned_and_survive_gbk(monkeypatch):
     assert "d损失/d输入 += 3 * d损失/d损失" in str(step_through(y).table())
     monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(io.BytesIO(), encoding="cp1252"))
     assert "d??/d?? += 3 * d??/d??" in str(step_through(y, live=False).table())  # never a crash
+
+
+def _in_a_pseudo_terminal(args: list[str], columns: int, cwd: Path) -> str:
+    """What ``python args`` prints on a real terminal ``columns`` wide (a pseudo-terminal, no $COLUMNS)."""
+    pty = pytest.importorskip("pty")
+    import fcntl
+    import struct
+    import termios
+
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    env.update({"PYTHONIOENCODING": "utf-8", "CHAINRULE_FAST": "1", "PYTHONPATH": str(ROOT),
+                "CHAINRULE_NO_PLOTS": "1"})
+    process = subprocess.Popen([sys.executable, *args], cwd=cwd, env=env, stdin=subprocess.DEVNULL,
+                               stdout=follower, stderr=subprocess.PIPE)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the follower side closed: the program has ended
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    assert process.wait(timeout=300) == 0, process.stderr.read().decode("utf-8", "replace")
+    process.stderr.close()
+    return b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+
+
+@pytest.mark.skipif(os.name == "nt", reason="pseudo-terminals are POSIX")
+@pytest.mark.parametrize("name", ["hand_worked_321", "layer_view", "gradcheck_iris"])
+def test_a_demo_on_an_80_column_terminal_fits_it(name, tmp_path):
+    out = _in_a_pseudo_terminal([str(ROOT / "demos" / f"{name}.py")], 80, tmp_path)
+    lines = out.splitlines()
+    assert len(lines) > 20
+    long = [line for line in lines if display_width(line) > 80]
+    assert not long, f"{name}: {len(long)} lines over 80 columns, e.g. {long[0]!r}"
+    wide = _in_a_pseudo_terminal([str(ROOT / "demos" / f"{name}.py")], 100, tmp_path)
+    assert max(map(display_width, wide.splitlines())) > 80  # the width is the terminal's, not fixed
+    number = re.compile(r"-?\d+\.\d+(?:e-?\d+)?")
+    if name != "gradcheck_iris":  # (it prints timings)
+        assert number.findall(out) == number.findall(wide)  # wrapped at spaces: no number split
+
+
+def test_tables_and_steps_follow_the_console_width(monkeypatch):
+    stepper = step_through(three_two_one().C, live=False).run()
+    monkeypatch.setenv("COLUMNS", "80")
+    text = str(stepper.table())
+    assert max(map(display_width, text.splitlines())) <= 80
+    assert max(map(display_width, repr(stepper.steps[-1]).splitlines())) <= 80
+    monkeypatch.setenv("COLUMNS", "100")
+    assert max(map(display_width, str(stepper.table()).splitlines())) > 80
+    monkeypatch.setenv("COLUMNS", "300")  # never wider than 100
+    assert max(map(display_width, str(stepper.table()).splitlines())) <= 100

@@ -10,7 +10,7 @@ from autograd import Value, gradcheck, no_grad
 def test_smooth_function_agrees():
     report = gradcheck(lambda x, y: (x * y).tanh() + (x / y).exp() - y.log(), [0.3, 1.7])
     assert report.ok and bool(report) and report.mismatches == ()
-    assert [row.name for row in report.rows] == ["x0", "x1"]
+    assert [row.name for row in report.rows] == ["x", "y"]  # the lambda's own argument names
 
 
 def test_labels_of_value_inputs_name_the_rows():
@@ -41,3 +41,33 @@ def test_f_must_return_a_value():
 def test_bad_inputs_are_refused():
     with pytest.raises(TypeError):
         gradcheck(lambda x: x, ["one"])
+
+
+# --- issue 18: the function's own names; a kink is named when it explains a disagreement -------------
+
+def test_rows_are_named_after_the_functions_arguments_then_x_i():
+    def loss(weight, bias):
+        return (weight * 2.0 + bias) ** 2
+
+    assert [r.name for r in gradcheck(loss, [0.5, 0.1]).rows] == ["weight", "bias"]
+    assert [r.name for r in gradcheck(lambda *xs: xs[0] * xs[1], [1.0, 2.0]).rows] == ["x0", "x1"]
+    assert [r.name for r in gradcheck(lambda a, b: a * b, [Value(1.0, "w"), 2.0]).rows] == ["w", "b"]
+
+
+@pytest.mark.parametrize(("f", "at", "op"), [(lambda a, b: (a * b).relu(), 0.0, "relu(a)"),
+                                             (lambda a, b: (a - 1.0).relu() * b, 1.0, "relu(a)"),
+                                             (lambda a, b: (a * b).leaky_relu(0.1), 0.0, "leaky_relu")])
+def test_a_point_on_a_kink_is_named_as_the_reason(f, at, op):
+    # (abs at 0 agrees: backward's sign(0) = 0 is also the central difference's average)
+    report = gradcheck(f, [at, 2.0])
+    assert not report.ok
+    text = str(report)
+    note = text.splitlines()[5:]
+    assert note[0].startswith(f"note: {op}") and "evaluated at a = 0.0, on its kink at a = 0.0" in text
+    assert "backward uses the one slope its rule picks there" in " ".join(text.split())
+    assert max(map(len, text.splitlines())) <= 100
+
+
+def test_no_kink_note_when_the_rows_agree_or_the_point_is_far_from_it():
+    assert gradcheck(lambda a, b: (a * b).relu(), [0.5, 2.0]).notes == ()
+    assert gradcheck(lambda a: a.relu(), [-1.0]).notes == ()

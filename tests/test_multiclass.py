@@ -373,5 +373,7 @@ def test_the_mnist_demo_says_what_it_needs_and_runs_on_a_folder(tmp_path, capsys
     out = capsys.readouterr().out
     assert "test accuracy: " in out and "/10 = " in out and "total" in out
     (tmp_path / "empty").mkdir()
-    with pytest.raises(FileNotFoundError, match="no train-images-idx3-ubyte"):
+    with pytest.raises(SystemExit) as stopped:  # one line on stderr, not a traceback
         demo["main"]([str(tmp_path / "empty")])
+    assert stopped.value.code == 1
+    assert "mnist_book: load_mnist: no train-images-idx3-ubyte" in capsys.readouterr().err

@@ -60,7 +60,7 @@ def test_one_output_layer_does_not_change_type():
 
 def test_input_size_mistakes_name_the_layer_and_the_sizes():
     net = MLP(3, [2, 1], activations="sigmoid", rng=0)
-    with pytest.raises(ShapeError, match=r"MLP layer 0 \(3 inputs → 2 sigmoid\): got an input of size 2, "
+    with pytest.raises(ShapeError, match=r"MLP layer 0 \(3 inputs -> 2 sigmoid\): got an input of size 2, "
                                          r"expected 3"):
         net([1.0, 2.0])
     with pytest.raises(ShapeError, match="Neuron: expects 2 inputs, got 3"):

@@ -13,7 +13,7 @@ from nn import plots
 
 ROOT = Path(__file__).resolve().parent.parent
 PNG = b"\x89PNG\r\n\x1a\n"
-needs_matplotlib = pytest.mark.skipif(not plots.plotting_available(), reason='pip install "chainrule[plot]"')
+needs_matplotlib = pytest.mark.skipif(not plots.plotting_available(), reason='pip install ".[plot]"')
 
 
 @needs_matplotlib
@@ -49,11 +49,12 @@ def test_without_matplotlib_demos_say_how_to_get_the_pictures(tmp_path, monkeypa
     monkeypatch.setenv("CHAINRULE_FAST", "1")
     monkeypatch.chdir(tmp_path)
     assert plots.plotting_available() is False
-    with pytest.raises(ModuleNotFoundError, match=r'pip install "chainrule\[plot\]"'):
+    with pytest.raises(ModuleNotFoundError, match=r'-m pip install "matplotlib>=3.7"'):
         plots.loss_curves({"a": [1.0]}, tmp_path / "a.png")
     runpy.run_path(str(ROOT / "demos" / "digits.py"), run_name="demo")["main"](hidden=3, epochs=1)
     out = capsys.readouterr().out
-    assert 'no pictures: matplotlib is not installed; pip install "chainrule[plot]"' in out
+    assert ('(no pictures: matplotlib is not installed; to get them, run\n'
+            f'  {sys.executable} -m pip install "matplotlib>=3.7")') in out
     assert not (tmp_path / "pictures").exists()
 
 

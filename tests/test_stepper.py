@@ -267,7 +267,7 @@ def test_stepper_after_backward_warns_and_shows_this_pass_derivatives():
     assert message.startswith("step_through(C): 14 of the 14 inputs and parameters already hold a "
                               "gradient (W1[0][0].grad = -0.0409054 and 13 more)")
     assert "not dC/d(leaf)" in message and "zero_grad" in message and "live=False" in message
-    text = stepper.table().render(width=None)
+    text = stepper.run().table().render(width=None)
     # the summary is this pass's derivative (the hand-worked reference), the sum is labelled .grad
     assert "gradients of the leaves (this pass):" in text
     assert "  dC/dW2[0] = -0.0575363   (.grad = -0.115073: accumulated with the earlier one)" in text
@@ -428,3 +428,139 @@ def test_stepper_and_backward_agree_when_gradients_overflow(start, factors, seco
     except NonFiniteGradientError as raised:
         assert str(raised) == error
     assert [v.grad for v in stepper.order] == pytest.approx(expected, nan_ok=True, rel=0, abs=0)
+
+
+# --- issue 18: one rule for a live stepper and backward(), in every order -------------------------
+
+def _leaf(net, name):
+    return {"W2[0]": net.W2[0], "W2[1]": net.W2[1], "b2": net.b2, "W1[0][0]": net.W1[0][0]}[name]
+
+
+def test_looking_at_the_table_first_then_backward_gives_single_gradients():
+    net = three_two_one()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        stepper = step_through(net.C)
+        text = str(stepper.table())  # a view: no .grad changes
+        assert net.W2[0].grad == 0.0 and net.b2.grad == 0.0
+        net.C.backward()             # nothing of the stepper is in .grad: no warning
+    for name in ("W2[0]", "W2[1]", "b2", "W1[0][0]"):
+        assert _leaf(net, name).grad == pytest.approx(REFERENCE_GRADS[name], abs=1e-6, rel=1e-5)
+    assert "  dC/dW2[0] = -0.0575363" in text and "not taken yet" not in text
+    with pytest.raises(RuntimeError) as raised:
+        next(stepper)                # stepping now would add a second time
+    assert str(raised.value) == (
+        "step_through(C): backward() ran over this graph when this pass was before the first of its 21 "
+        "steps, and filled every gradient; taking the next step would add a second time. For a fresh "
+        "pass, set the gradients to 0 (zero_grad(C) or net.zero_grad()) and call step_through again; to "
+        "look without changing .grad, use step_through(..., live=False).")
+
+
+def test_a_finished_stepper_then_backward_warns_with_the_numbers():
+    net = three_two_one()
+    stepper = step_through(net.C).run()
+    with pytest.warns(GradientAccumulationWarning) as caught:
+        net.C.backward()
+    w = REFERENCE_GRADS["W1[0][0]"]
+    assert net.W1[0][0].grad == pytest.approx(2 * w, rel=1e-5)
+    assert str(caught[0].message) == (
+        f"backward(): a live step_through(C) pass (all 21 steps taken) had already put gradients into 14 "
+        f"of the 14 inputs and parameters, and backward() added its own to them: W1[0][0].grad = "
+        f"{net.W1[0][0].grad:.6g} = {w:.6g} (step_through) + {w:.6g} (backward); 13 more likewise. "
+        f"For dC/d(leaf) alone, set the gradients to 0 first (zero_grad(C) or net.zero_grad()) and run "
+        f"one pass; to look without changing .grad, use step_through(..., live=False).")
+    assert caught[0].filename == __file__
+    assert net.W2[0].grad == pytest.approx(2 * REFERENCE_GRADS["W2[0]"], rel=1e-5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        net.C.backward()   # told once: a third pass is backward()'s own accumulation, as in PyTorch
+    assert stepper.interrupted is None
+
+
+def test_backward_in_the_middle_of_a_live_stepper_warns_and_stops_the_stepper():
+    net = three_two_one()
+    stepper = step_through(net.C)
+    for _ in range(5):
+        next(stepper)      # steps 1-5: b2 has its gradient, W2[0] not yet
+    with pytest.warns(GradientAccumulationWarning) as caught:
+        net.C.backward()
+    b = REFERENCE_GRADS["b2"]
+    assert str(caught[0].message) == (
+        f"backward(): a live step_through(C) pass (at step 5 of 21) had already put gradients into 1 of "
+        f"the 14 inputs and parameters, and backward() added its own to them: b2.grad = {2 * b:.6g} = "
+        f"{b:.6g} (step_through) + {b:.6g} (backward). That pass stops here (its next step raises). For "
+        f"dC/d(leaf) alone, set the gradients to 0 first (zero_grad(C) or net.zero_grad()) and run one "
+        f"pass; to look without changing .grad, use step_through(..., live=False).")
+    assert net.W2[0].grad == pytest.approx(REFERENCE_GRADS["W2[0]"], rel=1e-5)
+    with pytest.raises(RuntimeError, match=r"^step_through\(C\): backward\(\) ran over this graph when "
+                                           r"this pass was at step 5 of 21, and filled every gradient"):
+        next(stepper)
+    with pytest.raises(RuntimeError, match="at step 5 of 21"):
+        stepper.table()    # no table whose "before" column is not what .grad held
+
+
+def test_a_second_live_stepper_stops_the_first():
+    net = three_two_one()
+    first = step_through(net.C)
+    next(first), next(first)
+    with pytest.warns(GradientAccumulationWarning) as caught:
+        second = step_through(net.C)
+    assert str(caught[0].message) == (
+        "step_through: another live step_through(C) pass was at step 2 of 21 on this graph; it stops here "
+        "(its next step raises), and this pass starts from the gradients it left. Finish one pass before "
+        "starting the next, or use live=False.")
+    with pytest.raises(RuntimeError, match=r"another live step_through pass began on this graph when this "
+                                           r"one was at step 2 of 21"):
+        next(first)
+    second.run()
+    assert net.b2.grad == pytest.approx(REFERENCE_GRADS["b2"], rel=1e-5)
+    with pytest.warns(GradientAccumulationWarning, match=r"probably from an earlier backward\(\) or "
+                                                         r"step_through pass"):
+        step_through(net.C)  # a finished pass's gradients are held: the next one says so
+
+
+def test_gradients_changed_under_a_live_stepper_stop_it_with_the_numbers():
+    net = three_two_one()
+    stepper = step_through(net.C)
+    next(stepper)
+    net.C.zero_grad()
+    with pytest.raises(RuntimeError) as raised:
+        next(stepper)
+    assert str(raised.value) == (
+        "step_through(C): err.grad is 0, but this pass left -0.822203 there: something else (backward(), "
+        "zero_grad, an assignment) changed the gradients when this pass was at step 1 of 21, so its next "
+        "step would add to numbers it did not make. Start a fresh pass: zero_grad(C), then step_through "
+        "again (or live=False to look without changing .grad).")
+
+
+def test_the_table_of_a_half_taken_pass_changes_nothing_and_says_so():
+    net = three_two_one()
+    stepper = step_through(net.C)
+    for _ in range(3):
+        next(stepper)
+    grads = [v.grad for v in stepper.order]
+    text = str(stepper.table())
+    assert [v.grad for v in stepper.order] == grads and len(stepper.steps) == 3
+    assert ("note: steps 4 to 21 are not taken yet: the table shows them without changing .grad;\n"
+            "      .grad changes as you step (next(stepper), or stepper.run() for the rest).") in text
+    stepper.run()
+    fresh = three_two_one()
+    fresh.C.backward()
+    assert [v.grad for v in net.leaves] == [v.grad for v in fresh.leaves]  # bit for bit
+    # every "before" the table shows is what .grad held when the step ran
+    seen = {v: v.grad for v in stepper.order}
+    replay = step_through(three_two_one().C, live=False).run()
+    assert [e.before for s in replay.steps for e in s.edges] == [
+        e.before for s in stepper.steps for e in s.edges]
+    assert seen
+
+
+def test_backward_of_an_unrelated_graph_leaves_a_live_stepper_alone():
+    net, other = three_two_one(), three_two_one()
+    stepper = step_through(net.C)
+    next(stepper)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        other.C.backward()
+    next(stepper)
+    assert stepper.interrupted is None
