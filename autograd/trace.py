@@ -428,6 +428,8 @@ class _NumPyOnFirstUse:
     puts the real module in this name's place."""
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):  # introspection (doctest, inspect, copy) must not import numpy
+            raise AttributeError(name)
         from .installation import numpy_for
         module = numpy_for("a traced step called with a batch (arrays or lists)")
         globals()["np"] = module

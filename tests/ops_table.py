@@ -78,6 +78,18 @@ def _chainrule_softmax_cross_entropy(a0, a1, a2, c):
     return fused.softmax_cross_entropy([a0, a1, a2], int(c))
 
 
+def _torch_bce(a: Any, c: float) -> Any:
+    """-(c·log a + (1 - c)·log(1 - a)) in torch, each term only where its weight is not 0."""
+    import torch
+
+    loss = a.new_tensor(0.0)
+    if c != 0.0:
+        loss = loss - c * torch.log(a)
+    if c != 1.0:
+        loss = loss - (1.0 - c) * torch.log1p(-a)
+    return loss
+
+
 def _torch_softmax_cross_entropy(a0, a1, a2, c):
     import torch
 
@@ -128,9 +140,12 @@ OPS: dict[str, Op] = {
     "σ(w·x + b)": Op(_chainrule_neuron("sigmoid"), lambda *v: _torch_z(*v).sigmoid()),
     "tanh(w·x + b)": Op(_chainrule_neuron("tanh"), lambda *v: _torch_z(*v).tanh()),
     "relu(w·x + b)": Op(_chainrule_neuron("relu"), lambda *v: _torch_z(*v).relu()),
-    # the probability a in (0, 1) and the target c in [0, 1] (the rule's check keeps draws there)
-    "bce(a, c)": Op(_chainrule_loss("binary_cross_entropy"), lambda a, c: _F().binary_cross_entropy(
-        a, a.new_tensor(c)), constant=True, unit_target=True),
+    # the probability a in [0, 1] and the target c in [0, 1] (the rule's check keeps draws there).
+    # Written out, not F.binary_cross_entropy: torch clamps that one's gradient at a = 0 or 1 (it
+    # gives 0 at a = 0, c = 0, where d/da -log(1 - a) = 1), and like the row, a term whose weight
+    # is 0 is left out, so 0·log(0) never arises.
+    "bce(a, c)": Op(_chainrule_loss("binary_cross_entropy"), _torch_bce,
+                    constant=True, unit_target=True),
     "(a − c)²": Op(_chainrule_loss("squared_error"), lambda a, c: (a - c) ** 2, constant=True),
     "½(a − c)²": Op(_chainrule_loss("half_squared_error"), lambda a, c: 0.5 * (a - c) ** 2, constant=True),
     # the constant is the class index c, a whole number from 0 to 2 (``class_index``)

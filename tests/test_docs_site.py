@@ -564,11 +564,11 @@ def test_chinese_pages_in_a_browser_speak_chinese_switch_language_and_search(sit
             assert driver.current_url.endswith(f"/zh_CN/{page}.html"), driver.current_url
 
         driver.get((site / "zh_CN" / "search.html").as_uri() + "?q=反向传播算法")
-        links = []
-        for _ in range(200):
+        links: list[str] = []
+        for _ in range(200):  # results arrive one page at a time: wait for the one expected
             links = [a.get_attribute("href") for a in
                      driver.find_elements(By.CSS_SELECTOR, "#search-results ul.search li a")]
-            if links:
+            if any(link.split("?")[0].endswith("/zh_CN/glossary.html") for link in links):
                 break
             time.sleep(0.05)
         assert any(link.split("?")[0].endswith("/zh_CN/glossary.html") for link in links), links

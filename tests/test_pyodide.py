@@ -166,10 +166,19 @@ def pyodide(tmp_path_factory) -> dict:
         "renderer": str(WEB / "viz_renderer.mjs"), "python": PYTHON, "skip": sorted(NOT_UNDER_PYODIDE),
         "archives": [[str(_wheel(tmp)), "wheel"], [str(_graphviz_archive(tmp)), "zip"]],
     }), encoding="utf-8")
-    done = subprocess.run([*_offline(), NODE, "--input-type=module", "-e", DRIVER, str(job)],
-                          capture_output=True, text=True, encoding="utf-8", timeout=600, check=False, cwd=tmp)
+    # stderr goes to a file: Node cuts what it writes into a pipe at 64 KB when it exits, and an
+    # uncaught Pyodide error prints the minified runtime's line (about 1 MB) before Python's traceback
+    errors = tmp / "stderr.txt"
+    with open(errors, "w", encoding="utf-8") as stderr:
+        done = subprocess.run([*_offline(), NODE, "--input-type=module", "-e", DRIVER, str(job)],
+                              stdout=subprocess.PIPE, stderr=stderr, text=True, encoding="utf-8",
+                              timeout=600, check=False, cwd=tmp)
     lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
-    assert done.returncode == 0 and lines, (done.stdout[-3000:], done.stderr[-3000:])
+    if done.returncode != 0 or not lines:
+        text = errors.read_text(encoding="utf-8", errors="replace")
+        start = text.rfind("Traceback (most recent call last)")
+        shown = text[start:][:4000] if start >= 0 else text[-3000:]
+        pytest.fail(f"Pyodide run failed:\n{done.stdout[-2000:]}\n{shown}")
     return json.loads(lines[-1][len("RESULT "):])
 
 
