@@ -21,6 +21,7 @@ tests/benchmarks/test_try_page_load.py, not here.
 from __future__ import annotations
 
 import functools
+import html
 import http.server
 import importlib.metadata
 import importlib.util
@@ -71,7 +72,7 @@ def _edited_closed_form(target: float) -> tuple[float, float]:
     return a2, (a2 - target) ** 2
 
 
-EDITED = CELL.replace("target = 1.0", "target = 0.25").replace(".sigmoid()  # or", ".tanh()  # or")
+EDITED = CELL.replace("target = 1.0", "target = 0.25").replace(".sigmoid()  #", ".tanh()  #")
 
 
 def _first_lines() -> list[str]:
@@ -164,6 +165,9 @@ def test_the_page_speaks_english_and_chinese():
         assert "{{" not in page and f'lang="{WORDS[language]["lang"]}"' in page
         assert not re.search(r'(src|href)="(https?:)?//', page)  # nothing from another host
         assert "&lt;cell&gt;" not in page and "target = 1.0" in page
+        code = build_try.cell_code(language)
+        assert f"# {WORDS[language]['cell_network']}" in code and html.escape(code) in page
+        assert session.run_cell(code, json.dumps(WORDS[language]))["a2"] == "0.5888985125572694"
 
 
 def test_without_node_modules_the_build_says_it_skipped_and_how_to_get_the_page(tmp_path, monkeypatch):
@@ -377,7 +381,8 @@ def _exercise(driver, words: dict) -> None:
     assert 'File "<cell>", line 31' in error and "C = erx ** 2" in error
     assert not re.search(r"pyodide|\.js|\.mjs|wasm|session\.py", error), error
     driver.find_element("id", "reset").click()
-    assert driver.find_element("id", "code").get_attribute("value") == CELL
+    language = "zh_CN" if words["lang"] == "zh-CN" else "en"
+    assert driver.find_element("id", "code").get_attribute("value") == build_try.cell_code(language)
 
 
 def _player(driver, words: dict) -> None:

@@ -183,6 +183,18 @@ def _fill(template: str, values: dict[str, str]) -> str:
     return re.sub(r"\{\{(\w+)\}\}", value, template)
 
 
+def cell_code(language: str) -> str:
+    """The code cell's text (web/try/cell.py) with its two comments in ``language``."""
+    code = (PAGE / "cell.py").read_text(encoding="utf-8")
+    words = json.loads((PAGE / "words.json").read_text(encoding="utf-8"))
+    for key in ("cell_network", "cell_or"):
+        comment = f"# {words['en'][key]}"
+        if comment not in code:
+            raise ValueError(f"build_try.py: web/try/cell.py no longer holds the comment {comment!r}")
+        code = code.replace(comment, f"# {words[language][key]}")
+    return code
+
+
 def page_html(language: str, build: dict, *, inline: dict[str, bytes] | None = None) -> str:
     """The page in ``language``, linking its files from the site, or with them all inlined (``inline``)."""
     all_words = json.loads((PAGE / "words.json").read_text(encoding="utf-8"))
@@ -194,7 +206,7 @@ def page_html(language: str, build: dict, *, inline: dict[str, bytes] | None = N
         other_href=up + LANGUAGES[other] + (SINGLE_FILE if inline is not None else ""),
         other_lang=all_words[other]["lang"],
         single_file_href=SINGLE_FILE,
-        cell=html.escape((PAGE / "cell.py").read_text(encoding="utf-8")),
+        cell=html.escape(cell_code(language)),
         build=_script_json(build),
         words=_script_json(words),
         **{k: html.escape(v) for k, v in build["versions"].items()},
