@@ -469,8 +469,8 @@ def test_the_chinese_page_on_a_phone(server, tmp_path):
         _exercise(driver, WORDS["zh_CN"])
         _no_overflow(driver)
         driver.save_screenshot(str(tmp_path / "try-phone-zh-edited.png"))
-        switch = driver.find_element("css selector", "a.language").get_attribute("href")
-        assert switch == server.url + "try/"
+        switch = driver.find_element("css selector", ".language-switch a").get_attribute("href")
+        assert switch == server.url + "try/index.html"
         _only_local(_requested(driver))
     finally:
         driver.quit()
@@ -489,3 +489,15 @@ def test_the_single_file_edition_from_file_url(site, tmp_path):
         driver.save_screenshot(str(tmp_path / "try-single-file.png"))
     finally:
         driver.quit()
+
+
+def test_each_edition_links_to_the_other_language(site):
+    # the site's own convention (tests/test_docs_site.py checks every page of the site this way)
+    switch = re.compile(r'class="[^"]*language-switch[^"]*">\s*<a class="muted-link" href="([^"]+)"')
+    pages = ["index.html", "zh_CN/index.html", "chainrule-try.html", "zh_CN/chainrule-try.html"]
+    targets = []
+    for name in pages:
+        path = site / "try" / name
+        (link,) = switch.findall(path.read_text(encoding="utf-8"))
+        targets.append(str((path.parent / link).resolve().relative_to((site / "try").resolve())))
+    assert targets == [pages[1], pages[0], pages[3], pages[2]]

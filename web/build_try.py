@@ -203,7 +203,7 @@ def page_html(language: str, build: dict, *, inline: dict[str, bytes] | None = N
     other = "en" if language == "zh_CN" else "zh_CN"
     values = {key: html.escape(text) for key, text in words.items()}
     values.update(
-        other_href=up + LANGUAGES[other] + (SINGLE_FILE if inline is not None else ""),
+        other_href=up + LANGUAGES[other] + (SINGLE_FILE if inline is not None else "index.html"),
         other_lang=all_words[other]["lang"],
         single_file_href=SINGLE_FILE,
         cell=html.escape(cell_code(language)),
