@@ -383,6 +383,19 @@ def _exercise(driver, words: dict) -> None:
     driver.find_element("id", "reset").click()
     language = "zh_CN" if words["lang"] == "zh-CN" else "en"
     assert driver.find_element("id", "code").get_attribute("value") == build_try.cell_code(language)
+    # a run that never ends: Stop ends the worker, starts Python again and shows the 3-2-1 network
+    driver.execute_script("document.getElementById('code').value = arguments[0]", "while True:\n    pass\n")
+    driver.find_element("id", "run").click()
+    _wait(driver, "return !document.getElementById('stop').hidden")
+    time.sleep(0.5)
+    assert driver.execute_script("return document.body.dataset.busy") == "yes"  # still running
+    driver.find_element("id", "stop").click()
+    _ready(driver)
+    _wait(driver, "return document.body.dataset.busy === 'no'")
+    assert _text(driver, "cell-out") == words["stopped"]
+    assert _text(driver, "forward-out").startswith("a2 = 0.5888985125572694\n")
+    assert _text(driver, "counter") == words["counter"].format(k=0, n=21)
+    assert not driver.find_element("id", "next").get_attribute("disabled")
 
 
 def _player(driver, words: dict) -> None:

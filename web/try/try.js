@@ -41,6 +41,7 @@ function setStatus(text) {
 }
 
 function setBusy(on) {
+  on = on || restarting;
   busy = on;
   $("prev").disabled = on || step <= 0;
   $("next").disabled = on || step >= total;
@@ -128,7 +129,13 @@ async function runCell() {
   const out = $("cell-out");
   out.className = "";
   out.textContent = words.busy;
-  const result = await ask("run_cell", $("code").value, JSON.stringify(words));
+  $("stop").hidden = false;
+  let result;
+  try {
+    result = await ask("run_cell", $("code").value, JSON.stringify(words));
+  } finally {
+    $("stop").hidden = true;
+  }
   if (result.error) {
     out.className = "error";
     out.textContent = (result.printed ? result.printed + "\n" : "") + result.error;
@@ -177,40 +184,73 @@ async function saveForOffline(base) {
   document.body.dataset.offline = saved ? "saved" : "no";
 }
 
-async function start() {
-  worker = null;
-  let boot;
+// How to (re)start the worker: its script's URL and its boot message, kept for Stop's restart
+let workerSource = null;
+let bootMessage = null;
+let restarting = false;
+
+async function prepare() {
   if (singleFile) {
     document.body.dataset.edition = "single-file";
     $("offline").textContent = words.single_file_offline;
     const files = await inlineFiles();
     // from file://, a blob: worker counts as another origin and is refused; a data: one is allowed
-    const source = await new Promise((resolve) => {
+    workerSource = await new Promise((resolve) => {
       const reader = new FileReader();
       reader.onload = () => resolve(reader.result);
       reader.readAsDataURL(new Blob([files["worker.js"]], { type: "text/javascript" }));
     });
-    worker = new Worker(source, { type: "module" });
     delete files["worker.js"];
-    boot = [{ type: "boot", id: 0, build, files }, Object.values(files)];
+    bootMessage = { type: "boot", id: 0, build, files };  // copied, not transferred: a restart needs them again
   } else {
     const base = new URL(".", import.meta.url);
     await saveForOffline(base);
-    worker = new Worker(new URL("worker.js", base), { type: "module" });
-    boot = [{ type: "boot", id: 0, build, base: base.href }, []];
+    workerSource = new URL("worker.js", base);
+    bootMessage = { type: "boot", id: 0, build, base: base.href };
   }
+}
+
+// Start the worker, load Python and chainrule in it, and show the 3-2-1 network.
+async function startPython() {
+  worker = new Worker(workerSource, { type: "module" });
   worker.onmessage = answer;
   worker.onerror = (event) => fail(event.message || "the worker could not start");
   const python = await new Promise((resolve, reject) => {
     waiting.set(0, { resolve, reject });
-    worker.postMessage(...boot);
+    worker.postMessage(bootMessage);
   });
   showForward(await ask("forward"), false);
   await showStep(0);
-  setBusy(false);
   setStatus(say(words.ready, { python, chainrule: build.versions.chainrule }));
+}
+
+async function start() {
+  await prepare();
+  await startPython();
+  setBusy(false);
   document.body.dataset.readyAfter = String(Math.round(performance.now()));  // ms (the benchmark reads it)
   document.body.dataset.state = "ready";
+}
+
+// Stop a run that does not end (a loop in the learner's code): Python cannot be interrupted from
+// here without cross-origin isolation, so the worker is ended and a new one started (from the cache).
+async function stopPython() {
+  restarting = true;
+  $("stop").hidden = true;
+  worker.terminate();
+  for (const pending of waiting.values()) pending.reject(new Error(words.stopped));
+  waiting.clear();
+  document.body.dataset.state = "loading";
+  setStatus(words.loading);
+  try {
+    await startPython();
+    document.body.dataset.state = "ready";
+  } catch (error) {
+    fail(error.message || String(error));
+  } finally {
+    restarting = false;
+    setBusy(false);
+  }
 }
 
 function fail(message) {
@@ -227,6 +267,7 @@ $("run").addEventListener("click", () => withPython(runCell, (message) => {
 }));
 $("zoom-out").addEventListener("click", () => { zoom = Math.max(0, zoom - 1); fitZoom(); });
 $("zoom-in").addEventListener("click", () => { zoom = Math.min(ZOOMS.length - 1, zoom + 1); fitZoom(); });
+$("stop").addEventListener("click", stopPython);
 $("reset").addEventListener("click", () => { $("code").value = $("code").defaultValue; });
 document.addEventListener("keydown", (event) => {
   if (event.target instanceof HTMLTextAreaElement || event.altKey || event.ctrlKey || event.metaKey) return;
