@@ -150,6 +150,14 @@ def test_a_cell_without_a_loss_says_so_in_the_pages_language():
         assert result["error"] == words["no_loss"].format(got="float 2.5")
 
 
+def test_the_doctests_of_the_pages_python():
+    import doctest
+
+    for module in (session, build_try):
+        failures, tries = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+        assert tries >= 3 and failures == 0, module.__name__
+
+
 def test_the_page_speaks_english_and_chinese():
     assert WORDS["en"].keys() == WORDS["zh_CN"].keys()
     chinese = "".join(WORDS["zh_CN"].values())
@@ -268,19 +276,49 @@ def server(site):
     running.stop()
 
 
-def _browser(width: int, height: int):
+CHROMIUM_SERVICES = {"accounts.google.com", "clients2.google.com", "update.googleapis.com"}
+"""Chromium's own background services (sign-in, component updates, its clock): the browser asks for
+them on start, not the page; the resolver rule leaves them unresolved (``_stayed_local`` checks
+that no connection went anywhere but 127.0.0.1)."""
+
+QUIET = ("--disable-component-update", "--disable-sync", "--no-first-run",
+         "--disable-features=AutofillServerCommunication,OptimizationHints,OptimizationHintsFetching,"
+         "OptimizationGuideModelDownloading")
+"""Switches that keep more of Chromium's own services quiet, so that the network log shows the page."""
+
+
+def _browser(width: int, height: int, netlog: Path):
+    """Headless Chromium that can resolve no host but 127.0.0.1, logging all its network use to ``netlog``."""
     from browser import headless_chromium
 
     return headless_chromium(
         width,
         height,
-        arguments=("--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",),
+        arguments=("--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1", f"--log-net-log={netlog}",
+                   *QUIET),
         capabilities={"goog:loggingPrefs": {"performance": "ALL", "browser": "ALL"}},
     )
 
 
+def _stayed_local(netlog: Path) -> set[str]:
+    """Check Chromium's NetLog (every process: the page, its Web Worker, the service worker) after the
+    browser quit: every TCP connection went to 127.0.0.1 and every URL asked for is 127.0.0.1's (or
+    Chromium's own services, unresolved). Returns the URLs."""
+    urls, connected = set(), set()
+    for event in json.loads(netlog.read_text(encoding="utf-8"))["events"]:
+        params = event.get("params", {})
+        if "url" in params:
+            urls.add(params["url"])
+        if "remote_address" in params:
+            connected.add(params["remote_address"])
+    assert all(address.startswith("127.0.0.1:") for address in connected), connected
+    outside = {url for url in urls if urlparse(url).hostname not in ("127.0.0.1", *CHROMIUM_SERVICES)}
+    assert outside == set(), outside
+    return urls
+
+
 def _requested(driver) -> list[str]:
-    """Every URL the page and its workers asked for since the last call (DevTools' network log)."""
+    """Every URL the page asked for since the last call (DevTools' log of the page: not its workers)."""
     urls = []
     for entry in driver.get_log("performance"):
         message = json.loads(entry["message"])["message"]
@@ -441,7 +479,7 @@ def _no_overflow(driver) -> None:
 
 
 def test_the_page_online_then_offline(server, tmp_path):
-    driver = _browser(1366, 768)
+    driver = _browser(1366, 768, tmp_path / "net.json")
     try:
         driver.get(server.url + "try/")
         _ready(driver)
@@ -468,10 +506,12 @@ def test_the_page_online_then_offline(server, tmp_path):
         driver.save_screenshot(str(tmp_path / "try-desktop-offline.png"))
     finally:
         driver.quit()
+    urls = _stayed_local(tmp_path / "net.json")
+    assert server.url + "try/pyodide/pyodide.asm.wasm" in urls  # the log does hold the worker's requests
 
 
 def test_the_chinese_page_on_a_phone(server, tmp_path):
-    driver = _browser(390, 844)
+    driver = _browser(390, 844, tmp_path / "net.json")
     try:
         driver.get(server.url + "try/zh_CN/")
         _ready(driver)
@@ -487,11 +527,12 @@ def test_the_chinese_page_on_a_phone(server, tmp_path):
         _only_local(_requested(driver))
     finally:
         driver.quit()
+    _stayed_local(tmp_path / "net.json")
 
 
 def test_the_single_file_edition_from_file_url(site, tmp_path):
     _needs_node_modules()
-    driver = _browser(1366, 768)
+    driver = _browser(1366, 768, tmp_path / "net.json")
     try:
         driver.get((site / "try" / "chainrule-try.html").as_uri())
         _ready(driver)
@@ -502,6 +543,7 @@ def test_the_single_file_edition_from_file_url(site, tmp_path):
         driver.save_screenshot(str(tmp_path / "try-single-file.png"))
     finally:
         driver.quit()
+    assert not [url for url in _stayed_local(tmp_path / "net.json") if urlparse(url).hostname == "127.0.0.1"]
 
 
 def test_each_edition_links_to_the_other_language(site):

@@ -70,7 +70,7 @@ def _npm_version(package: str) -> str:
     return json.loads((MODULES / package / "package.json").read_text(encoding="utf-8"))["version"]
 
 
-def chainrule_wheel(out: Path) -> Path:
+def _chainrule_wheel(out: Path) -> Path:
     """chainrule's wheel, built from a temporary copy of the sources (the clone gets no build/ folder)."""
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "source"
@@ -103,7 +103,7 @@ def chainrule_wheel(out: Path) -> Path:
     return wheel
 
 
-def graphviz_wheel(out: Path) -> tuple[Path, str]:
+def _graphviz_wheel(out: Path) -> tuple[Path, str]:
     """The pure-Python ``graphviz`` wheel at the installed version, and where it came from."""
     version = importlib.metadata.version("graphviz")
     done = subprocess.run(
@@ -184,7 +184,11 @@ def _fill(template: str, values: dict[str, str]) -> str:
 
 
 def cell_code(language: str) -> str:
-    """The code cell's text (web/try/cell.py) with its two comments in ``language``."""
+    """The code cell's text (web/try/cell.py) with its two comments in ``language``.
+
+    >>> cell_code("zh_CN").splitlines()[2]
+    '# 3-2-1 网络：3 个输入，2 个隐藏神经元，1 个输出'
+    """
     code = (PAGE / "cell.py").read_text(encoding="utf-8")
     words = json.loads((PAGE / "words.json").read_text(encoding="utf-8"))
     for key in ("cell_network", "cell_or"):
@@ -196,7 +200,13 @@ def cell_code(language: str) -> str:
 
 
 def page_html(language: str, build: dict, *, inline: dict[str, bytes] | None = None) -> str:
-    """The page in ``language``, linking its files from the site, or with them all inlined (``inline``)."""
+    """The page in ``language``, linking its files from the site, or with them all inlined (``inline``).
+
+    >>> versions = dict.fromkeys(["chainrule", "pyodide", "viz", "graphviz"], "1")
+    >>> page = page_html("zh_CN", {"versions": versions, "wheels": [], "cache": "test"})
+    >>> '<html lang="zh-CN">' in page, '<script type="module" src="../try.js"></script>' in page
+    (True, True)
+    """
     all_words = json.loads((PAGE / "words.json").read_text(encoding="utf-8"))
     words = all_words[language]
     up = "../" if LANGUAGES[language] else ""
@@ -243,8 +253,8 @@ def build(site: Path, *, single_file: bool = True) -> str:
     if out.exists():
         shutil.rmtree(out)
     (out / "wheels").mkdir(parents=True)
-    chainrule = chainrule_wheel(out / "wheels")
-    graphviz, graphviz_from = graphviz_wheel(out / "wheels")
+    chainrule = _chainrule_wheel(out / "wheels")
+    graphviz, graphviz_from = _graphviz_wheel(out / "wheels")
     files: dict[str, Path] = {f"pyodide/{name}": MODULES / "pyodide" / name for name in PYODIDE_FILES}
     files["viz/viz.js"] = MODULES / "@viz-js" / "viz" / "dist" / "viz.js"
     files["viz_renderer.mjs"] = WEB / "viz_renderer.mjs"

@@ -36,7 +36,7 @@ def test_try_page_load(tmp_path):
     cold, cached, offline, single, sent, sent_again = [], [], [], [], [], []
     for _ in range(ROUNDS):
         server = _Server(tmp_path)
-        driver = _browser(1366, 768)
+        driver = _browser(1366, 768, tmp_path / "net.json")
         try:
             driver.get(server.url + "try/")
             cold.append(_ready_ms(driver))

@@ -43,7 +43,12 @@ def forward() -> dict:
 
 
 def step(k: int) -> dict:
-    """Step ``k`` of the current backward pass: the stepper's lines up to it, the picture (SVG) after it."""
+    """Step ``k`` of the current backward pass: the stepper's lines up to it, the picture (SVG) after it.
+
+    >>> _ = forward()
+    >>> step(2)["lines"][-1]
+    'step 2/21  err = a2 - 1: dC/da2 += 1 × dC/derr = 1 × -0.822203 = -0.822203'
+    """
     stepper = _state["stepper"]
     lines = [repr(s) for s in stepper.steps[:k]]
     svg = draw(_state["root"], step=k).svg()
@@ -51,7 +56,12 @@ def step(k: int) -> dict:
 
 
 def player_html(language: str) -> str:
-    """chainrule's own player for the current network, a whole HTML page."""
+    """chainrule's own player for the current network, a whole HTML page.
+
+    >>> _ = forward()
+    >>> player_html("zh_CN").count("<title>C 的反向传播：逐步演示</title>")
+    1
+    """
     return player(_state["root"], language=language).html
 
 
@@ -68,6 +78,11 @@ def run_cell(code: str, words: str) -> dict:
 
     ``words`` is a JSON object of the page's messages in its language (``no_loss``, ``not_set``). Returns the
     printed text and the new forward values, or ``error``: Python's own message and traceback.
+
+    >>> run_cell("from autograd import Value\\nC = Value(3.0) ** 2", '{}')["C"]
+    '9.0'
+    >>> run_cell("C = 1 / 0", '{}')["error"].splitlines()[1:3]
+    ['  File "<cell>", line 1, in <module>', '    C = 1 / 0']
     """
     said = json.loads(words)
     linecache.cache[CELL] = (len(code), None, code.splitlines(keepends=True), CELL)
