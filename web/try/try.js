@@ -17,6 +17,7 @@ let step = 0;
 let total = 0;
 let root = "C";
 let busy = false;
+let restarting = false;  // Stop is starting Python again: the controls stay disabled
 const ZOOMS = [0.25, 0.35, 0.5, 0.7, 1];
 let zoom = 3;  // an index into ZOOMS: the picture's scale (0.7: its labels about 11 px high)
 
@@ -31,6 +32,7 @@ function ask(call, ...args) {
 function answer(event) {
   const { id, result, error } = event.data;
   const pending = waiting.get(id);
+  if (pending === undefined) return;  // an answer from before a Stop
   waiting.delete(id);
   if (error !== undefined) pending.reject(new Error(error));
   else pending.resolve(result);
@@ -187,7 +189,6 @@ async function saveForOffline(base) {
 // How to (re)start the worker: its script's URL and its boot message, kept for Stop's restart
 let workerSource = null;
 let bootMessage = null;
-let restarting = false;
 
 async function prepare() {
   if (singleFile) {

@@ -24,7 +24,11 @@ function fileGetter(message) {
         if (!response.ok) throw new Error(`${name}: HTTP ${response.status}`);
         return new Uint8Array(await response.arrayBuffer());
       },
-      text: async (name) => new TextDecoder().decode(await (await fetch(new URL(name, base))).arrayBuffer()),
+      text: async (name) => {
+        const response = await fetch(new URL(name, base));
+        if (!response.ok) throw new Error(`${name}: HTTP ${response.status}`);
+        return response.text();
+      },
       pyodideOptions: { indexURL: new URL("pyodide/", base).href },
     };
   }
