@@ -63,6 +63,19 @@ def build(outdir: Path) -> int:
     return 0
 
 
+# --- the "try it" page (issue 22): web/build_try.py writes OUTDIR/try, or says why it skipped -----
+def build_try_page(outdir: Path) -> str:
+    """Build the try page into ``outdir/try`` (web/build_try.py); its one-line report.
+
+    Without web/node_modules (``npm ci`` in web/) the report says the page was skipped and how to get it.
+    """
+    spec = importlib.util.spec_from_file_location("build_try", DOCS.parent / "web" / "build_try.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.build(outdir)
+# --- end of the try page ---------------------------------------------------------------------------
+
+
 if __name__ == "__main__":
     problem = missing_extra()
     if problem:
@@ -72,4 +85,5 @@ if __name__ == "__main__":
     code = build(target)
     if code == 0:
         print(f"built {target / 'index.html'} and {target / 'zh_CN' / 'index.html'}")
+        print(build_try_page(target))  # the try page (issue 22)
     sys.exit(code)

@@ -12,8 +12,12 @@ from typing import Any
 import pytest
 
 
-def headless_chromium(width: int = 1280, height: int = 800) -> Any:
-    """A selenium driver for a headless Chromium window of ``width`` × ``height``, or a skip."""
+def headless_chromium(width: int = 1280, height: int = 800, *, arguments: tuple[str, ...] = (),
+                      capabilities: dict[str, Any] | None = None) -> Any:
+    """A selenium driver for a headless Chromium window of ``width`` × ``height``, or a skip.
+
+    ``arguments`` are more Chromium command-line switches, ``capabilities`` more selenium ones.
+    """
     webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed "
                                     "(.ci/install-browser installs it with chromium and chromium-driver)")
     binary = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome")
@@ -27,8 +31,10 @@ def headless_chromium(width: int = 1280, height: int = 800) -> Any:
     options = webdriver.ChromeOptions()
     options.binary_location = binary
     for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--disable-background-networking", f"--window-size={width},{height}"):
+                "--disable-background-networking", f"--window-size={width},{height}", *arguments):
         options.add_argument(arg)
+    for name, value in (capabilities or {}).items():
+        options.set_capability(name, value)
     try:
         driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
     except Exception as error:  # a browser that cannot start here is an environment problem
