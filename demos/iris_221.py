@@ -18,7 +18,7 @@ import sys
 
 from autograd.text import echo
 from nn import format_confusion
-from nn.iris import train_iris_221
+from nn.book.iris import train_iris_221
 from nn.plots import how_to_get_pictures, loss_curves, pictures_folder, plotting_available
 
 

@@ -18,7 +18,7 @@ import time
 
 from autograd.text import echo
 from nn import iris_book_split
-from nn.iris import predict_argmax, train_iris_222_onehot
+from nn.book.iris import predict_argmax, train_iris_222_onehot
 from nn.plots import how_to_get_pictures, loss_curves, pictures_folder, plotting_available
 
 

@@ -16,9 +16,11 @@ from .data import (
     batches,
     bumpy_regression,
     confusion_matrix,
+    digits_split,
     format_confusion,
     full_batch,
     iris_book_split,
+    load_digits,
     load_iris,
     minibatches,
     one_hot,
@@ -27,7 +29,6 @@ from .data import (
     two_moons,
     xor,
 )
-from .digits import digits_split, load_digits
 from .layer_view import LayerGradients, LayerView, layer_view
 from .layers import ACTIVATIONS, MLP, Layer, Neuron, ShapeError
 from .losses import (

@@ -1,4 +1,5 @@
-"""Data: the packaged iris table, the book's split, seeded toy sets, batching and confusion matrices.
+"""Data: the packaged iris and 8×8 digits tables, their fixed splits, seeded toy sets, batching
+and confusion matrices.
 
 Everything here is plain Python lists of floats (numpy is only used where it makes data
 handling clearer); the networks turn them into ``Value`` graphs.
@@ -11,6 +12,8 @@ handling clearer); the networks turn them into ``Value`` graphs.
 from __future__ import annotations
 
 import csv
+import gzip
+import hashlib
 import io
 import math
 import numbers
@@ -19,9 +22,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
 
-from .mnist import book_inputs, load_mnist, read_idx  # noqa: F401  (MNIST's IDX files, as nn.data.*)
+from .mnist import load_mnist, read_idx  # noqa: F401  (MNIST's IDX files, as nn.data.*)
 
 IRIS_SPECIES = ("setosa", "versicolor", "virginica")
+
+DIGITS_SHA256 = "6ebb3d2fee246a4e99363262ddf8a00a3c41bee6014c373ed9d9216ba7f651b8"
+"""SHA-256 of the uncompressed CSV text of ``nn/data/digits.csv.gz`` (what the tests check)."""
 
 
 @dataclass(frozen=True)
@@ -105,6 +111,106 @@ def iris_book_split() -> IrisSplit:
         train_x=[scaled[r] for r in train_rows], train_y=[iris.labels[r] for r in train_rows],
         test_x=[scaled[r] for r in test_rows], test_y=[iris.labels[r] for r in test_rows],
         train_rows=train_rows, test_rows=test_rows, mean=mean, std=std, raw=raw)
+
+
+@dataclass(frozen=True)
+class Iris3Split(Split):
+    """All three species: standardised inputs (the chosen columns), class indices 0-2, row numbers."""
+
+
+def iris_3class_split(features: int = 4) -> Iris3Split:
+    """The book's recipe extended to virginica: the first ``features`` columns standardised over all
+    150 rows (population std); train rows 0-34, 50-84, 100-134 (105), test the other 45.
+
+    >>> s = iris_3class_split(2)
+    >>> len(s.train_x), len(s.test_x), len(s.train_x[0]), s.test_rows[-1], s.test_y.count(2)
+    (105, 45, 2, 149, 15)
+    """
+    if features not in (1, 2, 3, 4):
+        raise ValueError(f"iris_3class_split: features must be 1 to 4 (the first columns), got {features!r}")
+    iris = load_iris()
+    raw = [row[:features] for row in iris.features]
+    n = len(raw)
+    # math.fsum: the same bits on every Python (3.12 made the built-in sum() of floats compensated)
+    mean = [math.fsum(row[j] for row in raw) / n for j in range(features)]
+    std = [(math.fsum((row[j] - mean[j]) ** 2 for row in raw) / n) ** 0.5 for j in range(features)]
+    scaled = [[(row[j] - mean[j]) / std[j] for j in range(features)] for row in raw]
+    train_rows = [r for r in range(n) if r % 50 < 35]
+    test_rows = [r for r in range(n) if r % 50 >= 35]
+    return Iris3Split([scaled[r] for r in train_rows], [iris.labels[r] for r in train_rows],
+                      [scaled[r] for r in test_rows], [iris.labels[r] for r in test_rows],
+                      train_rows, test_rows)
+
+
+
+
+# --- the 8×8 digits (UCI; the book's MNIST experiment at a size chainrule can train) -------
+
+@dataclass(frozen=True)
+class DigitsTable:
+    """The 1,797 8×8 images: 64 pixel counts (0..16, row by row) each, and the digit shown."""
+
+    images: list[list[float]]
+    labels: list[int]
+
+
+def digits_csv() -> str:
+    """The bundled CSV text (one image per line: 64 counts, then the label).
+
+    >>> digits_csv()[:20]
+    '0,0,5,13,9,1,0,0,0,0'
+    """
+    raw = resources.files("nn").joinpath("data/digits.csv.gz").read_bytes()
+    return gzip.decompress(raw).decode("ascii")
+
+
+def load_digits() -> DigitsTable:
+    """The bundled UCI 8×8 digits (1,797 images; CC BY 4.0), as lists of floats and int labels.
+
+    >>> load_digits().labels.count(0)
+    178
+    """
+    images, labels = [], []
+    for line in digits_csv().splitlines():
+        if line:
+            numbers = [float(x) for x in line.split(",")]
+            images.append(numbers[:64])
+            labels.append(int(numbers[64]))
+    return DigitsTable(images, labels)
+
+
+@dataclass(frozen=True)
+class DigitsSplit(Split):
+    """The fixed split: inputs scaled to [0, 1], labels, and each sample's row in the table."""
+
+
+def digits_split() -> DigitsSplit:
+    """Every third image (rows 2, 5, 8, ...) to test, the others to train; pixels divided by 16.
+
+    >>> s = digits_split()
+    >>> len(s.train_x), len(s.test_x), s.test_rows[:3], max(max(x) for x in s.train_x)
+    (1198, 599, [2, 5, 8], 1.0)
+    """
+    table = load_digits()
+    scaled = [[p / 16.0 for p in image] for image in table.images]
+    test_rows = [r for r in range(len(scaled)) if r % 3 == 2]
+    train_rows = [r for r in range(len(scaled)) if r % 3 != 2]
+    return DigitsSplit(
+        train_x=[scaled[r] for r in train_rows], train_y=[table.labels[r] for r in train_rows],
+        test_x=[scaled[r] for r in test_rows], test_y=[table.labels[r] for r in test_rows],
+        train_rows=train_rows, test_rows=test_rows)
+
+
+
+def digits_checksum() -> str:
+    """SHA-256 of the bundled CSV text; equals ``DIGITS_SHA256`` unless the file was changed.
+
+    >>> digits_checksum() == DIGITS_SHA256
+    True
+    """
+    return hashlib.sha256(digits_csv().encode("ascii")).hexdigest()
+
+
 
 
 def one_hot(label: int, n_classes: int) -> list[float]:
@@ -291,6 +397,15 @@ def confusion_matrix(actual: Sequence[int], predicted: Sequence[int],
                                  f"class in 0..{n_classes - 1}")
         matrix[a][p] += 1
     return matrix
+
+
+def accuracy(matrix: list[list[int]]) -> float:
+    """The fraction of samples on the diagonal of a confusion matrix: those classified right.
+
+    >>> accuracy([[14, 1], [1, 14]])
+    0.9333333333333333
+    """
+    return sum(matrix[k][k] for k in range(len(matrix))) / sum(map(sum, matrix))
 
 
 def format_confusion(matrix: list[list[int]]) -> str:

@@ -10,7 +10,7 @@ import pytest
 
 from autograd.examples import three_two_one
 from nn import MLP
-from nn.iris import book_notation, iris_221_network
+from nn.book.iris import book_notation, iris_221_network
 from nn.layer_view import leaky_relu_tutorial_notation
 
 

@@ -1,0 +1,17 @@
+"""The book's experiments (Kneusel, *Math for Deep Learning*, ch. 10), built from nn's parts.
+
+nn's core (``nn.layers``, ``nn.losses``, ``nn.optim``, ``nn.training``, ``nn.data``) knows nothing
+of any book; the networks, settings and whole runs of the book's examples live here:
+
+- ``nn.book.iris``: the 2-2-1 network (``train_iris_221``), the 2-2-2 one-hot layer-toolkit network
+  and the three-class extension;
+- ``nn.book.digits``: the book's MNIST recipe on the bundled 8×8 digits (``train_digits``);
+- ``nn.book.mnist``: the book's own 196-100-50-10 run on MNIST files you have (``train_book_mnist``).
+
+The data they train on is loaded by nn's core (``nn.iris_book_split``, ``nn.digits_split``,
+``nn.load_mnist``).
+
+>>> from nn.book.iris import iris_221_network
+>>> iris_221_network(0)
+MLP(2 → [2 sigmoid, 1 linear], fused neurons)
+"""
