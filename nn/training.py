@@ -26,7 +26,7 @@ from typing import Any, Literal, Protocol, TextIO
 from autograd import Value, no_grad
 from autograd.installation import numpy_for
 
-from .data import batches, random_subsets
+from .batching import batches, random_subsets
 from .losses import mean
 
 

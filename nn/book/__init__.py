@@ -1,6 +1,6 @@
 """The book's experiments (Kneusel, *Math for Deep Learning*, ch. 10), built from nn's parts.
 
-nn's core (``nn.layers``, ``nn.losses``, ``nn.optim``, ``nn.training``, ``nn.data``) knows nothing
+nn's core (``nn.layers``, ``nn.losses``, ``nn.optim``, ``nn.training``, ``nn.datasets``) knows nothing
 of any book; the networks, settings and whole runs of the book's examples live here:
 
 - ``nn.book.iris``: the 2-2-1 network (``train_iris_221``), the 2-2-2 one-hot layer-toolkit network

@@ -20,7 +20,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from ..data import DigitsSplit, accuracy, confusion_matrix, digits_split, one_hot
+from ..confusion import accuracy, confusion_matrix
+from ..datasets import DigitsSplit, digits_split, one_hot
 from ..layers import MLP
 from ..losses import mse
 from ..optim import SGD

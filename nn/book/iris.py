@@ -26,7 +26,8 @@ from autograd import no_grad
 from autograd.notation import format_number
 from autograd.text import Table
 
-from ..data import IrisSplit, confusion_matrix, iris_3class_split, iris_book_split, one_hot
+from ..confusion import confusion_matrix
+from ..datasets import IrisSplit, iris_3class_split, iris_book_split, one_hot
 from ..layers import MLP, Fusion
 from ..losses import half_squared_error, mse, softmax_cross_entropy
 from ..optim import SGD

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from autograd.installation import numpy_for
 
-from ..data import accuracy, confusion_matrix
+from ..confusion import accuracy, confusion_matrix
 from ..layers import MLP
 from ..losses import mse
 from ..mnist import load_mnist

@@ -17,8 +17,8 @@ from book_iris_loop import book_mean_loss, numpy_sigmoid, train_book_221
 from conftest import compare
 from peers import micrograd_iris_221
 
+from nn import iris_book_split
 from nn.book.iris import fit_iris_221, iris_221_network
-from nn.data import iris_book_split
 
 EPOCHS = 1000
 SPLIT = iris_book_split()

@@ -1,8 +1,8 @@
-"""Data: the packaged iris and 8×8 digits tables, their fixed splits, seeded toy sets, batching
-and confusion matrices.
+"""Data sets: the packaged iris and 8×8 digits tables (files in ``nn/data/``), their fixed splits,
+one-hot targets and seeded toy sets.
 
-Everything here is plain Python lists of floats (numpy is only used where it makes data
-handling clearer); the networks turn them into ``Value`` graphs.
+Everything here is plain Python lists of floats; the networks turn them into ``Value`` graphs.
+Batching is in ``nn.batching``, confusion matrices in ``nn.confusion``, MNIST's files in ``nn.mnist``.
 
 >>> split = iris_book_split()
 >>> len(split.train_x), len(split.test_x), split.train_rows[:2], split.test_rows[:2]
@@ -18,11 +18,8 @@ import io
 import math
 import numbers
 import random
-from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
-
-from .mnist import load_mnist, read_idx  # noqa: F401  (MNIST's IDX files, as nn.data.*)
 
 IRIS_SPECIES = ("setosa", "versicolor", "virginica")
 
@@ -300,121 +297,3 @@ def bumpy_regression(n: int = 40, noise: float = 0.05,
 def _check_count(n: int, where: str) -> None:
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise ValueError(f"{where}: n must be a positive int, got {n!r}")
-
-
-# --- batching ---------------------------------------------------------------------------------
-
-def batches(n_samples: int, batch_size: int | None = None,
-            shuffle: int | random.Random | None = None) -> Iterator[list[int]]:
-    """Index lists covering 0..n_samples−1 once: ``batch_size=None`` is one full batch, 1 is
-    per-sample, anything else minibatches (the last one may be smaller). ``shuffle`` seeds an order.
-
-    >>> list(batches(5, 2))
-    [[0, 1], [2, 3], [4]]
-    >>> list(batches(3)), list(batches(3, 1))
-    ([[0, 1, 2]], [[0], [1], [2]])
-    """
-    _check_count(n_samples, "batches")
-    if batch_size is not None and (isinstance(batch_size, bool) or not isinstance(batch_size, int)
-                                   or batch_size < 1):
-        raise ValueError(f"batches: batch_size must be a positive int or None (full batch), "
-                         f"got {batch_size!r}")
-    order = list(range(n_samples))
-    if shuffle is not None:
-        _rng(shuffle).shuffle(order)
-    size = n_samples if batch_size is None else batch_size
-    for start in range(0, n_samples, size):
-        yield order[start:start + size]
-
-
-def random_subsets(n_samples: int, batch_size: int, count: int,
-                   shuffle: int | random.Random | None = None) -> Iterator[list[int]]:
-    """``count`` minibatches, each ``batch_size`` different samples drawn at random from all of them.
-
-    The book's scheme (Kneusel, ch. 10): training is counted in minibatches, not epochs, and each
-    minibatch is a fresh random subset, so a sample may come twice before another comes once.
-    ``shuffle`` seeds the draws.
-
-    >>> list(random_subsets(5, 2, 3, shuffle=0))
-    [[3, 4], [0, 2], [4, 3]]
-    """
-    _check_count(n_samples, "random_subsets")
-    for name, k in (("batch_size", batch_size), ("count", count)):
-        if isinstance(k, bool) or not isinstance(k, int) or k < 1:
-            raise ValueError(f"random_subsets: {name} must be a positive int, got {k!r}")
-    if batch_size > n_samples:
-        raise ValueError(f"random_subsets: batch_size {batch_size} is more than the {n_samples} samples")
-    rng = _rng(shuffle) if shuffle is not None else random.Random()
-    for _ in range(count):
-        yield rng.sample(range(n_samples), batch_size)
-
-
-def full_batch(n_samples: int) -> Iterator[list[int]]:
-    """One batch of every sample (full-batch gradient descent).
-
-    >>> list(full_batch(3))
-    [[0, 1, 2]]
-    """
-    return batches(n_samples, None)
-
-
-def minibatches(n_samples: int, batch_size: int,
-                shuffle: int | random.Random | None = None) -> Iterator[list[int]]:
-    """Consecutive batches of ``batch_size`` indices, optionally in a seeded shuffled order.
-
-    >>> list(minibatches(4, 3))
-    [[0, 1, 2], [3]]
-    """
-    return batches(n_samples, batch_size, shuffle)
-
-
-def per_sample(n_samples: int, shuffle: int | random.Random | None = None) -> Iterator[list[int]]:
-    """Batches of one sample each (stochastic gradient descent).
-
-    >>> list(per_sample(2))
-    [[0], [1]]
-    """
-    return batches(n_samples, 1, shuffle)
-
-
-# --- evaluation -------------------------------------------------------------------------------
-
-def confusion_matrix(actual: Sequence[int], predicted: Sequence[int],
-                     n_classes: int = 2) -> list[list[int]]:
-    """Counts ``[actual][predicted]``; for two classes that is [[TN, FP], [FN, TP]].
-
-    >>> confusion_matrix([0, 0, 1, 1], [0, 1, 1, 1])
-    [[1, 1], [0, 2]]
-    """
-    if len(actual) != len(predicted):
-        raise ValueError(f"confusion_matrix: {len(actual)} actual labels but {len(predicted)} "
-                         f"predictions")
-    matrix = [[0] * n_classes for _ in range(n_classes)]
-    for i, (a, p) in enumerate(zip(actual, predicted)):
-        for what, k in (("actual", a), ("predicted", p)):
-            if not _is_class(k, n_classes):
-                raise ValueError(f"confusion_matrix: {what} label {k!r} at position {i} is not a "
-                                 f"class in 0..{n_classes - 1}")
-        matrix[a][p] += 1
-    return matrix
-
-
-def accuracy(matrix: list[list[int]]) -> float:
-    """The fraction of samples on the diagonal of a confusion matrix: those classified right.
-
-    >>> accuracy([[14, 1], [1, 14]])
-    0.9333333333333333
-    """
-    return sum(matrix[k][k] for k in range(len(matrix))) / sum(map(sum, matrix))
-
-
-def format_confusion(matrix: list[list[int]]) -> str:
-    """A 2×2 matrix as the book prints it: ``TN 14  FP 1 / FN 1  TP 14``.
-
-    >>> format_confusion([[14, 1], [1, 14]])
-    'TN 14  FP 1 / FN 1  TP 14'
-    """
-    if len(matrix) != 2 or any(len(row) != 2 for row in matrix):
-        raise ValueError(f"format_confusion: needs a 2x2 matrix, got {matrix!r}")
-    (tn, fp), (fn, tp) = matrix
-    return f"TN {tn}  FP {fp} / FN {fn}  TP {tp}"
