@@ -24,7 +24,7 @@ from .datasets import (
     two_moons,
     xor,
 )
-from .layer_view import LayerGradients, LayerView, layer_view
+from .layer_matrices import LayerGradients, LayerView, layer_view
 from .layers import ACTIVATIONS, MLP, Layer, Neuron, ShapeError
 from .losses import (
     binary_cross_entropy,
