@@ -20,6 +20,7 @@ import numbers
 import random
 from dataclasses import dataclass
 from importlib import resources
+from typing import Any, TypeVar
 
 IRIS_SPECIES = ("setosa", "versicolor", "virginica")
 
@@ -57,6 +58,9 @@ def load_iris() -> IrisTable:
     return IrisTable(features, labels, species, tuple(header[:4]))
 
 
+_SplitT = TypeVar("_SplitT", bound="Split")
+
+
 @dataclass(frozen=True)
 class Split:
     """A fixed train/test split: inputs, targets, and each sample's row in the original table."""
@@ -68,6 +72,30 @@ class Split:
     train_rows: list[int]
     """Row numbers in the original table of each training sample (for the iris table, 0-149)."""
     test_rows: list[int]
+
+    @classmethod
+    def of_rows(cls: type[_SplitT], x: list[list[float]], y: list[int], train_rows: list[int],
+                test_rows: list[int], **more: Any) -> _SplitT:
+        """The split that takes rows ``train_rows`` of a table's inputs ``x`` and labels ``y`` to
+        train and ``test_rows`` to test (``more``: a subclass's own fields).
+
+        >>> Split.of_rows([[0.0], [1.0], [2.0]], [0, 1, 0], [0, 2], [1]).test_x
+        [[1.0]]
+        """
+        return cls(train_x=[x[r] for r in train_rows], train_y=[y[r] for r in train_rows],
+                   test_x=[x[r] for r in test_rows], test_y=[y[r] for r in test_rows],
+                   train_rows=train_rows, test_rows=test_rows, **more)
+
+
+def _standardised(raw: list[list[float]]) -> tuple[list[float], list[float], list[list[float]]]:
+    """Each column's mean and population std over all rows, and the rows standardised with them.
+
+    math.fsum: the same bits on every Python (3.12 made the built-in sum() of floats compensated).
+    """
+    n, columns = len(raw), range(len(raw[0]))
+    mean = [math.fsum(row[j] for row in raw) / n for j in columns]
+    std = [math.sqrt(math.fsum((row[j] - mean[j]) ** 2 for row in raw) / n) for j in columns]
+    return mean, std, [[(row[j] - mean[j]) / std[j] for j in columns] for row in raw]
 
 
 @dataclass(frozen=True)
@@ -98,16 +126,10 @@ def iris_book_split() -> IrisSplit:
     """
     iris = load_iris()
     raw = [row[:2] for row in iris.features]
-    n = len(raw)
-    mean = [math.fsum(row[j] for row in raw) / n for j in range(2)]
-    std = [math.sqrt(math.fsum((row[j] - mean[j]) ** 2 for row in raw) / n) for j in range(2)]
-    scaled = [[(row[j] - mean[j]) / std[j] for j in range(2)] for row in raw]
+    mean, std, scaled = _standardised(raw)
     train_rows = [*range(0, 35), *range(50, 85)]
     test_rows = [*range(35, 50), *range(85, 100)]
-    return IrisSplit(
-        train_x=[scaled[r] for r in train_rows], train_y=[iris.labels[r] for r in train_rows],
-        test_x=[scaled[r] for r in test_rows], test_y=[iris.labels[r] for r in test_rows],
-        train_rows=train_rows, test_rows=test_rows, mean=mean, std=std, raw=raw)
+    return IrisSplit.of_rows(scaled, iris.labels, train_rows, test_rows, mean=mean, std=std, raw=raw)
 
 
 @dataclass(frozen=True)
@@ -126,19 +148,10 @@ def iris_3class_split(features: int = 4) -> Iris3Split:
     if features not in (1, 2, 3, 4):
         raise ValueError(f"iris_3class_split: features must be 1 to 4 (the first columns), got {features!r}")
     iris = load_iris()
-    raw = [row[:features] for row in iris.features]
-    n = len(raw)
-    # math.fsum: the same bits on every Python (3.12 made the built-in sum() of floats compensated)
-    mean = [math.fsum(row[j] for row in raw) / n for j in range(features)]
-    std = [(math.fsum((row[j] - mean[j]) ** 2 for row in raw) / n) ** 0.5 for j in range(features)]
-    scaled = [[(row[j] - mean[j]) / std[j] for j in range(features)] for row in raw]
-    train_rows = [r for r in range(n) if r % 50 < 35]
-    test_rows = [r for r in range(n) if r % 50 >= 35]
-    return Iris3Split([scaled[r] for r in train_rows], [iris.labels[r] for r in train_rows],
-                      [scaled[r] for r in test_rows], [iris.labels[r] for r in test_rows],
-                      train_rows, test_rows)
-
-
+    _, _, scaled = _standardised([row[:features] for row in iris.features])
+    train_rows = [r for r in range(len(scaled)) if r % 50 < 35]
+    test_rows = [r for r in range(len(scaled)) if r % 50 >= 35]
+    return Iris3Split.of_rows(scaled, iris.labels, train_rows, test_rows)
 
 
 # --- the 8×8 digits (UCI; the book's MNIST experiment at a size chainrule can train) -------
@@ -192,11 +205,7 @@ def digits_split() -> DigitsSplit:
     scaled = [[p / 16.0 for p in image] for image in table.images]
     test_rows = [r for r in range(len(scaled)) if r % 3 == 2]
     train_rows = [r for r in range(len(scaled)) if r % 3 != 2]
-    return DigitsSplit(
-        train_x=[scaled[r] for r in train_rows], train_y=[table.labels[r] for r in train_rows],
-        test_x=[scaled[r] for r in test_rows], test_y=[table.labels[r] for r in test_rows],
-        train_rows=train_rows, test_rows=test_rows)
-
+    return DigitsSplit.of_rows(scaled, table.labels, train_rows, test_rows)
 
 
 def digits_checksum() -> str:

@@ -15,3 +15,27 @@ The data they train on is loaded by nn's core (``nn.iris_book_split``, ``nn.digi
 >>> iris_221_network(0)
 MLP(2 → [2 sigmoid, 1 linear], fused neurons)
 """
+
+from __future__ import annotations
+
+import os
+
+from autograd.text import echo
+
+
+def run_length(given: int | None, book: int, quick: int, unit: str) -> int:
+    """How long a demo of the book trains: ``given``, else the book's ``book`` epochs or steps, or
+    ``quick`` when ``CHAINRULE_FAST=1`` (how the tests run the demos). A length that is not the
+    book's is said on the console, since the numbers then are not the book's.
+
+    >>> run_length(None, book=1000, quick=100, unit="epochs") in (100, 1000)
+    True
+    >>> run_length(5, book=1000, quick=100, unit="epochs")
+    (a quick run: 5 epochs instead of the book's 1000; the numbers are not the book's)
+    5
+    """
+    if given is None:
+        given = quick if os.environ.get("CHAINRULE_FAST") == "1" else book
+    if given != book:
+        echo(f"(a quick run: {given} {unit} instead of the book's {book}; the numbers are not the book's)")
+    return given

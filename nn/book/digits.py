@@ -25,7 +25,7 @@ from ..datasets import DigitsSplit, digits_split, one_hot
 from ..layers import MLP
 from ..losses import mse
 from ..optim import SGD
-from ..training import History, fit
+from ..training import fit
 from .iris import predict_argmax
 
 HIDDEN, EPOCHS, LR, BATCH_SIZE = 32, 60, 3.0, 10
@@ -44,15 +44,16 @@ def digits_network(hidden: int = HIDDEN, seed: int = 0) -> MLP:
 
 @dataclass
 class DigitsRun:
-    """What the digits experiment reports."""
+    """What the digits experiment reports (and, as a ``MnistRun``, the book's MNIST run)."""
 
     network: MLP
-    history: History
-    """The mean training loss of each epoch (each minibatch's loss taken before its update)."""
+    history: list[float]
+    """The training loss: the mean of each epoch (``train_digits``: a ``History``), or of each
+    minibatch (``train_book_mnist``); each minibatch's loss is taken before its update."""
     confusion: list[list[int]]
-    """Test confusion matrix, ``[actual][predicted]``."""
+    """Test confusion matrix, ``[actual][predicted]`` (10×10)."""
     cpu_seconds: float
-    """CPU time of the training loop (``time.process_time``: fair on a shared machine)."""
+    """CPU time of the training loop alone (``time.process_time``: fair on a shared machine)."""
 
     @property
     def accuracy(self) -> float:

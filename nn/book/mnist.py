@@ -19,12 +19,13 @@ from typing import TYPE_CHECKING
 
 from autograd.installation import numpy_for
 
-from ..confusion import accuracy, confusion_matrix
+from ..confusion import confusion_matrix
 from ..layers import MLP
 from ..losses import mse
 from ..mnist import load_mnist
 from ..optim import SGD
 from ..training import batch_loss
+from .digits import DigitsRun
 from .iris import predict_argmax
 
 if TYPE_CHECKING:
@@ -58,21 +59,13 @@ def book_network(seed: int = 0) -> MLP:
 
 
 @dataclass
-class MnistRun:
-    """What ``train_book_mnist`` reports."""
-
-    network: MLP
-    losses: list[float]
-    """The loss of each minibatch, taken before its update."""
-    confusion: list[list[int]]
-    """The test confusion matrix, ``[actual][predicted]`` (10×10)."""
-    cpu_seconds: float
-    """CPU time of the training loop alone."""
+class MnistRun(DigitsRun):
+    """What ``train_book_mnist`` reports: the fields of a ``DigitsRun``, its history per minibatch."""
 
     @property
-    def accuracy(self) -> float:
-        """The fraction of test images classified right."""
-        return accuracy(self.confusion)
+    def losses(self) -> list[float]:
+        """The loss of each minibatch, taken before its update (the ``history``)."""
+        return self.history
 
 
 def train_book_mnist(folder: str | os.PathLike[str], minibatches: int = 40_000, batch_size: int = 64,
