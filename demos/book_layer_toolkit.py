@@ -26,7 +26,7 @@ import numpy as np
 
 from autograd.text import Table, echo
 from nn import SGD, batch_loss, fit, iris_book_split, layer_view, mse, one_hot, random_subsets
-from nn.iris import iris_222_network, predict_argmax
+from nn.book.iris import iris_222_network, predict_argmax
 
 FAST = os.environ.get("CHAINRULE_FAST") == "1"
 SEED = 0

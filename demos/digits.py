@@ -17,7 +17,8 @@ from __future__ import annotations
 import os
 
 from autograd.text import Table, echo
-from nn.digits import BATCH_SIZE, EPOCHS, HIDDEN, LR, digits_split, largest_confusions, train_digits
+from nn import digits_split
+from nn.book.digits import BATCH_SIZE, EPOCHS, HIDDEN, LR, largest_confusions, train_digits
 from nn.plots import confusion_image, how_to_get_pictures, loss_curves, pictures_folder, plotting_available
 
 FAST = os.environ.get("CHAINRULE_FAST") == "1"

@@ -19,7 +19,7 @@ import textwrap
 from autograd import Value, gradcheck
 from autograd.text import console_width, echo
 from nn import MLP, batch_loss, half_squared_error, iris_book_split
-from nn.iris import BOOK_NAMES, fit_iris_221, iris_221_network
+from nn.book.iris import BOOK_NAMES, fit_iris_221, iris_221_network
 
 
 def loss_of_parameters(fused: bool):

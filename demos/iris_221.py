@@ -13,20 +13,17 @@ Run:  python demos/iris_221.py [seed]
 
 from __future__ import annotations
 
-import os
 import sys
 
 from autograd.text import echo
 from nn import format_confusion
-from nn.iris import train_iris_221
-from nn.plots import how_to_get_pictures, loss_curves, pictures_folder, plotting_available
+from nn.book import run_length
+from nn.book.iris import train_iris_221
+from nn.plots import loss_curves_line
 
 
 def main(seed: int = 0, epochs: int | None = None) -> None:
-    if epochs is None:
-        epochs = 100 if os.environ.get("CHAINRULE_FAST") == "1" else 1000
-    if epochs != 1000:
-        echo(f"(a quick run: {epochs} epochs instead of the book's 1000; the numbers are not the book's)")
+    epochs = run_length(epochs, book=1000, quick=100, unit="epochs")
     run = train_iris_221(seed=seed, epochs=epochs)
     species = ("setosa", "versicolor")
     echo(f"2-2-1 iris network (seed {seed}): 70 training flowers, 30 test flowers,\n"
@@ -44,12 +41,8 @@ def main(seed: int = 0, epochs: int | None = None) -> None:
     echo("final parameters:")
     for name, value in run.network.tutorial_names():
         echo(f"  {name:<9} {value.data: .4f}")
-    if plotting_available():
-        path = loss_curves({"mean train loss": run.history}, pictures_folder() / "iris_221_loss.png",
-                           title="2-2-1 iris network: mean 0.5*(a2 - y)**2 per epoch")
-        echo(f"picture: {path}")
-    else:
-        echo(how_to_get_pictures())
+    echo(loss_curves_line({"mean train loss": run.history}, "iris_221_loss.png",
+                          title="2-2-1 iris network: mean 0.5*(a2 - y)**2 per epoch"))
 
 
 if __name__ == "__main__":

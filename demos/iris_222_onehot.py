@@ -12,21 +12,18 @@ Run:  python demos/iris_222_onehot.py [seed]
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 
 from autograd.text import echo
 from nn import iris_book_split
-from nn.iris import predict_argmax, train_iris_222_onehot
-from nn.plots import how_to_get_pictures, loss_curves, pictures_folder, plotting_available
+from nn.book import run_length
+from nn.book.iris import predict_argmax, train_iris_222_onehot
+from nn.plots import loss_curves_line
 
 
 def main(seed: int = 0, steps: int | None = None) -> None:
-    if steps is None:
-        steps = 100 if os.environ.get("CHAINRULE_FAST") == "1" else 4000
-    if steps != 4000:
-        echo(f"(a quick run: {steps} steps instead of the book's 4000; the numbers are not the book's)")
+    steps = run_length(steps, book=4000, quick=100, unit="steps")
     start = time.perf_counter()
     net, history, matrix = train_iris_222_onehot(seed=seed, steps=steps)
     seconds = time.perf_counter() - start
@@ -42,12 +39,8 @@ def main(seed: int = 0, steps: int | None = None) -> None:
         length, width = split.measurements(row)
         echo(f"  misclassified: iris row {row}, sepal {length} cm × {width} cm")
     echo(f"training took {seconds:.1f} s")
-    if plotting_available():
-        path = loss_curves({"mean train loss": history}, pictures_folder() / "iris_222_onehot_loss.png",
-                           title="2-2-2 one-hot iris network: mean squared error per step", xlabel="step")
-        echo(f"picture: {path}")
-    else:
-        echo(how_to_get_pictures())
+    echo(loss_curves_line({"mean train loss": history}, "iris_222_onehot_loss.png",
+                          title="2-2-2 one-hot iris network: mean squared error per step", xlabel="step"))
 
 
 if __name__ == "__main__":

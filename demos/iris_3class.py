@@ -18,7 +18,7 @@ import os
 
 from autograd.text import Table, echo
 from nn import load_iris
-from nn.iris import train_iris_3class
+from nn.book.iris import train_iris_3class
 from nn.plots import class_scatter, how_to_get_pictures, loss_curves, pictures_folder, plotting_available
 
 FAST = os.environ.get("CHAINRULE_FAST") == "1"

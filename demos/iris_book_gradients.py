@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from autograd import Value, no_grad
 from autograd.text import Table, echo
 from nn import MLP, half_squared_error, iris_book_split
-from nn.iris import BOOK_NAMES, fit_iris_221, iris_221_network
+from nn.book.iris import BOOK_NAMES, fit_iris_221, iris_221_network
 
 FORMULAS = {
     "w4": "(a2 - y)*a0", "w5": "(a2 - y)*a1", "b2": "(a2 - y)",

@@ -24,7 +24,7 @@ import numpy as np
 from autograd import Value, step_through
 from autograd.text import Table, echo, fit_line, rich_symbols
 from nn import MLP, half_squared_error, layer_view, squared_error
-from nn.layer_view import format_matrix
+from nn.layer_matrices import format_matrix
 
 X_321, Y_321 = [2.0, 3.0, -1.0], 1.0
 ALPHA = 0.01

@@ -23,7 +23,7 @@ import os
 
 from autograd.text import echo
 from nn import MLP, SGD, History, bumpy_regression, evaluate, fit, half_squared_error
-from nn.plots import how_to_get_pictures, loss_curves, pictures_folder, plotting_available
+from nn.plots import loss_curves_line
 
 FAST = os.environ.get("CHAINRULE_FAST") == "1"
 EPOCHS = 10 if FAST else 100
@@ -95,13 +95,8 @@ def main() -> None:
         echo(f"{name:>15}  {rises(history)}")
     echo("(full-batch gradient descent with a small step only goes downhill; a minibatch's or a")
     echo(" single sample's gradient is a noisy estimate of the full one, and sometimes goes uphill)")
-    if plotting_available():
-        path = loss_curves({name: h for name, (_, h) in results.items()},
-                           pictures_folder() / "leaky_relu_loss.png",
-                           title="leaky-ReLU network: loss per epoch, three ways to batch")
-        echo(f"picture: {path}")
-    else:
-        echo(how_to_get_pictures())
+    echo(loss_curves_line({name: h for name, (_, h) in results.items()}, "leaky_relu_loss.png",
+                          title="leaky-ReLU network: loss per epoch, three ways to batch"))
     net = network()
     most = 50 if FAST else 1000
     h = fit(net, half_squared_error, x, y, SGD(net.parameters(), lr=LR), epochs=most, batch_size=8,

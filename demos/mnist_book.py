@@ -24,7 +24,8 @@ import sys
 from pathlib import Path
 
 from autograd.text import echo
-from nn.digits import largest_confusions, train_book_mnist
+from nn.book.digits import largest_confusions
+from nn.book.mnist import train_book_mnist
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -25,7 +25,8 @@ from collections.abc import Callable, Sequence
 from autograd import Value, total
 from autograd.text import Table, echo
 from nn import MLP, SGD, binary_cross_entropy_with_logits, fit, half_squared_error, one_hot
-from nn.iris import iris_3class_split, predict_argmax
+from nn.book.iris import predict_argmax
+from nn.datasets import iris_3class_split
 from nn.plots import how_to_get_pictures, loss_curves, pictures_folder, plotting_available
 
 FAST = os.environ.get("CHAINRULE_FAST") == "1"

@@ -21,7 +21,7 @@ import time
 from autograd import trace
 from autograd.text import echo
 from nn import SGD, fit, half_squared_error, iris_book_split
-from nn.iris import iris_221_network
+from nn.book.iris import iris_221_network
 
 MODES = {"fit (Value path)": False, "fit(compiled=True)": True, "fit(compiled='batch')": "batch"}
 

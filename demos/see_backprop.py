@@ -29,7 +29,7 @@ from autograd import Graph, Value, dot, draw, player, step_through
 from autograd.examples import three_two_one
 from autograd.text import echo
 from nn import half_squared_error, iris_book_split
-from nn.iris import iris_221_network
+from nn.book.iris import iris_221_network
 
 
 def drawings(whole: bool = False) -> dict[str, Graph]:

@@ -10,25 +10,21 @@ from .installation import check_autograd
 
 check_autograd()  # before the modules below import from it: a foreign autograd is named, with the fix
 
-from .data import (
+from .batching import batches, full_batch, minibatches, per_sample, random_subsets
+from .confusion import confusion_matrix, format_confusion
+from .datasets import (
     IrisSplit,
     IrisTable,
-    batches,
     bumpy_regression,
-    confusion_matrix,
-    format_confusion,
-    full_batch,
+    digits_split,
     iris_book_split,
+    load_digits,
     load_iris,
-    minibatches,
     one_hot,
-    per_sample,
-    random_subsets,
     two_moons,
     xor,
 )
-from .digits import digits_split, load_digits
-from .layer_view import LayerGradients, LayerView, layer_view
+from .layer_matrices import LayerGradients, LayerView, layer_view
 from .layers import ACTIVATIONS, MLP, Layer, Neuron, ShapeError
 from .losses import (
     binary_cross_entropy,

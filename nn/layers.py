@@ -163,7 +163,31 @@ def _pre_activation(w: list[Value], x: Sequence[Input], b: Value, fused: Fusion,
     return z + b
 
 
-class Neuron(Module):
+class _Unit(Module):
+    """What a ``Neuron`` and a ``Layer`` share: a name for messages, an activation, a fusion mode."""
+
+    def _configure(self, n_inputs: int, activation: Activation, fused: Fusion, leaky_slope: float,
+                   name: str) -> None:
+        """Check and keep the settings (private attributes: they are not parameters)."""
+        _check_size(n_inputs, f"{name}: n_inputs")
+        self._name = name
+        self._activation = _check_activation(activation, name)
+        self._fused = _check_fusion(fused, name)
+        self._slope = float(leaky_slope)
+        self._n_inputs = n_inputs
+
+    @property
+    def activation(self) -> str:
+        """The activation's name (a layer's neurons all have the same one)."""
+        return self._activation
+
+    @property
+    def n_inputs(self) -> int:
+        """The size of the input vector (a neuron has one weight per input)."""
+        return self._n_inputs
+
+
+class Neuron(_Unit):
     """activation(w·x + b) for ``n_inputs`` inputs; parameters ``w`` (a list) and ``b``.
 
     >>> n = Neuron(2, "relu", weights=[1.0, -1.0], bias=0.5)
@@ -175,11 +199,7 @@ class Neuron(Module):
                  weights: Sequence[Value | Number] | None = None, bias: Value | Number | None = None,
                  weight_scale: float = 1.0, bias_scale: float = 0.0, rng: Seed = None,
                  fused: Fusion = True, leaky_slope: float = 0.01, name: str = "Neuron") -> None:
-        _check_size(n_inputs, f"{name}: n_inputs")
-        self._name = name
-        self._activation = _check_activation(activation, name)
-        self._fused = _check_fusion(fused, name)
-        self._slope = float(leaky_slope)
+        self._configure(n_inputs, activation, fused, leaky_slope, name)
         generator = make_rng(rng)
         if weights is None:
             weights = [None] * n_inputs  # type: ignore[list-item]
@@ -188,16 +208,6 @@ class Neuron(Module):
         self.w = [_parameter(x, weight_scale, generator, f"{name}: weight {i}")
                   for i, x in enumerate(weights)]
         self.b = _parameter(bias, bias_scale, generator, f"{name}: bias")
-
-    @property
-    def activation(self) -> str:
-        """This neuron's activation name."""
-        return self._activation
-
-    @property
-    def n_inputs(self) -> int:
-        """How many inputs (and weights) this neuron has."""
-        return len(self.w)
 
     def __call__(self, x: Sequence[Input]) -> Value:
         """The neuron's output for one input vector ``x`` (numbers or Values)."""
@@ -215,7 +225,7 @@ class Neuron(Module):
         return f"Neuron({self.n_inputs} inputs, {self._activation}{_fusion_note(self._fused)})"
 
 
-class Layer(Module):
+class Layer(_Unit):
     """``n_outputs`` neurons sharing one input vector; calling it always returns a list of Values.
 
     ``weights`` is one row per neuron (``n_outputs`` rows of ``n_inputs``), ``biases`` one per neuron.
@@ -230,12 +240,8 @@ class Layer(Module):
                  biases: Sequence[Value | Number] | None = None, weight_scale: float = 1.0,
                  bias_scale: float = 0.0, rng: Seed = None, fused: Fusion = True,
                  leaky_slope: float = 0.01, name: str = "Layer") -> None:
-        _check_size(n_inputs, f"{name}: n_inputs")
+        self._configure(n_inputs, activation, fused, leaky_slope, name)
         _check_size(n_outputs, f"{name}: n_outputs")
-        self._name = name
-        self._activation = _check_activation(activation, name)
-        self._fused = _check_fusion(fused, name)
-        self._slope = float(leaky_slope)
         if weights is not None:
             if len(weights) != n_outputs:
                 raise ShapeError(f"{name}: weights has {len(weights)} rows, but the layer has "
@@ -253,17 +259,6 @@ class Layer(Module):
                    bias_scale=bias_scale, rng=generator, fused=fused, leaky_slope=leaky_slope,
                    name=f"{name} neuron {i}")
             for i in range(n_outputs)]
-        self._n_inputs = n_inputs
-
-    @property
-    def activation(self) -> str:
-        """This layer's activation name."""
-        return self._activation
-
-    @property
-    def n_inputs(self) -> int:
-        """The size of the input vector."""
-        return self._n_inputs
 
     @property
     def n_outputs(self) -> int:

@@ -2,9 +2,8 @@
 
 MNIST does not ship with chainrule (it is 11 MB compressed and far too slow for a scalar engine to
 train on in a lesson), but someone who has the four files can run the book's 196-100-50-10 network:
-``load_mnist(folder)`` finds ``train-images-idx3-ubyte`` (or ``.gz``) and its siblings,
-``book_inputs`` makes the book's 14×14 inputs (2×2 averaging, scaled by 1/255), and
-``nn.digits.train_book_mnist(folder)`` trains the book's network on them.
+``load_mnist(folder)`` finds ``train-images-idx3-ubyte`` (or ``.gz``) and its siblings, and
+``nn.book.mnist.train_book_mnist(folder)`` trains the book's network on them.
 
 An IDX file is a big-endian header: two zero bytes, a type code (0x08 unsigned byte, 0x09 signed
 byte, 0x0B int16, 0x0C int32, 0x0D float32, 0x0E float64), the number of dimensions, one 4-byte
@@ -238,22 +237,6 @@ def _check_labels(labels: np.ndarray, file: Path) -> None:
         more = f" ({bad.size} labels are out of range)" if bad.size > 1 else ""
         raise ValueError(f"load_mnist: {file}: the label at index {first} is {int(labels[first])}; "
                          f"MNIST labels are the digits 0-9{more}")
-
-
-def book_inputs(images: np.ndarray) -> np.ndarray:
-    """The book's inputs: each 28×28 image averaged over 2×2 blocks to 14×14, divided by 255, as
-    rows of 196 floats.
-
-    >>> import numpy as np
-    >>> book_inputs(np.full((1, 28, 28), 255, dtype=np.uint8)).shape
-    (1, 196)
-    """
-    np = numpy_for('nn.mnist.book_inputs')
-    n, rows, cols = images.shape
-    if rows % 2 or cols % 2:
-        raise ValueError(f"book_inputs: images of {rows}x{cols} pixels cannot be split into 2x2 blocks")
-    blocks = images.astype(np.float64).reshape(n, rows // 2, 2, cols // 2, 2).mean(axis=(2, 4))
-    return (blocks / 255.0).reshape(n, -1)
 
 
 def write_idx(array: np.ndarray, target: str | os.PathLike[str] | BinaryIO, compress: bool = False) -> None:

@@ -175,42 +175,8 @@ class Module:
         nn.module.StateError: ...bad.json: not valid JSON (line 1, column 46): Expecting ',' delimiter
         """
         where = str(path)
-        limit = MAX_STATE_BYTES
-        with open(path, "rb") as file:
-            data = file.read(limit + 1)
-        if len(data) > limit:
-            raise StateError(f"{where}: the file is larger than the limit of {limit} bytes for a state "
-                             f"file (nn.module.MAX_STATE_BYTES); nothing was loaded")
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as error:
-            raise StateError(f"{where}: not a UTF-8 text file ({error.reason})") from None
-        try:  # NaN/Infinity parse, and are refused below by key
-            document = json.loads(text, parse_int=_parse_int, object_pairs_hook=_object)
-        except json.JSONDecodeError as error:
-            raise StateError(f"{where}: not valid JSON (line {error.lineno}, column {error.colno}): "
-                             f"{error.msg}") from None
-        except _BadJSON as error:
-            raise StateError(f"{where}: {error}") from None
-        except RecursionError:
-            raise StateError(f"{where}: the JSON is nested too deeply to be a state file "
-                             f"(a state file is one object of names to numbers)") from None
-        if not isinstance(document, dict):
-            raise StateError(f"{where}: expected a JSON object at the top, got {_json_type(document)}")
-        expected = {"format", "version", "model", "parameter_count", "parameters"}
-        for key in sorted(expected - document.keys()):
-            raise StateError(f"{where}: missing key {key!r}")
-        for key in sorted(document.keys() - expected):
-            raise StateError(f"{where}: unexpected key {key!r}")
-        if document["format"] != STATE_FORMAT:
-            raise StateError(f"{where}: key 'format' is {document['format']!r}, "
-                             f"expected {STATE_FORMAT!r}")
-        if document["version"] != STATE_VERSION or type(document["version"]) is not int:
-            raise StateError(f"{where}: key 'version' is {document['version']!r}, "
-                             f"this chainrule reads version {STATE_VERSION}")
-        if document["model"] != type(self).__name__:
-            raise StateError(f"{where}: key 'model' is {document['model']!r}, "
-                             f"but it is being loaded into a {type(self).__name__}")
+        document = _read_document(path, where)
+        _check_header(document, type(self).__name__, where)
         parameters = document["parameters"]
         if not isinstance(parameters, dict):
             raise StateError(f"{where}: key 'parameters' must be an object of names to numbers, "
@@ -226,6 +192,53 @@ class Module:
             self.load_state_dict(parameters)
         except StateError as error:
             raise StateError(f"{where}: {error}") from None
+
+
+# --- reading a state file -----------------------------------------------------------------------
+
+def _read_document(path: str | os.PathLike[str], where: str) -> dict[str, Any]:
+    """The file's JSON object: at most ``MAX_STATE_BYTES``, UTF-8, parsed by the refusing hooks."""
+    limit = MAX_STATE_BYTES
+    with open(path, "rb") as file:
+        data = file.read(limit + 1)
+    if len(data) > limit:
+        raise StateError(f"{where}: the file is larger than the limit of {limit} bytes for a state "
+                         f"file (nn.module.MAX_STATE_BYTES); nothing was loaded")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise StateError(f"{where}: not a UTF-8 text file ({error.reason})") from None
+    try:  # NaN/Infinity parse, and are refused below by key
+        document = json.loads(text, parse_int=_parse_int, object_pairs_hook=_object)
+    except json.JSONDecodeError as error:
+        raise StateError(f"{where}: not valid JSON (line {error.lineno}, column {error.colno}): "
+                         f"{error.msg}") from None
+    except _BadJSON as error:
+        raise StateError(f"{where}: {error}") from None
+    except RecursionError:
+        raise StateError(f"{where}: the JSON is nested too deeply to be a state file "
+                         f"(a state file is one object of names to numbers)") from None
+    if not isinstance(document, dict):
+        raise StateError(f"{where}: expected a JSON object at the top, got {_json_type(document)}")
+    return document
+
+
+def _check_header(document: dict[str, Any], model: str, where: str) -> None:
+    """The document's keys are exactly a state file's, and its format, version and model fit."""
+    expected = {"format", "version", "model", "parameter_count", "parameters"}
+    for key in sorted(expected - document.keys()):
+        raise StateError(f"{where}: missing key {key!r}")
+    for key in sorted(document.keys() - expected):
+        raise StateError(f"{where}: unexpected key {key!r}")
+    if document["format"] != STATE_FORMAT:
+        raise StateError(f"{where}: key 'format' is {document['format']!r}, "
+                         f"expected {STATE_FORMAT!r}")
+    if document["version"] != STATE_VERSION or type(document["version"]) is not int:
+        raise StateError(f"{where}: key 'version' is {document['version']!r}, "
+                         f"this chainrule reads version {STATE_VERSION}")
+    if document["model"] != model:
+        raise StateError(f"{where}: key 'model' is {document['model']!r}, "
+                         f"but it is being loaded into a {model}")
 
 
 # --- helpers for the walk and the checks ----------------------------------------------------------

@@ -179,6 +179,21 @@ def descent_path(f: Callable[[float], float], xs: Sequence[float], path: str | o
     return _save(figure, path)
 
 
+def loss_curves_line(curves: Mapping[str, Sequence[float]], name: str, **options: Any) -> str:
+    """The line a demo prints about its loss curves: ``picture: PATH`` after saving them with
+    ``loss_curves`` as ``pictures_folder() / name``, or ``how_to_get_pictures()`` without matplotlib.
+
+    >>> import os
+    >>> from unittest import mock
+    >>> with mock.patch.dict(os.environ, CHAINRULE_NO_PLOTS="1"):     # as without matplotlib
+    ...     loss_curves_line({"loss": [1.0, 0.5]}, "loss.png") == how_to_get_pictures()
+    True
+    """
+    if not plotting_available():
+        return how_to_get_pictures()
+    return f"picture: {loss_curves(curves, pictures_folder() / name, **options)}"
+
+
 def pictures_folder(default: str = "pictures") -> Path:
     """Where demos save pictures: ``$CHAINRULE_PICTURES`` if set, else ``./pictures``.
 

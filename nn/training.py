@@ -11,6 +11,20 @@ or when the epoch's loss falls below ``loss_below``, or when it changes by less 
 ...               epochs=1000, loss_below=1e-8)
 >>> history.stop_reason, len(history), round(net.layers[0].neurons[0].w[0].data, 3)
 ('loss below 1e-08', 258, 2.0)
+
+The book's minibatches (``minibatches=N``) and the stop rule on the parameters' change:
+
+>>> from nn import squared_error
+>>> net = MLP(1, [1], activations="linear", weights=[[[0.0]]], biases=[[0.0]])
+>>> h = fit(net, squared_error, [[1.0], [2.0], [3.0]], [2.0, 4.0, 6.0], SGD(net.parameters(), lr=0.05),
+...         minibatches=200, batch_size=2, shuffle=0)
+>>> len(h), h.stop_reason                   # one loss per minibatch of 2 random samples
+(200, 'max minibatches (200)')
+>>> net = MLP(1, [1], activations="linear", weights=[[[0.0]]], biases=[[0.0]])
+>>> h = fit(net, squared_error, [[1.0], [2.0]], [2.0, 4.0], SGD(net.parameters(), lr=0.1),
+...         epochs=1000, param_change_below=1e-3)
+>>> len(h), h.stop_reason
+(142, 'parameter change below 0.001 (relative)')
 """
 
 from __future__ import annotations
@@ -20,13 +34,13 @@ import random
 import shutil
 import sys
 import time
-from collections.abc import Callable, Sequence
-from typing import Any, Literal, Protocol, TextIO
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, Literal, NamedTuple, Protocol, TextIO
 
 from autograd import Value, no_grad
 from autograd.installation import numpy_for
 
-from .data import batches, random_subsets
+from .batching import batches, random_subsets
 from .losses import mean
 
 
@@ -109,19 +123,7 @@ def fit(model: Model, loss: SampleLoss, x: Sequence[Any], y: Sequence[Any], opti
     history then holds each minibatch's mean loss, and the stop rules are checked after each one.
     ``param_change_below=p`` stops when the parameters move by less than the fraction p of their
     size over an epoch (or a minibatch): ‖θ_new − θ_old‖ / ‖θ_old‖ < p, Deep learning for
-    beginners (2)'s "x changes by less than p percent" with p = percent/100.
-
-    >>> from nn import MLP, SGD, squared_error
-    >>> net = MLP(1, [1], activations="linear", weights=[[[0.0]]], biases=[[0.0]])
-    >>> h = fit(net, squared_error, [[1.0], [2.0], [3.0]], [2.0, 4.0, 6.0], SGD(net.parameters(), lr=0.05),
-    ...         minibatches=200, batch_size=2, shuffle=0)
-    >>> len(h), h.stop_reason                   # one loss per minibatch of 2 random samples
-    (200, 'max minibatches (200)')
-    >>> net = MLP(1, [1], activations="linear", weights=[[[0.0]]], biases=[[0.0]])
-    >>> h = fit(net, squared_error, [[1.0], [2.0]], [2.0, 4.0], SGD(net.parameters(), lr=0.1),
-    ...         epochs=1000, param_change_below=1e-3)
-    >>> len(h), h.stop_reason
-    (142, 'parameter change below 0.001 (relative)')
+    beginners (2)'s "x changes by less than p percent" with p = percent/100 (examples: the module's).
 
     >>> from nn import MLP, SGD, squared_error
     >>> net = MLP(1, [1], activations="linear", weights=[[[0.0]]], biases=[[0.0]])
@@ -129,6 +131,66 @@ def fit(model: Model, loss: SampleLoss, x: Sequence[Any], y: Sequence[Any], opti
     >>> [round(v, 4) for v in h], h.stop_reason
     ([1.0, 0.36, 0.1296], 'max epochs (3)')
     """
+    rules = _StopRules(loss_below, change_below, param_change_below)
+    epochs, counted = _check_arguments(x, y, epochs, minibatches, batch_size, rules)
+    out = sys.stdout if stream is None else stream
+    groups = _epoch_batches(len(x), batch_size, shuffle, minibatches)
+    history = History()
+    start = time.perf_counter()
+    history.stop_reason = f"max {counted}es ({epochs})" if minibatches else f"max epochs ({epochs})"
+    replay = compiled_batch_loss(model, loss, x, y, compiled) if compiled else None
+    bar = None if progress is False else _progress_bar(epochs, stream, out, progress, counted)
+    params = _parameters(model, optimizer) if param_change_below is not None else []
+    epochs_of = _Epochs(model, loss, x, y, optimizer, replay, history, counted)
+    try:
+        for epoch in range(1, epochs + 1):
+            before = [p.data for p in params]
+            history.append(epochs_of.run(epoch, groups()))
+            _report(bar, history[-1])
+            reason = rules.reason(history, epoch, before, params)
+            if reason is not None:
+                history.stop_reason = reason
+                break
+    finally:
+        history.seconds = time.perf_counter() - start
+        _close(bar, history)
+    return history
+
+
+# --- fit's phases: the arguments, each epoch's batches, one epoch, the report, the stop rules ---------
+
+class _StopRules(NamedTuple):
+    """fit's stop rules besides the length: each None, or a threshold."""
+
+    loss_below: float | None
+    change_below: float | None
+    param_change_below: float | None
+
+    def check(self) -> None:
+        """Each threshold is None or a finite number >= 0."""
+        for name, threshold in zip(self._fields, self):
+            if threshold is not None and (isinstance(threshold, bool)
+                                          or not isinstance(threshold, (int, float))
+                                          or not math.isfinite(threshold) or threshold < 0):
+                raise ValueError(f"fit: {name} must be a finite number >= 0 or None, got {threshold!r}")
+
+    def reason(self, history: History, epoch: int, before: list[float], params: list[Value]) -> str | None:
+        """Why training stops after this epoch (``history[-1]`` is its loss), or None to go on."""
+        epoch_loss = history[-1]
+        if self.loss_below is not None and epoch_loss < self.loss_below:
+            return f"loss below {self.loss_below:g}"
+        if self.change_below is not None and epoch > 1 and abs(epoch_loss - history[-2]) < self.change_below:
+            return f"loss change below {self.change_below:g}"
+        if (self.param_change_below is not None
+                and _relative_change(before, params) < self.param_change_below):
+            return f"parameter change below {self.param_change_below:g} (relative)"
+        return None
+
+
+def _check_arguments(x: Sequence[Any], y: Sequence[Any], epochs: int | None, minibatches: int | None,
+                     batch_size: int | None, rules: _StopRules) -> tuple[int, str]:
+    """fit's length (epochs, or minibatches with a batch_size), samples and thresholds, checked;
+    returns the number of steps of the loop and what one is called ("epoch" or "minibatch")."""
     counted = "minibatch" if minibatches is not None else "epoch"
     if minibatches is not None:
         if epochs is not None:
@@ -146,81 +208,84 @@ def fit(model: Model, loss: SampleLoss, x: Sequence[Any], y: Sequence[Any], opti
         raise ValueError(f"fit: {len(x)} samples but {len(y)} targets")
     if len(x) == 0:
         raise ValueError("fit: no samples")
-    for name, threshold in (("loss_below", loss_below), ("change_below", change_below),
-                            ("param_change_below", param_change_below)):
-        if threshold is not None and (isinstance(threshold, bool) or not isinstance(threshold, (int, float))
-                                      or not math.isfinite(threshold) or threshold < 0):
-            raise ValueError(f"fit: {name} must be a finite number >= 0 or None, got {threshold!r}")
-    out = sys.stdout if stream is None else stream
+    rules.check()
+    return epochs, counted
+
+
+def _epoch_batches(n: int, batch_size: int | None, shuffle: int | random.Random | None,
+                   minibatches: int | None) -> Callable[[], Iterable[Sequence[int]]]:
+    """Each epoch's batches of sample indices: one fresh random subset (``minibatches=N``), the whole
+    set (full batch), or batches of ``batch_size`` in an order shuffled anew each epoch."""
     rng = None if shuffle is None else (shuffle if isinstance(shuffle, random.Random)
                                         else random.Random(shuffle))
-    n = len(x)
-    whole = list(range(n))
-    history = History()
-    start = time.perf_counter()
-    history.stop_reason = f"max {counted}es ({epochs})" if minibatches else f"max epochs ({epochs})"
-    replay = compiled_batch_loss(model, loss, x, y, compiled) if compiled else None
-    bar = None if progress is False else _progress_bar(epochs, stream, out, progress, counted)
-    subsets = None if minibatches is None else random_subsets(n, batch_size, minibatches, rng)  # type: ignore[arg-type]
-    params = _parameters(model, optimizer) if param_change_below is not None else []
-    try:
-        for epoch in range(1, epochs + 1):
-            before = [p.data for p in params]
-            if subsets is not None:
-                groups: Any = (next(subsets),)
-            elif batch_size is None:
-                groups = (whole,)
-            else:
-                groups = batches(n, batch_size, rng)
-            losses = []
-            for indices in groups:
-                updated = epoch > 1 or bool(losses)
-                if replay is not None:  # compiled: the recorded program instead of a new graph
-                    optimizer.zero_grad()
-                    try:
-                        losses.append(replay(indices))
-                    except ArithmeticError as error:
-                        raise _diverged("the loss or a gradient", epoch, updated, optimizer, history,
-                                        counted) from error
-                else:
-                    try:
-                        batch = batch_loss(model, loss, x, y, indices)
-                    except OverflowError as error:
-                        raise _diverged("the loss", epoch, updated, optimizer, history, counted) from error
-                    optimizer.zero_grad()
-                    try:
-                        batch.backward()
-                    except ArithmeticError as error:
-                        raise _diverged("a gradient", epoch, updated, optimizer, history, counted) from error
-                    losses.append(batch.data)
-                try:
-                    optimizer.step()
-                except OverflowError as error:
-                    raise _diverged("a parameter update", epoch, True, optimizer, history, counted) from error
+    if minibatches is not None:
+        subsets = random_subsets(n, batch_size, minibatches, rng)  # type: ignore[arg-type]
+        return lambda: (next(subsets),)
+    if batch_size is None:
+        whole = list(range(n))
+        return lambda: (whole,)
+    return lambda: batches(n, batch_size, rng)
+
+
+class _Epochs:
+    """One epoch of ``fit``: forward, backward and update for each batch; an overflow is named."""
+
+    def __init__(self, model: Model, loss: SampleLoss, x: Sequence[Any], y: Sequence[Any],
+                 optimizer: Optimizer, replay: Callable[[Sequence[int]], float] | None, history: History,
+                 counted: str) -> None:
+        self.model, self.loss, self.x, self.y, self.optimizer = model, loss, x, y, optimizer
+        self.replay, self.history, self.counted = replay, history, counted
+
+    def run(self, epoch: int, groups: Iterable[Sequence[int]]) -> float:
+        """The epoch's loss: the mean of its batches' losses, each taken before that batch's update."""
+        losses: list[float] = []
+        for indices in groups:
+            losses.append(self._gradient(indices, epoch, epoch > 1 or bool(losses)))
             try:
-                epoch_loss = losses[0] if len(losses) == 1 else math.fsum(losses) / len(losses)
+                self.optimizer.step()
             except OverflowError as error:
-                raise _diverged("the loss", epoch, True, optimizer, history, counted) from error
-            history.append(epoch_loss)
-            if bar is not None:
-                bar.set_postfix_str(f"loss {epoch_loss:.6g}", refresh=False)
-                bar.update(1)
-            if loss_below is not None and epoch_loss < loss_below:
-                history.stop_reason = f"loss below {loss_below:g}"
-                break
-            if change_below is not None and epoch > 1 and abs(epoch_loss - history[-2]) < change_below:
-                history.stop_reason = f"loss change below {change_below:g}"
-                break
-            if param_change_below is not None and _relative_change(before, params) < param_change_below:
-                history.stop_reason = f"parameter change below {param_change_below:g} (relative)"
-                break
-    finally:
-        history.seconds = time.perf_counter() - start
-        if bar is not None:
-            if history:
-                bar.set_postfix_str(f"loss {history[-1]:.6g}, {history.stop_reason}", refresh=False)
-            bar.close()
-    return history
+                raise self._diverged("a parameter update", epoch, True) from error
+        try:
+            return losses[0] if len(losses) == 1 else math.fsum(losses) / len(losses)
+        except OverflowError as error:
+            raise self._diverged("the loss", epoch, True) from error
+
+    def _gradient(self, indices: Sequence[int], epoch: int, updated: bool) -> float:
+        """The batch's mean loss, with its gradient in the parameters' zeroed grads."""
+        if self.replay is not None:  # compiled: the recorded program instead of a new graph
+            self.optimizer.zero_grad()
+            try:
+                return self.replay(indices)
+            except ArithmeticError as error:
+                raise self._diverged("the loss or a gradient", epoch, updated) from error
+        try:
+            batch = batch_loss(self.model, self.loss, self.x, self.y, indices)
+        except OverflowError as error:
+            raise self._diverged("the loss", epoch, updated) from error
+        self.optimizer.zero_grad()
+        try:
+            batch.backward()
+        except ArithmeticError as error:
+            raise self._diverged("a gradient", epoch, updated) from error
+        return batch.data
+
+    def _diverged(self, what: str, epoch: int, updated: bool) -> OverflowError:
+        return _diverged(what, epoch, updated, self.optimizer, self.history, self.counted)
+
+
+def _report(bar: Any, epoch_loss: float) -> None:
+    """The progress bar's step, with the epoch's loss."""
+    if bar is not None:
+        bar.set_postfix_str(f"loss {epoch_loss:.6g}", refresh=False)
+        bar.update(1)
+
+
+def _close(bar: Any, history: History) -> None:
+    """The progress bar's last words: the final loss and why training stopped."""
+    if bar is not None:
+        if history:
+            bar.set_postfix_str(f"loss {history[-1]:.6g}, {history.stop_reason}", refresh=False)
+        bar.close()
 
 
 def _parameters(model: Model, optimizer: Optimizer) -> list[Value]:

@@ -39,7 +39,7 @@ def test_trained_on_the_same_random_minibatches_they_end_with_the_same_weights(d
 def test_a_toolkit_gradient_by_finite_differences(demo):
     """The toolkit's own backward against central differences of its own forward (no chainrule)."""
     x, t, _, _ = demo["data"]()
-    from nn.iris import iris_222_network
+    from nn.book.iris import iris_222_network
 
     kit = demo["toolkit_from"](iris_222_network(0))
     kit.gradient_pass(x, t)

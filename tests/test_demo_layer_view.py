@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nn.layer_view import format_matrix
+from nn.layer_matrices import format_matrix
 
 DEMO = Path(__file__).resolve().parent.parent / "demos" / "layer_view.py"
 

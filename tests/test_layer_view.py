@@ -24,7 +24,7 @@ from nn import (
     one_hot,
     squared_error,
 )
-from nn.iris import iris_221_network
+from nn.book.iris import iris_221_network
 
 W1 = [[0.2, -0.5, 0.1], [-0.3, 0.4, 0.2]]
 B1 = [0.3, -0.1]

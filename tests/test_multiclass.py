@@ -16,17 +16,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nn.digits import (
-    book_network,
-    digits_network,
-    digits_split,
-    largest_confusions,
-    load_digits,
-    train_book_mnist,
-    train_digits,
-)
-from nn.iris import iris_3class_network, train_iris_3class
-from nn.mnist import MNIST_TEST_COUNTS, book_inputs, load_mnist, read_idx, write_idx
+from nn import digits_split, load_digits
+from nn.book.digits import digits_network, largest_confusions, train_digits
+from nn.book.iris import iris_3class_network, train_iris_3class
+from nn.book.mnist import book_inputs, book_network, train_book_mnist
+from nn.mnist import MNIST_TEST_COUNTS, load_mnist, read_idx, write_idx
 
 ROOT = Path(__file__).resolve().parent.parent
 DIGITS_GZ = ROOT / "nn" / "data" / "digits.csv.gz"

@@ -10,7 +10,7 @@ import pytest
 
 from autograd import Value
 from nn import MLP, SGD, Adam, squared_error
-from nn.iris import train_iris_221, train_iris_222_onehot
+from nn.book.iris import train_iris_221, train_iris_222_onehot
 
 # --- the book's 2-2-1 iris network --------------------------------------------------------------
 

@@ -10,8 +10,8 @@ import pytest
 
 from autograd.examples import three_two_one
 from nn import MLP
-from nn.iris import book_notation, iris_221_network
-from nn.layer_view import leaky_relu_tutorial_notation
+from nn.book.iris import book_notation, iris_221_network
+from nn.layer_matrices import leaky_relu_tutorial_notation
 
 
 def test_the_321_map_puts_the_tutorials_symbols_beside_chainrules_names():

@@ -18,7 +18,7 @@ from browser import headless_chromium
 from autograd import Value, player, step_through
 from autograd.examples import three_two_one
 from nn import bumpy_regression, half_squared_error, iris_book_split
-from nn.iris import iris_221_network
+from nn.book.iris import iris_221_network
 
 pytestmark = pytest.mark.native("a Graphviz program and a browser")
 

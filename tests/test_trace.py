@@ -18,7 +18,7 @@ from autograd import RULES, DomainError, NonFiniteGradientError, Value, codegen,
 from autograd.examples import three_two_one
 from autograd.trace import BranchError, trace
 from nn import MLP, half_squared_error, iris_book_split, mse
-from nn.iris import iris_221_network, iris_222_network
+from nn.book.iris import iris_221_network, iris_222_network
 
 
 def bits(x: float) -> str:

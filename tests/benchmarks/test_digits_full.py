@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from nn.digits import train_digits
+from nn.book.digits import train_digits
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from test_multiclass import digits_numpy

@@ -1,6 +1,6 @@
 """Issue 3's speed targets: training the book's 2-2-1 iris network (1000 epochs, 70 samples).
 
-- chainrule (``nn``'s own training, ``nn.iris.fit_iris_221``: fused w·x + b nodes) within
+- chainrule (``nn``'s own training, ``nn.book.iris.fit_iris_221``: fused w·x + b nodes) within
   1.5x the time of the book's hand-derived loop (``book_iris_loop.py``), run as the book runs it:
   on NumPy arrays with ``np.exp`` (0.43-0.75 s on this machine, as the issue measured). The same
   loop on plain Python floats is shown too, for information: it is about 4x faster.
@@ -17,8 +17,8 @@ from book_iris_loop import book_mean_loss, numpy_sigmoid, train_book_221
 from conftest import compare
 from peers import micrograd_iris_221
 
-from nn.data import iris_book_split
-from nn.iris import fit_iris_221, iris_221_network
+from nn import iris_book_split
+from nn.book.iris import fit_iris_221, iris_221_network
 
 EPOCHS = 1000
 SPLIT = iris_book_split()

@@ -1,7 +1,8 @@
-"""Data: the packaged iris table, the book's split, seeded toy sets, batching and confusion matrices.
+"""Data sets: the packaged iris and 8×8 digits tables (files in ``nn/data/``), their fixed splits,
+one-hot targets and seeded toy sets.
 
-Everything here is plain Python lists of floats (numpy is only used where it makes data
-handling clearer); the networks turn them into ``Value`` graphs.
+Everything here is plain Python lists of floats; the networks turn them into ``Value`` graphs.
+Batching is in ``nn.batching``, confusion matrices in ``nn.confusion``, MNIST's files in ``nn.mnist``.
 
 >>> split = iris_book_split()
 >>> len(split.train_x), len(split.test_x), split.train_rows[:2], split.test_rows[:2]
@@ -11,17 +12,20 @@ handling clearer); the networks turn them into ``Value`` graphs.
 from __future__ import annotations
 
 import csv
+import gzip
+import hashlib
 import io
 import math
 import numbers
 import random
-from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
-
-from .mnist import book_inputs, load_mnist, read_idx  # noqa: F401  (MNIST's IDX files, as nn.data.*)
+from typing import Any, TypeVar
 
 IRIS_SPECIES = ("setosa", "versicolor", "virginica")
+
+DIGITS_SHA256 = "6ebb3d2fee246a4e99363262ddf8a00a3c41bee6014c373ed9d9216ba7f651b8"
+"""SHA-256 of the uncompressed CSV text of ``nn/data/digits.csv.gz`` (what the tests check)."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,9 @@ def load_iris() -> IrisTable:
     return IrisTable(features, labels, species, tuple(header[:4]))
 
 
+_SplitT = TypeVar("_SplitT", bound="Split")
+
+
 @dataclass(frozen=True)
 class Split:
     """A fixed train/test split: inputs, targets, and each sample's row in the original table."""
@@ -65,6 +72,30 @@ class Split:
     train_rows: list[int]
     """Row numbers in the original table of each training sample (for the iris table, 0-149)."""
     test_rows: list[int]
+
+    @classmethod
+    def of_rows(cls: type[_SplitT], x: list[list[float]], y: list[int], train_rows: list[int],
+                test_rows: list[int], **more: Any) -> _SplitT:
+        """The split that takes rows ``train_rows`` of a table's inputs ``x`` and labels ``y`` to
+        train and ``test_rows`` to test (``more``: a subclass's own fields).
+
+        >>> Split.of_rows([[0.0], [1.0], [2.0]], [0, 1, 0], [0, 2], [1]).test_x
+        [[1.0]]
+        """
+        return cls(train_x=[x[r] for r in train_rows], train_y=[y[r] for r in train_rows],
+                   test_x=[x[r] for r in test_rows], test_y=[y[r] for r in test_rows],
+                   train_rows=train_rows, test_rows=test_rows, **more)
+
+
+def _standardised(raw: list[list[float]]) -> tuple[list[float], list[float], list[list[float]]]:
+    """Each column's mean and population std over all rows, and the rows standardised with them.
+
+    math.fsum: the same bits on every Python (3.12 made the built-in sum() of floats compensated).
+    """
+    n, columns = len(raw), range(len(raw[0]))
+    mean = [math.fsum(row[j] for row in raw) / n for j in columns]
+    std = [math.sqrt(math.fsum((row[j] - mean[j]) ** 2 for row in raw) / n) for j in columns]
+    return mean, std, [[(row[j] - mean[j]) / std[j] for j in columns] for row in raw]
 
 
 @dataclass(frozen=True)
@@ -95,16 +126,97 @@ def iris_book_split() -> IrisSplit:
     """
     iris = load_iris()
     raw = [row[:2] for row in iris.features]
-    n = len(raw)
-    mean = [math.fsum(row[j] for row in raw) / n for j in range(2)]
-    std = [math.sqrt(math.fsum((row[j] - mean[j]) ** 2 for row in raw) / n) for j in range(2)]
-    scaled = [[(row[j] - mean[j]) / std[j] for j in range(2)] for row in raw]
+    mean, std, scaled = _standardised(raw)
     train_rows = [*range(0, 35), *range(50, 85)]
     test_rows = [*range(35, 50), *range(85, 100)]
-    return IrisSplit(
-        train_x=[scaled[r] for r in train_rows], train_y=[iris.labels[r] for r in train_rows],
-        test_x=[scaled[r] for r in test_rows], test_y=[iris.labels[r] for r in test_rows],
-        train_rows=train_rows, test_rows=test_rows, mean=mean, std=std, raw=raw)
+    return IrisSplit.of_rows(scaled, iris.labels, train_rows, test_rows, mean=mean, std=std, raw=raw)
+
+
+@dataclass(frozen=True)
+class Iris3Split(Split):
+    """All three species: standardised inputs (the chosen columns), class indices 0-2, row numbers."""
+
+
+def iris_3class_split(features: int = 4) -> Iris3Split:
+    """The book's recipe extended to virginica: the first ``features`` columns standardised over all
+    150 rows (population std); train rows 0-34, 50-84, 100-134 (105), test the other 45.
+
+    >>> s = iris_3class_split(2)
+    >>> len(s.train_x), len(s.test_x), len(s.train_x[0]), s.test_rows[-1], s.test_y.count(2)
+    (105, 45, 2, 149, 15)
+    """
+    if features not in (1, 2, 3, 4):
+        raise ValueError(f"iris_3class_split: features must be 1 to 4 (the first columns), got {features!r}")
+    iris = load_iris()
+    _, _, scaled = _standardised([row[:features] for row in iris.features])
+    train_rows = [r for r in range(len(scaled)) if r % 50 < 35]
+    test_rows = [r for r in range(len(scaled)) if r % 50 >= 35]
+    return Iris3Split.of_rows(scaled, iris.labels, train_rows, test_rows)
+
+
+# --- the 8×8 digits (UCI; the book's MNIST experiment at a size chainrule can train) -------
+
+@dataclass(frozen=True)
+class DigitsTable:
+    """The 1,797 8×8 images: 64 pixel counts (0..16, row by row) each, and the digit shown."""
+
+    images: list[list[float]]
+    labels: list[int]
+
+
+def digits_csv() -> str:
+    """The bundled CSV text (one image per line: 64 counts, then the label).
+
+    >>> digits_csv()[:20]
+    '0,0,5,13,9,1,0,0,0,0'
+    """
+    raw = resources.files("nn").joinpath("data/digits.csv.gz").read_bytes()
+    return gzip.decompress(raw).decode("ascii")
+
+
+def load_digits() -> DigitsTable:
+    """The bundled UCI 8×8 digits (1,797 images; CC BY 4.0), as lists of floats and int labels.
+
+    >>> load_digits().labels.count(0)
+    178
+    """
+    images, labels = [], []
+    for line in digits_csv().splitlines():
+        if line:
+            numbers = [float(x) for x in line.split(",")]
+            images.append(numbers[:64])
+            labels.append(int(numbers[64]))
+    return DigitsTable(images, labels)
+
+
+@dataclass(frozen=True)
+class DigitsSplit(Split):
+    """The fixed split: inputs scaled to [0, 1], labels, and each sample's row in the table."""
+
+
+def digits_split() -> DigitsSplit:
+    """Every third image (rows 2, 5, 8, ...) to test, the others to train; pixels divided by 16.
+
+    >>> s = digits_split()
+    >>> len(s.train_x), len(s.test_x), s.test_rows[:3], max(max(x) for x in s.train_x)
+    (1198, 599, [2, 5, 8], 1.0)
+    """
+    table = load_digits()
+    scaled = [[p / 16.0 for p in image] for image in table.images]
+    test_rows = [r for r in range(len(scaled)) if r % 3 == 2]
+    train_rows = [r for r in range(len(scaled)) if r % 3 != 2]
+    return DigitsSplit.of_rows(scaled, table.labels, train_rows, test_rows)
+
+
+def digits_checksum() -> str:
+    """SHA-256 of the bundled CSV text; equals ``DIGITS_SHA256`` unless the file was changed.
+
+    >>> digits_checksum() == DIGITS_SHA256
+    True
+    """
+    return hashlib.sha256(digits_csv().encode("ascii")).hexdigest()
+
+
 
 
 def one_hot(label: int, n_classes: int) -> list[float]:
@@ -194,112 +306,3 @@ def bumpy_regression(n: int = 40, noise: float = 0.05,
 def _check_count(n: int, where: str) -> None:
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise ValueError(f"{where}: n must be a positive int, got {n!r}")
-
-
-# --- batching ---------------------------------------------------------------------------------
-
-def batches(n_samples: int, batch_size: int | None = None,
-            shuffle: int | random.Random | None = None) -> Iterator[list[int]]:
-    """Index lists covering 0..n_samples−1 once: ``batch_size=None`` is one full batch, 1 is
-    per-sample, anything else minibatches (the last one may be smaller). ``shuffle`` seeds an order.
-
-    >>> list(batches(5, 2))
-    [[0, 1], [2, 3], [4]]
-    >>> list(batches(3)), list(batches(3, 1))
-    ([[0, 1, 2]], [[0], [1], [2]])
-    """
-    _check_count(n_samples, "batches")
-    if batch_size is not None and (isinstance(batch_size, bool) or not isinstance(batch_size, int)
-                                   or batch_size < 1):
-        raise ValueError(f"batches: batch_size must be a positive int or None (full batch), "
-                         f"got {batch_size!r}")
-    order = list(range(n_samples))
-    if shuffle is not None:
-        _rng(shuffle).shuffle(order)
-    size = n_samples if batch_size is None else batch_size
-    for start in range(0, n_samples, size):
-        yield order[start:start + size]
-
-
-def random_subsets(n_samples: int, batch_size: int, count: int,
-                   shuffle: int | random.Random | None = None) -> Iterator[list[int]]:
-    """``count`` minibatches, each ``batch_size`` different samples drawn at random from all of them.
-
-    The book's scheme (Kneusel, ch. 10): training is counted in minibatches, not epochs, and each
-    minibatch is a fresh random subset, so a sample may come twice before another comes once.
-    ``shuffle`` seeds the draws.
-
-    >>> list(random_subsets(5, 2, 3, shuffle=0))
-    [[3, 4], [0, 2], [4, 3]]
-    """
-    _check_count(n_samples, "random_subsets")
-    for name, k in (("batch_size", batch_size), ("count", count)):
-        if isinstance(k, bool) or not isinstance(k, int) or k < 1:
-            raise ValueError(f"random_subsets: {name} must be a positive int, got {k!r}")
-    if batch_size > n_samples:
-        raise ValueError(f"random_subsets: batch_size {batch_size} is more than the {n_samples} samples")
-    rng = _rng(shuffle) if shuffle is not None else random.Random()
-    for _ in range(count):
-        yield rng.sample(range(n_samples), batch_size)
-
-
-def full_batch(n_samples: int) -> Iterator[list[int]]:
-    """One batch of every sample (full-batch gradient descent).
-
-    >>> list(full_batch(3))
-    [[0, 1, 2]]
-    """
-    return batches(n_samples, None)
-
-
-def minibatches(n_samples: int, batch_size: int,
-                shuffle: int | random.Random | None = None) -> Iterator[list[int]]:
-    """Consecutive batches of ``batch_size`` indices, optionally in a seeded shuffled order.
-
-    >>> list(minibatches(4, 3))
-    [[0, 1, 2], [3]]
-    """
-    return batches(n_samples, batch_size, shuffle)
-
-
-def per_sample(n_samples: int, shuffle: int | random.Random | None = None) -> Iterator[list[int]]:
-    """Batches of one sample each (stochastic gradient descent).
-
-    >>> list(per_sample(2))
-    [[0], [1]]
-    """
-    return batches(n_samples, 1, shuffle)
-
-
-# --- evaluation -------------------------------------------------------------------------------
-
-def confusion_matrix(actual: Sequence[int], predicted: Sequence[int],
-                     n_classes: int = 2) -> list[list[int]]:
-    """Counts ``[actual][predicted]``; for two classes that is [[TN, FP], [FN, TP]].
-
-    >>> confusion_matrix([0, 0, 1, 1], [0, 1, 1, 1])
-    [[1, 1], [0, 2]]
-    """
-    if len(actual) != len(predicted):
-        raise ValueError(f"confusion_matrix: {len(actual)} actual labels but {len(predicted)} "
-                         f"predictions")
-    matrix = [[0] * n_classes for _ in range(n_classes)]
-    for i, (a, p) in enumerate(zip(actual, predicted)):
-        for what, k in (("actual", a), ("predicted", p)):
-            if not _is_class(k, n_classes):
-                raise ValueError(f"confusion_matrix: {what} label {k!r} at position {i} is not a "
-                                 f"class in 0..{n_classes - 1}")
-        matrix[a][p] += 1
-    return matrix
-
-
-def format_confusion(matrix: list[list[int]]) -> str:
-    """A 2×2 matrix as the book prints it: ``TN 14  FP 1 / FN 1  TP 14``.
-
-    >>> format_confusion([[14, 1], [1, 14]])
-    'TN 14  FP 1 / FN 1  TP 14'
-    """
-    if len(matrix) != 2 or any(len(row) != 2 for row in matrix):
-        raise ValueError(f"format_confusion: needs a 2x2 matrix, got {matrix!r}")
-    (tn, fp), (fn, tp) = matrix
-    return f"TN {tn}  FP {fp} / FN {fn}  TP {tp}"

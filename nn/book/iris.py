@@ -19,7 +19,6 @@ logits), with the book's two features or all four.
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import dataclass
 
@@ -27,11 +26,12 @@ from autograd import no_grad
 from autograd.notation import format_number
 from autograd.text import Table
 
-from .data import IrisSplit, Split, confusion_matrix, iris_book_split, load_iris, one_hot
-from .layers import MLP, Fusion
-from .losses import half_squared_error, mse, softmax_cross_entropy
-from .optim import SGD
-from .training import History, evaluate, fit
+from ..confusion import confusion_matrix
+from ..datasets import IrisSplit, iris_3class_split, iris_book_split, one_hot
+from ..layers import MLP, Fusion
+from ..losses import half_squared_error, mse, softmax_cross_entropy
+from ..optim import SGD
+from ..training import History, evaluate, fit
 
 BOOK_NAMES = ("w0", "w2", "b0", "w1", "w3", "b1", "w4", "w5", "b2")
 """The book's names of the 2-2-1 network's nine parameters, in chainrule's ``named_parameters()`` order:
@@ -187,35 +187,6 @@ def train_iris_222_onehot(seed: int = 0, steps: int = 4000, lr: float = 0.1,
 
 
 # --- all three classes: softmax output and cross-entropy -----------------------------------
-
-@dataclass(frozen=True)
-class Iris3Split(Split):
-    """All three species: standardised inputs (the chosen columns), class indices 0-2, row numbers."""
-
-
-def iris_3class_split(features: int = 4) -> Iris3Split:
-    """The book's recipe extended to virginica: the first ``features`` columns standardised over all
-    150 rows (population std); train rows 0-34, 50-84, 100-134 (105), test the other 45.
-
-    >>> s = iris_3class_split(2)
-    >>> len(s.train_x), len(s.test_x), len(s.train_x[0]), s.test_rows[-1], s.test_y.count(2)
-    (105, 45, 2, 149, 15)
-    """
-    if features not in (1, 2, 3, 4):
-        raise ValueError(f"iris_3class_split: features must be 1 to 4 (the first columns), got {features!r}")
-    iris = load_iris()
-    raw = [row[:features] for row in iris.features]
-    n = len(raw)
-    # math.fsum: the same bits on every Python (3.12 made the built-in sum() of floats compensated)
-    mean = [math.fsum(row[j] for row in raw) / n for j in range(features)]
-    std = [(math.fsum((row[j] - mean[j]) ** 2 for row in raw) / n) ** 0.5 for j in range(features)]
-    scaled = [[(row[j] - mean[j]) / std[j] for j in range(features)] for row in raw]
-    train_rows = [r for r in range(n) if r % 50 < 35]
-    test_rows = [r for r in range(n) if r % 50 >= 35]
-    return Iris3Split([scaled[r] for r in train_rows], [iris.labels[r] for r in train_rows],
-                      [scaled[r] for r in test_rows], [iris.labels[r] for r in test_rows],
-                      train_rows, test_rows)
-
 
 def iris_3class_network(features: int = 4, hidden: int = 4, seed: int = 0) -> MLP:
     """``features`` → ``hidden`` sigmoid → 3 linear logits (softmax is in the loss), U[-0.5, 0.5).
