@@ -335,7 +335,7 @@ def _progress_bar(epochs: int, stream: TextIO | None, out: TextIO, progress: boo
     width in GBK consoles), and at most 100 columns wide.
     """
     notebook = _notebook_bar() if stream is None else None
-    in_kernel = stream is None and "ipykernel" in sys.modules  # a notebook without ipywidgets
+    in_kernel = stream is None and _in_kernel()  # a notebook without ipywidgets
     if progress is None and notebook is None and not in_kernel and not _is_terminal(out):
         return None
     delay = 0.5 if progress is None else 0.0
@@ -354,6 +354,14 @@ def _progress_bar(epochs: int, stream: TextIO | None, out: TextIO, progress: boo
     return tqdm(total=epochs, desc="fit", unit=counted, bar_format=bar_format, delay=delay, file=out,
                 ncols=min(100, size.columns), nrows=size.lines, ascii=not _is_utf8(out),
                 mininterval=0.1)
+
+
+def _in_kernel() -> bool:
+    """True when this code runs in a Jupyter kernel (an IPython shell with a kernel), not merely in a
+    process that imported ipykernel (starting a kernel from Python, as nbclient does, imports it)."""
+    ipython = sys.modules.get("IPython")
+    shell = getattr(ipython, "get_ipython", lambda: None)() if ipython is not None else None
+    return getattr(shell, "kernel", None) is not None
 
 
 def _notebook_bar() -> Any:

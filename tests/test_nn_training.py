@@ -136,7 +136,13 @@ def test_default_progress_shows_in_a_notebook_kernel_without_widgets(monkeypatch
     import nn.training
     monkeypatch.setattr(nn.training, "_notebook_bar", lambda: None)  # ipywidgets missing
     assert nn.training._progress_bar(3, None, io.StringIO(), None) is None  # a plain script, no tty
+    # a process that merely imported ipykernel (nbclient starting a kernel does) is no notebook
     monkeypatch.setitem(sys.modules, "ipykernel", types.ModuleType("ipykernel"))
+    assert nn.training._progress_bar(3, None, io.StringIO(), None) is None
+    ipython = types.ModuleType("IPython")
+    shell = types.SimpleNamespace(kernel=object())  # the shell of a running Jupyter kernel
+    ipython.get_ipython = lambda: shell  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "IPython", ipython)
     bar = nn.training._progress_bar(3, None, io.StringIO(), None)
     assert bar is not None and bar.total == 3
     bar.close()
