@@ -123,6 +123,7 @@ def _with_pictures(markdown: str, folder: Path) -> Any:
 def page_notebook(page: Path, language: str = "en") -> Any:
     """The notebook of the Markdown page ``page`` (an ``nbformat`` notebook, version 4).
 
+    >>> import pytest; _ = pytest.importorskip("jupytext")   # the docs extra (skipped without it)
     >>> nb = page_notebook(DOCS / "getting_started.md")
     >>> first = next(c for c in nb.cells if c.cell_type == "code")
     >>> print(first.source)
