@@ -548,6 +548,7 @@ class _Variant:
         self.floats.namespace.update(codegen.FLOAT_FUNCTIONS, REFUSED=_Refused, MISSING=_MISSING)
         self.function = self.floats.function()
         self.batch: Callable[..., Any] | None = None
+        self.matrix: Any = None  # the matrix program (autograd.matrix_program), made on first use
         self.batch_text: codegen.Program | None = None
         floats = " and ".join(g.floats for g in self.guards) or "True"
         batch = " & ".join(g.batch for g in self.guards) or "True"
@@ -923,6 +924,38 @@ class Traced:
         variant.batch_program()
         assert variant.batch_text is not None
         return variant.batch_text.source
+
+    def matrix_program(self) -> Any:
+        """The batch program with each layer of the graph as one matrix product (an
+        ``autograd.matrix_program.MatrixProgram``, made on first use), or None when the function
+        decided on its inputs (then only the scalar replay follows each sample's decisions).
+
+        >>> from autograd import Value, dot
+        >>> w, b = [Value(0.5), Value(-1.0)], Value(0.25)
+        >>> step = trace(lambda x0, x1: dot(w, [x0, x1], b, "tanh") ** 2, example=[1.0, 2.0])
+        >>> [(layer.number, layer.shape, layer.activation) for layer in step.matrix_program().layers]
+        [(1, (1, 2), 'tanh')]
+        """
+        variant = self._first()
+        if len(self._variants) > 1 or variant.guards:
+            return None
+        if variant.matrix is None:
+            from .matrix_program import MatrixProgram  # the replay's matrix form: numpy, on first use
+            graph = variant.graph_text
+            variant.matrix = MatrixProgram(variant.order, dict(graph.names), graph.arguments,
+                                           variant.wanted, variant.input_of_leaf,
+                                           variant.recorder.input_name, graph.constant, variant.leaves)
+        return variant.matrix
+
+    @property
+    def matrix_source(self) -> str:
+        """The matrix program's Python: each layer as ``z = W @ a + b``, the rest as ``batch_source``
+        (see ``matrix_program``); a function that decides on its inputs has none (ValueError)."""
+        program = self.matrix_program()
+        if program is None:
+            raise ValueError(f"{self._label} decides on its inputs ({'; '.join(self.decisions[0])}): "
+                             f"it has no matrix program, only the scalar replay")
+        return program.source
 
     @property
     def decisions(self) -> list[tuple[str, ...]]:

@@ -89,7 +89,8 @@ def fit(model: Model, loss: SampleLoss, x: Sequence[Any], y: Sequence[Any], opti
         loss_below: float | None = None, change_below: float | None = None,
         progress: bool | None = None, stream: TextIO | None = None, minibatches: int | None = None,
         param_change_below: float | None = None,
-        compiled: bool | Literal["batch"] = False) -> History:
+        compiled: bool | Literal["batch", "matrix"] = False,
+        callback: Callable[[int, float], object] | None = None) -> History:
     """Train ``model`` on samples ``x`` with targets ``y``; returns the loss of each epoch.
 
     ``loss(output, target)`` is the loss of one sample (``output`` is the model's single Value,
@@ -103,6 +104,16 @@ def fit(model: Model, loss: SampleLoss, x: Sequence[Any], y: Sequence[Any], opti
     ``compiled=True`` records the per-sample loss's graph once (``autograd.trace``) and replays it for
     every sample: the same numbers, bit for bit, several times faster; ``compiled="batch"`` replays
     each batch at once on NumPy arrays (the same to about 1e-12). See ``compiled_batch_loss``.
+    ``compiled="matrix"`` replays each batch with one matrix product per layer
+    (``autograd.matrix_program``; the same to about 1e-12, sums added in another order), the
+    parameters kept in arrays for the whole run and stepped there by ``SGD`` and ``Adam`` with the
+    same float operations as on Values (``nn.matrix_fit``). It is a mode of its own, not chosen for
+    you under ``"batch"``: ``"batch"`` keeps one line per op, to read, and its own order of sums.
+    Where no layer is found, or the loss decides on its inputs, it runs as ``"batch"``. During a
+    matrix fit the Values are brought up to date (``data``, ``grad``, the optimizer's state) after
+    each epoch if ``callback``, the progress bar or ``param_change_below`` looks at them, at the end
+    of fit, and when an exception or Ctrl-C stops training: what the Value path would show then.
+    ``callback(epoch, loss)`` is called after each epoch (each minibatch with ``minibatches``).
 
     ``minibatches=N`` (instead of ``epochs``) is the book's scheme: N updates, each on a fresh
     random subset of ``batch_size`` samples (``nn.random_subsets``, seeded by ``shuffle``); the
@@ -159,7 +170,19 @@ def fit(model: Model, loss: SampleLoss, x: Sequence[Any], y: Sequence[Any], opti
     history = History()
     start = time.perf_counter()
     history.stop_reason = f"max {counted}es ({epochs})" if minibatches else f"max epochs ({epochs})"
-    replay = compiled_batch_loss(model, loss, x, y, compiled) if compiled else None
+    trainer: Any = optimizer  # zero_grad() and step(): the optimizer, or the matrix form's arrays
+    matrix = None
+    if compiled == "matrix":
+        from .matrix_fit import matrix_training
+        matrix = matrix_training(model, loss, x, y, optimizer)
+        if matrix is None:  # no layer, or decisions on the inputs: the scalar batch replay
+            compiled = "batch"
+        else:
+            trainer = matrix
+    if matrix is not None:
+        replay: Callable[[Sequence[int]], float] | None = matrix.run
+    else:
+        replay = compiled_batch_loss(model, loss, x, y, compiled) if compiled else None
     bar = None if progress is False else _progress_bar(epochs, stream, out, progress, counted)
     subsets = None if minibatches is None else random_subsets(n, batch_size, minibatches, rng)  # type: ignore[arg-type]
     params = _parameters(model, optimizer) if param_change_below is not None else []
@@ -176,7 +199,7 @@ def fit(model: Model, loss: SampleLoss, x: Sequence[Any], y: Sequence[Any], opti
             for indices in groups:
                 updated = epoch > 1 or bool(losses)
                 if replay is not None:  # compiled: the recorded program instead of a new graph
-                    optimizer.zero_grad()
+                    trainer.zero_grad()
                     try:
                         losses.append(replay(indices))
                     except ArithmeticError as error:
@@ -194,7 +217,7 @@ def fit(model: Model, loss: SampleLoss, x: Sequence[Any], y: Sequence[Any], opti
                         raise _diverged("a gradient", epoch, updated, optimizer, history, counted) from error
                     losses.append(batch.data)
                 try:
-                    optimizer.step()
+                    trainer.step()
                 except OverflowError as error:
                     raise _diverged("a parameter update", epoch, True, optimizer, history, counted) from error
             try:
@@ -202,6 +225,10 @@ def fit(model: Model, loss: SampleLoss, x: Sequence[Any], y: Sequence[Any], opti
             except OverflowError as error:
                 raise _diverged("the loss", epoch, True, optimizer, history, counted) from error
             history.append(epoch_loss)
+            if matrix is not None and (bar is not None or callback is not None or params):
+                matrix.publish()
+            if callback is not None:
+                callback(epoch, epoch_loss)
             if bar is not None:
                 bar.set_postfix_str(f"loss {epoch_loss:.6g}", refresh=False)
                 bar.update(1)
@@ -215,6 +242,8 @@ def fit(model: Model, loss: SampleLoss, x: Sequence[Any], y: Sequence[Any], opti
                 history.stop_reason = f"parameter change below {param_change_below:g} (relative)"
                 break
     finally:
+        if matrix is not None:
+            matrix.publish()
         history.seconds = time.perf_counter() - start
         if bar is not None:
             if history:
@@ -326,7 +355,7 @@ def compiled_batch_loss(model: Model, loss: SampleLoss, x: Sequence[Any], y: Seq
     from autograd import trace
 
     if mode not in (True, "batch"):
-        raise ValueError(f"fit: compiled must be False, True or 'batch', got {mode!r}")
+        raise ValueError(f"fit: compiled must be False, True, 'batch' or 'matrix', got {mode!r}")
     rows, n_inputs, as_list = _compiled_rows(x, y)
 
     def sample_loss(*values: Any) -> Value:
