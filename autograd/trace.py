@@ -544,9 +544,8 @@ class _Variant:
         self.order, self.recorder, self.leaves = order, recorder, leaves
         self.wanted, self.input_of_leaf, self.graph_text, self.root = wanted, input_of_leaf, graph_text, root
         self.guards = tuple(recorder.guards)
-        self.floats = codegen.write_program(graph_text, "floats", "forward_backward")
-        self.floats.namespace.update(codegen.FLOAT_FUNCTIONS, REFUSED=_Refused, MISSING=_MISSING)
-        self.function = self.floats.function()
+        self._floats: codegen.Program | None = None
+        self._function: Callable[..., Any] | None = None
         self.batch: Callable[..., Any] | None = None
         self.matrix: Any = None  # the matrix program (autograd.matrix_program), made on first use
         self.batch_text: codegen.Program | None = None
@@ -555,6 +554,24 @@ class _Variant:
         self.accepts: Callable[..., bool] = eval(f"lambda *inputs: {floats}", dict(_GUARD_FLOATS))
         self._batch_guards = batch
         self._accepts_batch: Callable[..., Any] | None = None
+
+    @property
+    def floats(self) -> codegen.Program:
+        """The program for one sample, written on first use (a matrix fit never needs it)."""
+        if self._floats is None:
+            with _collector_paused():
+                program = codegen.write_program(self.graph_text, "floats", "forward_backward")
+                program.namespace.update(codegen.FLOAT_FUNCTIONS, REFUSED=_Refused, MISSING=_MISSING)
+                self._function = program.function()
+                self._floats = program
+        return self._floats
+
+    @property
+    def function(self) -> Callable[..., Any]:
+        """The compiled program for one sample (see ``floats``)."""
+        if self._function is None:
+            self.floats
+        return self._function  # type: ignore[return-value]
 
     def accepts_batch(self, arrays: Sequence[np.ndarray], n: int) -> np.ndarray:
         """A mask of the samples this variant's decisions hold for."""
@@ -634,10 +651,15 @@ class Traced:
             self._install()
             return variant
 
-    def _install(self) -> None:
+    def _install(self, write: bool = False) -> None:
         """Calling the step runs the program directly (one variant that decided nothing) or through
-        a dispatcher that checks each variant's decisions (no extra call otherwise)."""
+        a dispatcher that checks each variant's decisions (no extra call otherwise). Until each
+        variant's program for one sample is written (on the first call on floats, or ``write``),
+        calls go through ``call_carefully``."""
         variants = self._variants
+        if any(v._function is None for v in variants) and not write:
+            self.__class__ = Traced
+            return
         if len(variants) == 1 and not variants[0].guards:
             call = variants[0].function
         else:
@@ -796,9 +818,14 @@ class Traced:
         sample = [_checked(x, f"{self._label}: input {name}") for x, name in zip(inputs, names)]
         variant = self._variant_for(sample)
         try:
-            return variant.function(self, *sample, seed=seed, first_try=False)
+            loss = variant.function(self, *sample, seed=seed, first_try=False)
         except (_Refused, ArithmeticError, ValueError, TypeError):
             pass
+        else:
+            if type(self) is Traced:  # the programs for one sample were written just now
+                with self._lock:
+                    self._install(write=True)
+            return loss
         loss, grads = self._interpret(variant, sample, seed)  # raises what the engine would, or
         for leaf, grad in grads.items():                        # (a false alarm) gives the same numbers
             leaf.grad = grad
