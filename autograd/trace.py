@@ -570,7 +570,7 @@ class _Variant:
     def function(self) -> Callable[..., Any]:
         """The compiled program for one sample (see ``floats``)."""
         if self._function is None:
-            self.floats
+            _ = self.floats
         return self._function  # type: ignore[return-value]
 
     def accepts_batch(self, arrays: Sequence[np.ndarray], n: int) -> np.ndarray:

@@ -23,7 +23,6 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
-import random
 import time
 from dataclasses import dataclass
 from importlib import resources
@@ -36,7 +35,7 @@ from .layers import MLP
 from .losses import mse
 from .mnist import book_inputs, load_mnist
 from .optim import SGD
-from .training import History, batch_loss, fit
+from .training import History, fit
 
 DIGITS_SHA256 = "6ebb3d2fee246a4e99363262ddf8a00a3c41bee6014c373ed9d9216ba7f651b8"
 """SHA-256 of the uncompressed CSV text of ``nn/data/digits.csv.gz`` (what the tests check)."""
@@ -129,11 +128,14 @@ class DigitsRun:
 
 
 def train_digits(hidden: int = HIDDEN, epochs: int = EPOCHS, lr: float = LR,
-                 batch_size: int = BATCH_SIZE, seed: int = 0, split: DigitsSplit | None = None) -> DigitsRun:
+                 batch_size: int = BATCH_SIZE, seed: int = 0, split: DigitsSplit | None = None,
+                 compiled: bool | str = "matrix") -> DigitsRun:
     """Train the digits network in the book's style and return its test confusion matrix.
 
     The minibatch order is ``random.Random(seed)``'s shuffle of the training indices, a new
-    shuffle each epoch (``fit``'s ``shuffle=seed``).
+    shuffle each epoch (``fit``'s ``shuffle=seed``). ``compiled`` is ``fit``'s: by default the
+    matrix replay (one matrix product per layer; the Value path's numbers to about 1e-12);
+    ``False`` builds the graph of every sample.
 
     >>> run = train_digits(hidden=4, epochs=1, split=digits_split())
     >>> len(run.history), sum(map(sum, run.confusion))
@@ -144,7 +146,7 @@ def train_digits(hidden: int = HIDDEN, epochs: int = EPOCHS, lr: float = LR,
     targets = [one_hot(y, 10) for y in split.train_y]
     start = time.process_time()
     history = fit(net, mse, split.train_x, targets, SGD(net.parameters(), lr=lr), epochs=epochs,
-                  batch_size=batch_size, shuffle=seed, progress=False)
+                  batch_size=batch_size, shuffle=seed, progress=False, compiled=compiled)  # type: ignore[arg-type]
     seconds = time.process_time() - start
     matrix = confusion_matrix(split.test_y, predict_argmax(net, split.test_x), n_classes=10)
     return DigitsRun(net, history, matrix, seconds)
@@ -201,11 +203,12 @@ class MnistRun:
 
 
 def train_book_mnist(folder: str | os.PathLike[str], minibatches: int = 40_000, batch_size: int = 64,
-                     lr: float = 1.0, seed: int = 0) -> MnistRun:
+                     lr: float = 1.0, seed: int = 0, compiled: bool | str = "matrix") -> MnistRun:
     """The book's MNIST run: ``minibatches`` updates, each on a random subset of ``batch_size``
     training images (``random.Random(seed).sample``), loss the mean of the ten squared errors,
-    SGD with ``lr``; then the test confusion matrix. The book's whole run (the defaults) takes
-    hours in chainrule: see docs/digits.md.
+    SGD with ``lr``; then the test confusion matrix. ``compiled`` is ``fit``'s: by default the
+    matrix replay, which makes the book's whole run (the defaults) a matter of minutes; with
+    ``compiled=False`` (every minibatch's graph built) it takes hours: see docs/digits.md.
 
     >>> train_book_mnist("/no/such/folder", minibatches=1)
     Traceback (most recent call last):
@@ -224,16 +227,9 @@ def train_book_mnist(folder: str | os.PathLike[str], minibatches: int = 40_000, 
     targets = np.eye(10)[labels.astype(np.int64)]
     net = book_network(seed)
     optimizer = SGD(net.parameters(), lr=lr)
-    rng = random.Random(seed)
-    losses = []
-    start = time.process_time()
-    for _ in range(minibatches):
-        chosen = rng.sample(range(len(labels)), batch_size)
-        loss = batch_loss(net, mse, x[chosen].tolist(), targets[chosen].tolist())
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-        losses.append(loss.data)
+    start = time.process_time()  # fit draws each minibatch as random.Random(seed).sample does
+    losses = list(fit(net, mse, x, targets, optimizer, minibatches=minibatches, batch_size=batch_size,
+                      shuffle=seed, progress=False, compiled=compiled))  # type: ignore[arg-type]
     seconds = time.process_time() - start
     predicted = predict_argmax(net, x_test.tolist())
     matrix = confusion_matrix(test_labels.astype(np.int64).tolist(), predicted, n_classes=10)
