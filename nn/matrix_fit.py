@@ -47,18 +47,39 @@ def matrix_training(model: Any, loss: Callable[..., Value], x: Sequence[Any], y:
     from .training import _compiled_rows, _single
 
     np = numpy_for("fit(compiled='matrix')")
-    rows, n_inputs, as_list = _compiled_rows(x, y)
+    table = _numeric_table(np, x, y)
+    if table is not None:  # arrays of finite numbers: checked at once
+        samples, n_inputs, as_list = table
+        first = samples[0].tolist()
+    else:
+        rows, n_inputs, as_list = _compiled_rows(x, y)
+        samples, first = np.array(rows, dtype=float), rows[0]
 
     def sample_loss(*values: Any) -> Value:
         target = list(values[n_inputs:]) if as_list else values[n_inputs]
         return loss(_single(model(list(values[:n_inputs]))), target)
 
     parameters = model.parameters() if hasattr(model, "parameters") else None
-    step = trace(sample_loss, params=parameters, example=rows[0])
+    step = trace(sample_loss, params=parameters, example=first)
     program = step.matrix_program()
     if program is None or not program.layers:
         return None
-    return MatrixTraining(step, program, np.array(rows, dtype=float).T.copy(), optimizer, np)
+    return MatrixTraining(step, program, samples, optimizer, np)
+
+
+def _numeric_table(np: Any, x: Any, y: Any) -> tuple[Any, int, bool] | None:
+    """For NumPy arrays of finite real numbers (x 2-D, y 1-D or 2-D): the samples as rows (inputs
+    then targets), the number of inputs and whether targets are lists; None for anything else (then
+    ``fit``'s own checks look at every number and name a bad one)."""
+    if not (isinstance(x, np.ndarray) and isinstance(y, np.ndarray)):
+        return None
+    if x.ndim != 2 or y.ndim not in (1, 2) or len(x) != len(y) or x.dtype.kind not in "fiu" \
+            or y.dtype.kind not in "fiu":
+        return None
+    table = np.concatenate([x, y.reshape(len(y), -1)], axis=1).astype(float, copy=False)
+    if not np.isfinite(table).all():
+        return None
+    return table, x.shape[1], y.ndim == 2
 
 
 class MatrixTraining:
@@ -66,10 +87,11 @@ class MatrixTraining:
     arrays), ``zero_grad()``, ``step()`` and ``publish()`` (the Values and the optimizer brought up to
     date). See the module docstring."""
 
-    def __init__(self, step: Any, program: MatrixProgram, columns: Any, optimizer: Any, np: Any) -> None:
+    def __init__(self, step: Any, program: MatrixProgram, samples: Any, optimizer: Any, np: Any) -> None:
         self.step_function = step
         self.program = program
-        self.columns = columns
+        self.samples = samples
+        """One row per sample: its inputs, then its targets."""
         self.optimizer = optimizer
         self._np = np
         self.arrays = list(program.params)
@@ -137,7 +159,7 @@ class MatrixTraining:
     # --- training --------------------------------------------------------------------------------
     def run(self, indices: Sequence[int]) -> float:
         """A batch's mean loss; its mean gradient added into the gradient arrays."""
-        X = self.columns[:, indices]
+        X = self.samples[indices].T  # one column per sample
         n = X.shape[1]
         try:
             losses = self.program(X, 1.0 / n)
