@@ -174,7 +174,10 @@ def fit(model: Model, loss: SampleLoss, x: Sequence[Any], y: Sequence[Any], opti
     matrix = None
     if compiled == "matrix":
         from .matrix_fit import matrix_training
-        matrix = matrix_training(model, loss, x, y, optimizer)
+        try:  # (records the first sample's graph now: it may overflow, as a first batch would)
+            matrix = matrix_training(model, loss, x, y, optimizer)
+        except ArithmeticError as error:
+            raise _diverged("the loss or a gradient", 1, False, optimizer, history, counted) from error
         if matrix is None:  # no layer, or decisions on the inputs: the scalar batch replay
             compiled = "batch"
         else:
