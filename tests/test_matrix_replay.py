@@ -204,10 +204,11 @@ def test_a_loss_that_decides_on_an_input_uses_the_scalar_replay():
     def make():
         return MLP(3, [4, 2], activations="tanh", rng=2)
     x, y = data()
-    sample = trace(lambda a, b, c, t0, t1: decided(make()([a, b, c]), [t0, t1]), example=[0.1, 0.2, 0.3, 1.0, 0.0])
+    sample = trace(lambda a, b, c, t0, t1: decided(make()([a, b, c]), [t0, t1]),
+                   example=[0.1, 0.2, 0.3, 1.0, 0.0])
     assert sample.matrix_program() is None
     with pytest.raises(ValueError, match="decides on its inputs"):
-        sample.matrix_source
+        _ = sample.matrix_source
     assert (train("matrix", make, OPTIMIZERS["sgd"], decided, x, y)[:3]
             == train("batch", make, OPTIMIZERS["sgd"], decided, x, y)[:3])
 
