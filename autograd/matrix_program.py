@@ -23,6 +23,7 @@ training loop can keep them in arrays for a whole run (``nn.matrix_fit``).
 
 from __future__ import annotations
 
+import math
 import string
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -123,38 +124,39 @@ class MatrixProgram:
                 used_args.add(t)
             return t
 
-        # --- the parameters: layers' arrays, P for the others; constants read from their Values -----
-        self.params: list[Any] = []
-        self.grads: list[Any] = []
-        self.leaves: list[list[Value]] = []  # the leaves of each array, in the array's flat order
+        # --- the parameters: one flat array (theta) and its gradient; W1, b1, ... and P (the parameters
+        # outside layers) are views into it, so an optimizer steps them all in one operation ---------
         namespace: dict[str, Any] = {}
         in_layers = {w for layer in self.layers for row in layer.weights for w in row}
         in_layers |= {b for layer in self.layers if layer.biases_wanted for b in layer.biases}
         scalar_params = [v for v in order if v.is_leaf and v in wanted and v not in in_layers]
         head: list[str] = []
+        flat: list[Value] = []
+        shapes: list[tuple[str, tuple[int, ...], int]] = []  # (name, shape, offset)
         for layer in self.layers:
             k = layer.number
             rows, cols = layer.shape
-            W = np.zeros((rows, cols))
-            namespace[f"W{k}"], namespace[f"grad_W{k}"] = W, np.zeros_like(W)
-            self.params.append(W)
-            self.grads.append(namespace[f"grad_W{k}"])
-            self.leaves.append([w for row in layer.weights for w in row])
+            shapes.append((f"W{k}", (rows, cols), len(flat)))
+            flat += [w for row in layer.weights for w in row]
             if layer.biases_wanted:
-                b = np.zeros((rows, 1))
-                namespace[f"b{k}"], namespace[f"grad_b{k}"] = b, np.zeros_like(b)
-                self.params.append(b)
-                self.grads.append(namespace[f"grad_b{k}"])
-                self.leaves.append(list(layer.biases))
+                shapes.append((f"b{k}", (rows, 1), len(flat)))
+                flat += layer.biases
             else:
                 namespace[f"leaves_b{k}"] = layer.biases
                 head.append(f"b{k} = column(leaves_b{k})  # constant biases, read from their Values")
-        P = np.zeros(len(scalar_params))
-        namespace["P"], namespace["grad_P"] = P, np.zeros_like(P)
-        if scalar_params:
-            self.params.append(P)
-            self.grads.append(namespace["grad_P"])
-            self.leaves.append(scalar_params)
+        shapes.append(("P", (len(scalar_params),), len(flat)))
+        flat += scalar_params
+        theta, gradient = np.zeros(len(flat)), np.zeros(len(flat))
+        for name, shape, offset in shapes:
+            size = math.prod(shape)
+            namespace[name] = theta[offset:offset + size].reshape(shape)
+            namespace[f"grad_{name}"] = gradient[offset:offset + size].reshape(shape)
+        self.params: list[Any] = [theta]
+        """The parameters' numbers, one flat array (W1 row by row, b1, W2, ..., then P)."""
+        self.grads: list[Any] = [gradient]
+        """Their gradients, in the same order."""
+        self.leaves: list[list[Value]] = [flat]
+        """The parameter Values, in the same order."""
         scalar_index = {v: i for i, v in enumerate(scalar_params)}
         for i, v in enumerate(scalar_params):
             var[v] = codegen.identifier(names[v], taken)

@@ -67,11 +67,30 @@ def matrix_training(model: Any, loss: Callable[..., Value], x: Sequence[Any], y:
     return MatrixTraining(step, program, samples, optimizer, np)
 
 
+def _plain_array(np: Any, rows: Any) -> Any:
+    """``rows`` as a float array if it is one (of real numbers) or lists of only int and float."""
+    if isinstance(rows, np.ndarray):
+        return rows
+    if not isinstance(rows, (list, tuple)) or not rows:
+        return None
+    if all(type(row) in (list, tuple) for row in rows):
+        kinds = {type(v) for row in rows for v in row}
+    else:
+        kinds = {type(v) for v in rows}
+    if not kinds <= {float, int}:  # bool, str, numpy numbers...: fit's own checks say what is wrong
+        return None
+    try:
+        return np.array(rows, dtype=float)
+    except (ValueError, OverflowError):  # ragged, or an int beyond every float
+        return None
+
+
 def _numeric_table(np: Any, x: Any, y: Any) -> tuple[Any, int, bool] | None:
-    """For NumPy arrays of finite real numbers (x 2-D, y 1-D or 2-D): the samples as rows (inputs
-    then targets), the number of inputs and whether targets are lists; None for anything else (then
-    ``fit``'s own checks look at every number and name a bad one)."""
-    if not (isinstance(x, np.ndarray) and isinstance(y, np.ndarray)):
+    """For finite real numbers (x: a 2-D array or lists of int and float, y: 1-D or 2-D): the samples
+    as rows (inputs then targets), the number of inputs and whether targets are lists; None for
+    anything else (then ``fit``'s own checks look at every number and name a bad one)."""
+    x, y = _plain_array(np, x), _plain_array(np, y)
+    if x is None or y is None:
         return None
     if x.ndim != 2 or y.ndim not in (1, 2) or len(x) != len(y) or x.dtype.kind not in "fiu" \
             or y.dtype.kind not in "fiu":
