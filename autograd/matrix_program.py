@@ -41,7 +41,7 @@ class Refused(ArithmeticError):
     caller runs the scalar replay instead, which gives the numbers or says what went wrong."""
 
 
-_OWN = {"X", "n", "seed", "REFUSED", "zeros", "stack", "column", "spread", "total", "every",
+_OWN = {"X", "n", "seed", "REFUSED", "zeros", "stack", "column", "spread", "total", "every", "addup",
         "where", "exp", "log", "log1p", "sqrt", "tanh", "floor", "excess", "pick", "largest", "fsum",
         "P", "grad_P", "check", "np"}
 
@@ -326,8 +326,11 @@ class MatrixProgram:
             if target in block_of:
                 m, j, rows = block_of[target]
                 if f"dL_d{m}" not in started:
-                    body.append(f"dL_d{m} = zeros(({rows}, n))")
                     started.add(f"dL_d{m}")
+                    if rows == 1:  # (0.0 + the term: the same number as the row's +=)
+                        body.append(f"dL_d{m} = zeros((1, n)) + {contribution}")
+                        return
+                    body.append(f"dL_d{m} = zeros(({rows}, n))")
                 body.append(f"dL_d{m}[{j}] += {contribution}")
                 return
             if target in grad:
@@ -432,8 +435,8 @@ class MatrixProgram:
                 s = codegen.identifier(f"sum_{grad[v]}", taken)
                 body.append(f"{s} = total({grad[v]}, n)")
                 finals.append((s, f"grad_P[{i}]"))
-        terms = [f"{x}.sum()" for x in checked] + [f"{g}.sum()" if not g.startswith("sum_") else g
-                                                  for g, _ in finals]
+        terms = [f"addup({x})" for x in checked] + [f"addup({g})" if not g.startswith("sum_") else g
+                                                   for g, _ in finals]
         body.append("check = " + " + ".join(terms or ["0.0"]))
         body.append("if check - check != 0.0: raise REFUSED")
         for g, accumulator in finals:
@@ -451,7 +454,8 @@ class MatrixProgram:
         self.namespace = namespace
         code = compile(self.source, "<replay matrix>", "exec")
         exec(code, namespace)
-        self._function = namespace["forward_backward_matrix"]
+        self.function: Callable[..., Any] = namespace["forward_backward_matrix"]
+        """The compiled program: ``function(X, seed, n)``, under ``numpy.errstate(all="ignore")``."""
         self._np = np
 
     def __call__(self, X: Any, seed: float = 1.0) -> Any:
@@ -459,7 +463,7 @@ class MatrixProgram:
         np = self._np
         with np.errstate(all="ignore"):
             try:
-                return self._function(X, seed, X.shape[1])
+                return self.function(X, seed, X.shape[1])
             except (ArithmeticError, ValueError, TypeError) as error:
                 if isinstance(error, Refused):
                     raise
@@ -486,7 +490,7 @@ class MatrixProgram:
 
 def _functions(np: Any) -> dict[str, Any]:
     """The names the matrix program calls."""
-    from .trace import _batch_functions, _spread, _total
+    from .trace import _batch_functions, _total
 
     def stack(n: int, rows: Sequence[Any]) -> Any:
         out = np.empty((len(rows), n))
@@ -503,8 +507,20 @@ def _functions(np: Any) -> dict[str, Any]:
             result = result + x
         return result
 
-    return {**_batch_functions(), "fsum": array_fsum, "spread": _spread, "total": _total,
-            "zeros": np.zeros, "stack": stack, "column": column}
+    ndarray = np.ndarray
+
+    def spread(value: Any, n: int) -> Any:
+        """The n losses as an array (a loss that is the same for every sample: n times)."""
+        return value if type(value) is ndarray and value.shape == (n,) else np.full(n, value, dtype=float)
+
+    reduce = np.add.reduce
+
+    def addup(x: Any) -> Any:
+        """Σ of every entry (for the check: inf or NaN anywhere makes it inf or NaN)."""
+        return reduce(x, axis=None)
+
+    return {**_batch_functions(), "fsum": array_fsum, "spread": spread, "total": _total,
+            "zeros": np.zeros, "stack": stack, "column": column, "addup": addup}
 
 
 def _fields(node: Value, var: dict[Value, str], text_of: Callable[[float], str]

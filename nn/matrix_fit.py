@@ -25,7 +25,7 @@ from typing import Any
 
 from autograd import Value, trace
 from autograd.installation import numpy_for
-from autograd.matrix_program import MatrixProgram, Refused
+from autograd.matrix_program import MatrixProgram
 
 from .optim import _HUGE, _HUGE_SQUARED, SGD, Adam
 
@@ -111,6 +111,7 @@ class MatrixTraining:
         self.program = program
         self.samples = samples
         """One row per sample: its inputs, then its targets."""
+        self._last: tuple[Any, Any] = (None, None)
         self.optimizer = optimizer
         self._np = np
         self.arrays = list(program.params)
@@ -178,15 +179,26 @@ class MatrixTraining:
     # --- training --------------------------------------------------------------------------------
     def run(self, indices: Sequence[int]) -> float:
         """A batch's mean loss; its mean gradient added into the gradient arrays."""
-        X = self.samples[indices].T  # one column per sample
+        if indices is self._last[0]:  # full batch: the same list every epoch, the same columns
+            X = self._last[1]
+        else:
+            X = self.samples[indices].T  # one column per sample
+            self._last = (indices, X)
         n = X.shape[1]
         try:
-            losses = self.program(X, 1.0 / n)
-        except Refused:  # the scalar batch replay gives the numbers, or the Value path's error
-            self.publish()
-            losses = self.step_function(*X, seed=1.0 / n)
-            self._load_values()
+            with self._np.errstate(all="ignore"):
+                losses = self.program.function(X, 1.0 / n, n)
+        except (ArithmeticError, ValueError, TypeError):  # Refused (or NumPy's complaint)
+            losses = self._scalar_batch(X, n)
         return math.fsum(losses.tolist()) / n
+
+    def _scalar_batch(self, X: Any, n: int) -> Any:
+        """The batch the matrix program refused, by the scalar batch replay on the Values: its numbers,
+        or the error the Value path gives (an overflow, an op outside its domain)."""
+        self.publish()
+        losses = self.step_function(*X, seed=1.0 / n)
+        self._load_values()
+        return losses
 
     def zero_grad(self) -> None:
         """Gradients to 0 (the optimizer's own ``zero_grad`` when it steps the Values)."""

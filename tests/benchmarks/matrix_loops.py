@@ -31,21 +31,27 @@ def weights_of(net: Any) -> list[np.ndarray]:
 
 
 def train_numpy_matrix(params: Sequence[np.ndarray], x: np.ndarray, t: np.ndarray,
-                       groups: Sequence[Sequence[int]], lr: float, loss: str = "mse") -> list[np.ndarray]:
-    """SGD on sigmoid layers, one matrix product per layer, as one writes it by hand (samples as
-    rows). ``loss``: "mse" (the mean of the squared errors over the outputs) or "half" (½(a − t)²
-    of a single output); each minibatch's gradient is the mean over its samples."""
+                       groups: Sequence[Sequence[int]], lr: float, loss: str = "mse",
+                       linear_output: bool = False) -> list[np.ndarray]:
+    """SGD on sigmoid layers (the last one linear if ``linear_output``), one matrix product per
+    layer, as one writes it by hand (samples as rows). ``loss``: "mse" (the mean of the squared
+    errors over the outputs) or "half" (½(a − t)² of a single output); each minibatch's gradient is
+    the mean over its samples."""
     ws = [p.copy() for p in params[0::2]]
     bs = [p.copy() for p in params[1::2]]
     outputs = t.shape[1]
+    last = len(ws) - 1
     for idx in groups:
         a = [x[idx]]
-        for w, b in zip(ws, bs):
-            a.append(1.0 / (1.0 + np.exp(-(a[-1] @ w.T + b))))
+        for k, (w, b) in enumerate(zip(ws, bs)):
+            z = a[-1] @ w.T + b
+            a.append(z if k == last and linear_output else 1.0 / (1.0 + np.exp(-z)))
         top = a[-1]
         error = top - t[idx]
-        delta = (2.0 / outputs * error if loss == "mse" else error) * top * (1.0 - top) / len(idx)
-        for k in range(len(ws) - 1, -1, -1):
+        delta = (2.0 / outputs * error if loss == "mse" else error) / len(idx)
+        if not linear_output:
+            delta = delta * top * (1.0 - top)
+        for k in range(last, -1, -1):
             gw, gb = delta.T @ a[k], delta.sum(0)
             if k:
                 delta = (delta @ ws[k]) * a[k] * (1.0 - a[k])
