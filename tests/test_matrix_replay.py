@@ -335,7 +335,7 @@ def test_random_networks_train_alike(sizes, activation, fused, optimizer, batch_
     try:
         theirs = train(False, make, OPTIMIZERS[optimizer], x=x, y=y, epochs=2, batch_size=batch_size)
     except OverflowError:  # the training diverges (a linear net, momentum): so must the matrix fit
-        with pytest.raises(OverflowError, match="training diverges|overflows at epoch 1"):
+        with pytest.raises(OverflowError, match=r"training diverges|overflows at epoch 1"):
             train("matrix", make, OPTIMIZERS[optimizer], x=x, y=y, epochs=2, batch_size=batch_size)
         return
     ours = train("matrix", make, OPTIMIZERS[optimizer], x=x, y=y, epochs=2, batch_size=batch_size)
