@@ -22,7 +22,7 @@ was: the replay writes it as scalar code. ``autograd.matrix_program`` writes the
 >>> step = trace(lambda x0, x1: dot(w[0], [x0, x1], b[0], "sigmoid") * dot(w[1], [x0, x1], b[1], "sigmoid"),
 ...              example=[1.0, 2.0])
 >>> [(layer.number, layer.shape, layer.activation) for layer in step.matrix_program().layers]
-[(1, (2, 2), 'σ')]
+[(1, (2, 2), 'sigmoid')]
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ __all__ = ["ACTIVATION_ROWS", "NEURON_ROWS", "FoundLayer", "FoundRows", "FoundSu
 
 NEURON_ROWS = {"w·x + b": None, "σ(w·x + b)": "σ(a)", "tanh(w·x + b)": "tanh(a)", "relu(w·x + b)": "relu(a)"}
 """The rows a layer is made of, each with the row of its activation (None: no activation)."""
-ACTIVATION_ROWS = {"σ(a)": "σ", "tanh(a)": "tanh", "relu(a)": "relu", "leaky_relu(a, c)": "leaky_relu",
+ACTIVATION_ROWS = {"σ(a)": "sigmoid", "tanh(a)": "tanh", "relu(a)": "relu", "leaky_relu(a, c)": "leaky_relu",
                    "leaky_relu1(a,c)": "leaky_relu1"}
 """The activations a layer of ``w·x + b`` nodes takes in, with their short names."""
 

@@ -234,8 +234,9 @@ class MatrixProgram:
                         body.append(f"in{k} = stack(n, [{', '.join(parts)}])")
                         layer_input[k] = f"in{k}"
                 a_in = layer_input[k]
-                act = f" ({layer.activation})" if layer.activation_row is not None else ""
-                body.append(f"# layer {k}: z{k} = W{k}·{a_in} + b{k}{act}, W{k} is {rows}x{cols}")
+                act = (f", a{k} = {layer.activation}(z{k})" if layer.activation_row is not None
+                       else " (no activation)")
+                body.append(f"# layer {k}: z{k} = W{k} @ {a_in} + b{k}{act}; W{k} is {rows}x{cols}")
                 body.append(f"z{k} = W{k} @ {a_in} + b{k}")
                 if layer.activation_row is not None or hides(layer.nodes):
                     checked.append(f"z{k}")
@@ -468,6 +469,12 @@ class MatrixProgram:
                 if isinstance(error, Refused):
                     raise
                 raise Refused(str(error)) from None
+
+    def __getitem__(self, name: str) -> Any:
+        """A matrix of the program by its name: ``program["W1"]``, ``program["grad_W1"]``, ``"P"``."""
+        if not (name in self.namespace and type(self.namespace[name]) is type(self.params[0])):
+            raise KeyError(f"the matrix program has no array {name!r}")
+        return self.namespace[name]
 
     def load(self) -> None:
         """Read the parameters' numbers and grads from their Values into the arrays."""
