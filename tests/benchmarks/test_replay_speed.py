@@ -19,6 +19,7 @@ machine is shared, so single numbers are noisy; the ratios are what to read.
 
 from __future__ import annotations
 
+import gc
 import itertools
 import random
 import time
@@ -140,9 +141,11 @@ CHAIN_STEPS = 100_000
 
 
 def test_chain_replay(benchmark):
-    """The peers are timed first, as a user runs them: with no traced graph alive. (A live 2e5-node
-    graph is scanned by every garbage collection, and micrograd's graphs are cycles that only the
-    collector frees: timed beside the trace, micrograd takes 1.5-1.9x its own time.)"""
+    """The peers are timed first, as a user runs them: with no traced graph alive, and with what the
+    test session holds (pytest, NumPy, torch, earlier tests' objects) frozen out of the garbage
+    collector's scans (``gc.freeze``), as in a fresh process. Every collection scans every live
+    object, and micrograd's graphs are cycles that only the collector frees: timed beside a traced
+    2e5-node graph, micrograd takes 1.5-1.9x its own time."""
     x = Value(1.0)
     step = None
 
@@ -162,7 +165,12 @@ def test_chain_replay(benchmark):
         nonlocal step
         peers = {"micrograd": rebuild(MicrogradValue), "microgpt-style": rebuild(MicroGPTValue),
                  "Value path": rebuild(Value)}
-        times = interleaved((), peers, rounds=5)
+        gc.collect()
+        gc.freeze()
+        try:
+            times = interleaved((), peers, rounds=5)
+        finally:
+            gc.unfreeze()
         step = trace(lambda: chain_graph(x), params=[x])
         step()
         times.update(interleaved((), {"replay": replay}, rounds=5))
