@@ -553,16 +553,34 @@ class _Variant:
         self.order, self.recorder, self.leaves = order, recorder, leaves
         self.wanted, self.input_of_leaf, self.graph_text, self.root = wanted, input_of_leaf, graph_text, root
         self.guards = tuple(recorder.guards)
-        self.floats = codegen.write_program(graph_text, "floats", "forward_backward")
-        self.floats.namespace.update(codegen.FLOAT_FUNCTIONS, REFUSED=_Refused, MISSING=_MISSING)
-        self.function = self.floats.function()
+        self._floats: codegen.Program | None = None
+        self._function: Callable[..., Any] | None = None
         self.batch: Callable[..., Any] | None = None
+        self.matrix: Any = None  # the matrix program (autograd.matrix_program), made on first use
         self.batch_text: codegen.Program | None = None
         floats = " and ".join(g.floats for g in self.guards) or "True"
         batch = " & ".join(g.batch for g in self.guards) or "True"
         self.accepts: Callable[..., bool] = eval(f"lambda *inputs: {floats}", dict(_GUARD_FLOATS))
         self._batch_guards = batch
         self._accepts_batch: Callable[..., Any] | None = None
+
+    @property
+    def floats(self) -> codegen.Program:
+        """The program for one sample, written on first use (a matrix fit never needs it)."""
+        if self._floats is None:
+            with _collector_paused():
+                program = codegen.write_program(self.graph_text, "floats", "forward_backward")
+                program.namespace.update(codegen.FLOAT_FUNCTIONS, REFUSED=_Refused, MISSING=_MISSING)
+                self._function = program.function()
+                self._floats = program
+        return self._floats
+
+    @property
+    def function(self) -> Callable[..., Any]:
+        """The compiled program for one sample (see ``floats``)."""
+        if self._function is None:
+            _ = self.floats
+        return self._function  # type: ignore[return-value]
 
     def accepts_batch(self, arrays: Sequence[np.ndarray], n: int) -> np.ndarray:
         """A mask of the samples this variant's decisions hold for."""
@@ -642,10 +660,15 @@ class Traced:
             self._install()
             return variant
 
-    def _install(self) -> None:
+    def _install(self, write: bool = False) -> None:
         """Calling the step runs the program directly (one variant that decided nothing) or through
-        a dispatcher that checks each variant's decisions (no extra call otherwise)."""
+        a dispatcher that checks each variant's decisions (no extra call otherwise). Until each
+        variant's program for one sample is written (on the first call on floats, or ``write``),
+        calls go through ``call_carefully``."""
         variants = self._variants
+        if any(v._function is None for v in variants) and not write:
+            self.__class__ = Traced
+            return
         if len(variants) == 1 and not variants[0].guards:
             call = variants[0].function
         else:
@@ -804,9 +827,14 @@ class Traced:
         sample = [_checked(x, f"{self._label}: input {name}") for x, name in zip(inputs, names)]
         variant = self._variant_for(sample)
         try:
-            return variant.function(self, *sample, seed=seed, first_try=False)
+            loss = variant.function(self, *sample, seed=seed, first_try=False)
         except (_Refused, ArithmeticError, ValueError, TypeError):
             pass
+        else:
+            if type(self) is Traced:  # the programs for one sample were written just now
+                with self._lock:
+                    self._install(write=True)
+            return loss
         loss, grads = self._interpret(variant, sample, seed)  # raises what the engine would, or
         for leaf, grad in grads.items():                        # (a false alarm) gives the same numbers
             leaf.grad = grad
@@ -932,6 +960,38 @@ class Traced:
         variant.batch_program()
         assert variant.batch_text is not None
         return variant.batch_text.source
+
+    def matrix_program(self) -> Any:
+        """The batch program with each layer of the graph as one matrix product (an
+        ``autograd.matrix_program.MatrixProgram``, made on first use), or None when the function
+        decided on its inputs (then only the scalar replay follows each sample's decisions).
+
+        >>> from autograd import Value, dot
+        >>> w, b = [Value(0.5), Value(-1.0)], Value(0.25)
+        >>> step = trace(lambda x0, x1: dot(w, [x0, x1], b, "tanh") ** 2, example=[1.0, 2.0])
+        >>> [(layer.number, layer.shape, layer.activation) for layer in step.matrix_program().layers]
+        [(1, (1, 2), 'tanh')]
+        """
+        variant = self._first()
+        if len(self._variants) > 1 or variant.guards:
+            return None
+        if variant.matrix is None:
+            from .matrix_program import MatrixProgram  # the replay's matrix form: numpy, on first use
+            graph = variant.graph_text
+            variant.matrix = MatrixProgram(variant.order, dict(graph.names), graph.arguments,
+                                           variant.wanted, variant.input_of_leaf,
+                                           variant.recorder.input_name, graph.constant, variant.leaves)
+        return variant.matrix
+
+    @property
+    def matrix_source(self) -> str:
+        """The matrix program's Python: each layer as ``z = W @ a + b``, the rest as ``batch_source``
+        (see ``matrix_program``); a function that decides on its inputs has none (ValueError)."""
+        program = self.matrix_program()
+        if program is None:
+            raise ValueError(f"{self._label} decides on its inputs ({'; '.join(self.decisions[0])}): "
+                             f"it has no matrix program, only the scalar replay")
+        return program.source
 
     @property
     def decisions(self) -> list[tuple[str, ...]]:

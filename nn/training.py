@@ -12,6 +12,19 @@ or when the epoch's loss falls below ``loss_below``, or when it changes by less 
 >>> history.stop_reason, len(history), round(net.layers[0].neurons[0].w[0].data, 3)
 ('loss below 1e-08', 258, 2.0)
 
+The compiled forms (``compiled=``): ``True`` records the per-sample loss's graph once
+(``autograd.trace``) and replays it for every sample: the same numbers, bit for bit, several times
+faster; ``"batch"`` replays each batch at once on NumPy arrays (the same to about 1e-12; see
+``compiled_batch_loss``); ``"matrix"`` replays each batch with one matrix product per layer
+(``autograd.matrix_program``; the same to about 1e-12, sums added in another order), the parameters
+kept in arrays for the whole run and stepped there by ``SGD`` and ``Adam`` with the same float
+operations as on Values (``nn.matrix_fit``). It is a mode of its own, not chosen for you under
+``"batch"``: ``"batch"`` keeps one line per op, to read, and its own order of sums. Where no layer
+is found, or the loss decides on its inputs, it runs as ``"batch"``. During a matrix fit the Values
+are brought up to date (``data``, ``grad``, the optimizer's state) after each epoch if ``callback``,
+the progress bar or ``param_change_below`` looks at them, at the end of fit, and when an exception
+or Ctrl-C stops training: what the Value path would show then.
+
 The book's minibatches (``minibatches=N``) and the stop rule on the parameters' change:
 
 >>> from nn import squared_error
@@ -103,7 +116,8 @@ def fit(model: Model, loss: SampleLoss, x: Sequence[Any], y: Sequence[Any], opti
         loss_below: float | None = None, change_below: float | None = None,
         progress: bool | None = None, stream: TextIO | None = None, minibatches: int | None = None,
         param_change_below: float | None = None,
-        compiled: bool | Literal["batch"] = False) -> History:
+        compiled: bool | Literal["batch", "matrix"] = False,
+        callback: Callable[[int, float], object] | None = None) -> History:
     """Train ``model`` on samples ``x`` with targets ``y``; returns the loss of each epoch.
 
     ``loss(output, target)`` is the loss of one sample (``output`` is the model's single Value,
@@ -114,9 +128,9 @@ def fit(model: Model, loss: SampleLoss, x: Sequence[Any], y: Sequence[Any], opti
     (stdout by default), once the run has taken half a second; ``True`` always shows it (to
     ``stream``), ``False`` never. A loss, gradient or update that overflows stops training with
     an ``OverflowError`` that names the epoch and suggests a smaller learning rate.
-    ``compiled=True`` records the per-sample loss's graph once (``autograd.trace``) and replays it for
-    every sample: the same numbers, bit for bit, several times faster; ``compiled="batch"`` replays
-    each batch at once on NumPy arrays (the same to about 1e-12). See ``compiled_batch_loss``.
+    ``compiled=True | "batch" | "matrix"`` replays a recorded graph instead of building one per
+    sample (the module's docstring says what each gives, and when a matrix fit updates the Values).
+    ``callback(epoch, loss)`` is called after each epoch (each minibatch with ``minibatches``).
 
     ``minibatches=N`` (instead of ``epochs``) is the book's scheme: N updates, each on a fresh
     random subset of ``batch_size`` samples (``nn.random_subsets``, seeded by ``shuffle``); the
@@ -138,20 +152,22 @@ def fit(model: Model, loss: SampleLoss, x: Sequence[Any], y: Sequence[Any], opti
     history = History()
     start = time.perf_counter()
     history.stop_reason = f"max {counted}es ({epochs})" if minibatches else f"max epochs ({epochs})"
-    replay = compiled_batch_loss(model, loss, x, y, compiled) if compiled else None
+    matrix, replay = _compiled_replay(model, loss, x, y, optimizer, compiled, history, counted)
     bar = None if progress is False else _progress_bar(epochs, stream, out, progress, counted)
     params = _parameters(model, optimizer) if param_change_below is not None else []
-    epochs_of = _Epochs(model, loss, x, y, optimizer, replay, history, counted)
+    epochs_of = _Epochs(model, loss, x, y, optimizer if matrix is None else matrix, replay, history, counted)
     try:
         for epoch in range(1, epochs + 1):
             before = [p.data for p in params]
             history.append(epochs_of.run(epoch, groups()))
-            _report(bar, history[-1])
+            _report(bar, history[-1], epoch, callback, matrix, bool(params))
             reason = rules.reason(history, epoch, before, params)
             if reason is not None:
                 history.stop_reason = reason
                 break
     finally:
+        if matrix is not None:
+            matrix.publish()
         history.seconds = time.perf_counter() - start
         _close(bar, history)
     return history
@@ -227,13 +243,32 @@ def _epoch_batches(n: int, batch_size: int | None, shuffle: int | random.Random 
     return lambda: batches(n, batch_size, rng)
 
 
+def _compiled_replay(model: Model, loss: SampleLoss, x: Sequence[Any], y: Sequence[Any],
+                     optimizer: Optimizer, compiled: bool | str, history: History,
+                     counted: str) -> tuple[Any, Callable[[Sequence[int]], float] | None]:
+    """The matrix form's trainer (or None) and the replay of a batch (None on the Value path)."""
+    if compiled == "matrix":
+        from .matrix_fit import matrix_training
+        try:  # (records the first sample's graph now: it may overflow, as a first batch would)
+            matrix = matrix_training(model, loss, x, y, optimizer)
+        except ArithmeticError as error:
+            raise _diverged("the loss or a gradient", 1, False, optimizer, history, counted) from error
+        if matrix is not None:
+            return matrix, matrix.run
+        compiled = "batch"  # no layer, or decisions on the inputs: the scalar batch replay
+    return None, (compiled_batch_loss(model, loss, x, y, compiled) if compiled else None)  # type: ignore[arg-type]
+
+
 class _Epochs:
-    """One epoch of ``fit``: forward, backward and update for each batch; an overflow is named."""
+    """One epoch of ``fit``: forward, backward and update for each batch; an overflow is named.
+
+    ``trainer`` zeroes the gradients and steps: the optimizer, or the matrix form's arrays."""
 
     def __init__(self, model: Model, loss: SampleLoss, x: Sequence[Any], y: Sequence[Any],
-                 optimizer: Optimizer, replay: Callable[[Sequence[int]], float] | None, history: History,
+                 trainer: Any, replay: Callable[[Sequence[int]], float] | None, history: History,
                  counted: str) -> None:
-        self.model, self.loss, self.x, self.y, self.optimizer = model, loss, x, y, optimizer
+        self.model, self.loss, self.x, self.y, self.trainer = model, loss, x, y, trainer
+        self.optimizer: Optimizer = getattr(trainer, "optimizer", trainer)  # what error messages name
         self.replay, self.history, self.counted = replay, history, counted
 
     def run(self, epoch: int, groups: Iterable[Sequence[int]]) -> float:
@@ -242,7 +277,7 @@ class _Epochs:
         for indices in groups:
             losses.append(self._gradient(indices, epoch, epoch > 1 or bool(losses)))
             try:
-                self.optimizer.step()
+                self.trainer.step()
             except OverflowError as error:
                 raise self._diverged("a parameter update", epoch, True) from error
         try:
@@ -253,7 +288,7 @@ class _Epochs:
     def _gradient(self, indices: Sequence[int], epoch: int, updated: bool) -> float:
         """The batch's mean loss, with its gradient in the parameters' zeroed grads."""
         if self.replay is not None:  # compiled: the recorded program instead of a new graph
-            self.optimizer.zero_grad()
+            self.trainer.zero_grad()
             try:
                 return self.replay(indices)
             except ArithmeticError as error:
@@ -273,8 +308,14 @@ class _Epochs:
         return _diverged(what, epoch, updated, self.optimizer, self.history, self.counted)
 
 
-def _report(bar: Any, epoch_loss: float) -> None:
-    """The progress bar's step, with the epoch's loss."""
+def _report(bar: Any, epoch_loss: float, epoch: int, callback: Callable[[int, float], object] | None,
+            matrix: Any, rule_looks: bool) -> None:
+    """After an epoch: a matrix fit's Values brought up to date if anyone looks at them (the bar, the
+    callback, the parameter-change rule), as the Value path would have them; the callback; the bar."""
+    if matrix is not None and (bar is not None or callback is not None or rule_looks):
+        matrix.publish()
+    if callback is not None:
+        callback(epoch, epoch_loss)
     if bar is not None:
         bar.set_postfix_str(f"loss {epoch_loss:.6g}", refresh=False)
         bar.update(1)
@@ -413,7 +454,7 @@ def compiled_batch_loss(model: Model, loss: SampleLoss, x: Sequence[Any], y: Seq
     from autograd import trace
 
     if mode not in (True, "batch"):
-        raise ValueError(f"fit: compiled must be False, True or 'batch', got {mode!r}")
+        raise ValueError(f"fit: compiled must be False, True, 'batch' or 'matrix', got {mode!r}")
     rows, n_inputs, as_list = _compiled_rows(x, y)
 
     def sample_loss(*values: Any) -> Value:

@@ -515,7 +515,7 @@ def test_replay_demo(capsys):
 def test_fit_compiled_refuses_an_unknown_mode():
     from nn import SGD, fit
     net = MLP(1, [1], activations="linear", weights=[[[1.0]]], biases=[[0.0]])
-    with pytest.raises(ValueError, match="compiled must be False, True or 'batch', got 'fast'"):
+    with pytest.raises(ValueError, match="compiled must be False, True, 'batch' or 'matrix', got 'fast'"):
         fit(net, half_squared_error, [[1.0]], [1.0], SGD(net.parameters(), lr=0.1), epochs=1,
             compiled="fast")
 

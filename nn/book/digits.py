@@ -62,11 +62,14 @@ class DigitsRun:
 
 
 def train_digits(hidden: int = HIDDEN, epochs: int = EPOCHS, lr: float = LR,
-                 batch_size: int = BATCH_SIZE, seed: int = 0, split: DigitsSplit | None = None) -> DigitsRun:
+                 batch_size: int = BATCH_SIZE, seed: int = 0, split: DigitsSplit | None = None,
+                 compiled: bool | str = "matrix") -> DigitsRun:
     """Train the digits network in the book's style and return its test confusion matrix.
 
     The minibatch order is ``random.Random(seed)``'s shuffle of the training indices, a new
-    shuffle each epoch (``fit``'s ``shuffle=seed``).
+    shuffle each epoch (``fit``'s ``shuffle=seed``). ``compiled`` is ``fit``'s: by default the
+    matrix replay (one matrix product per layer; the Value path's numbers to about 1e-12);
+    ``False`` builds the graph of every sample.
 
     >>> run = train_digits(hidden=4, epochs=1, split=digits_split())
     >>> len(run.history), sum(map(sum, run.confusion))
@@ -77,7 +80,7 @@ def train_digits(hidden: int = HIDDEN, epochs: int = EPOCHS, lr: float = LR,
     targets = [one_hot(y, 10) for y in split.train_y]
     start = time.process_time()
     history = fit(net, mse, split.train_x, targets, SGD(net.parameters(), lr=lr), epochs=epochs,
-                  batch_size=batch_size, shuffle=seed, progress=False)
+                  batch_size=batch_size, shuffle=seed, progress=False, compiled=compiled)  # type: ignore[arg-type]
     seconds = time.process_time() - start
     matrix = confusion_matrix(split.test_y, predict_argmax(net, split.test_x), n_classes=10)
     return DigitsRun(net, history, matrix, seconds)

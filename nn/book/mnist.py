@@ -12,7 +12,6 @@ MLP(196 → [100 sigmoid, 50 sigmoid, 10 sigmoid], fused neurons)
 from __future__ import annotations
 
 import os
-import random
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -24,7 +23,7 @@ from ..layers import MLP
 from ..losses import mse
 from ..mnist import load_mnist
 from ..optim import SGD
-from ..training import batch_loss
+from ..training import fit
 from .digits import DigitsRun
 from .iris import predict_argmax
 
@@ -69,11 +68,12 @@ class MnistRun(DigitsRun):
 
 
 def train_book_mnist(folder: str | os.PathLike[str], minibatches: int = 40_000, batch_size: int = 64,
-                     lr: float = 1.0, seed: int = 0) -> MnistRun:
+                     lr: float = 1.0, seed: int = 0, compiled: bool | str = "matrix") -> MnistRun:
     """The book's MNIST run: ``minibatches`` updates, each on a random subset of ``batch_size``
     training images (``random.Random(seed).sample``), loss the mean of the ten squared errors,
-    SGD with ``lr``; then the test confusion matrix. The book's whole run (the defaults) takes
-    hours in chainrule: see docs/digits.md.
+    SGD with ``lr``; then the test confusion matrix. ``compiled`` is ``fit``'s: by default the
+    matrix replay, which makes the book's whole run (the defaults) a matter of minutes; with
+    ``compiled=False`` (every minibatch's graph built) it takes hours: see docs/digits.md.
 
     >>> train_book_mnist("/no/such/folder", minibatches=1)
     Traceback (most recent call last):
@@ -92,16 +92,9 @@ def train_book_mnist(folder: str | os.PathLike[str], minibatches: int = 40_000, 
     targets = np.eye(10)[labels.astype(np.int64)]
     net = book_network(seed)
     optimizer = SGD(net.parameters(), lr=lr)
-    rng = random.Random(seed)
-    losses = []
-    start = time.process_time()
-    for _ in range(minibatches):
-        chosen = rng.sample(range(len(labels)), batch_size)
-        loss = batch_loss(net, mse, x[chosen].tolist(), targets[chosen].tolist())
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-        losses.append(loss.data)
+    start = time.process_time()  # fit draws each minibatch as random.Random(seed).sample does
+    losses = list(fit(net, mse, x, targets, optimizer, minibatches=minibatches, batch_size=batch_size,
+                      shuffle=seed, progress=False, compiled=compiled))  # type: ignore[arg-type]
     seconds = time.process_time() - start
     predicted = predict_argmax(net, x_test.tolist())
     matrix = confusion_matrix(test_labels.astype(np.int64).tolist(), predicted, n_classes=10)
