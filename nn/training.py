@@ -115,8 +115,7 @@ def fit(model: Model, loss: SampleLoss, x: Sequence[Any], y: Sequence[Any], opti
         shuffle: int | random.Random | None = None,
         loss_below: float | None = None, change_below: float | None = None,
         progress: bool | None = None, stream: TextIO | None = None, minibatches: int | None = None,
-        param_change_below: float | None = None,
-        compiled: bool | Literal["batch", "matrix"] = False,
+        param_change_below: float | None = None, compiled: bool | Literal["batch", "matrix"] = False,
         callback: Callable[[int, float], object] | None = None) -> History:
     """Train ``model`` on samples ``x`` with targets ``y``; returns the loss of each epoch.
 
