@@ -49,6 +49,8 @@ NOT_UNDER_PYODIDE = {
     "autograd.render.get_renderer": "the page has set a renderer (viz.js), so it is not None",
     "autograd.render.set_renderer": "the page has set a renderer (viz.js), so set_renderer returns it",
     "autograd.installation.numpy_for": "imports numpy, which the npm pyodide package does not ship",
+    "autograd.layers_found": "finds layers for the matrix replay, which needs numpy",
+    "autograd.trace.Traced.matrix_program": "the matrix replay's program runs on numpy arrays",
 }
 """The doctests of autograd that cannot run under Pyodide, and why (all others must pass there)."""
 
