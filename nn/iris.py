@@ -24,8 +24,8 @@ import time
 from dataclasses import dataclass
 
 from autograd import no_grad
-from autograd.notation import format_number
 from autograd.text import Table
+from autograd.views.notation import format_number
 
 from .data import IrisSplit, Split, confusion_matrix, iris_book_split, load_iris, one_hot
 from .layers import MLP, Fusion

@@ -368,7 +368,7 @@ def _compiled_rows(x: Sequence[Any], y: Sequence[Any]) -> tuple[list[list[float]
     """The samples for a compiled fit as rows of floats (the inputs, then the target or targets), each
     number refused as ``Value(x)`` refuses it (str, bool, complex, NaN, inf), naming the sample; also
     the number of inputs, and whether the targets are lists (one number per output)."""
-    from autograd.value import as_float
+    from autograd.engine.value import as_float
 
     numpy = sys.modules.get("numpy")  # arrays can only come from a numpy that is already imported
     sequences = (list, tuple) if numpy is None else (list, tuple, numpy.ndarray)

@@ -4,7 +4,7 @@
 >>> Value(0.0).log()
 Traceback (most recent call last):
 ...
-autograd.errors.DomainError: log(a) with a=0.0: log(a) is defined only for a > 0
+autograd.engine.errors.DomainError: log(a) with a=0.0: log(a) is defined only for a > 0
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
-from .text import ascii_spelling, python_maths
+from ..text import ascii_spelling, python_maths
 
 if TYPE_CHECKING:
     from .rules import Rule
@@ -49,9 +49,9 @@ class GradientAccumulationWarning(UserWarning):
 
 def caller_stacklevel() -> int:
     """The ``stacklevel`` that points a warning at the first caller outside the autograd package."""
-    package = os.path.dirname(os.path.abspath(__file__))
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep  # autograd/, wings in it
     frame, level = sys._getframe(1), 1
-    while frame is not None and os.path.dirname(os.path.abspath(frame.f_code.co_filename)) == package:
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package):
         frame, level = frame.f_back, level + 1
     return level
 

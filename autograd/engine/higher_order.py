@@ -136,7 +136,7 @@ def local_name(node: Value, edge: int, n_edges: int) -> str:
     >>> local_name(z.sigmoid(), 0, 1), local_name(z / Value(2.0), 1, 2), local_name(z ** 3, 0, 1)
     ("sigma'(z)", 'd(a/b)/db', 'd(a**c)/da')
     """
-    from .text import python_maths  # printing lives in autograd/text.py; the engine does not load it
+    from ..text import python_maths  # printing lives in autograd/text.py; the engine does not load it
 
     rule = node._rule
     assert rule is not None

@@ -43,11 +43,11 @@ from importlib import resources
 from pathlib import Path
 from typing import overload
 
-from .atomic_file import write_file
+from ..atomic_file import write_file
+from ..engine.value import Value
 from .draw import Collapse, Graph, _groups, draw_steps
 from .notation import Names, format_number
 from .stepper import Stepper
-from .value import Value
 
 __all__ = ["Player", "player"]
 

@@ -63,13 +63,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import codegen, grad_mode
-from . import value as _engine
-from .backward import topological_order
-from .errors import NonFiniteGradientError, op_error
-from .notation import Names, format_number, node_names, normalise_names
-from .text import visible_text
-from .value import Value, _explain, as_float
+from ..engine import grad_mode
+from ..engine import value as _engine
+from ..engine.backward import topological_order
+from ..engine.errors import NonFiniteGradientError, op_error
+from ..engine.value import Value, _explain, as_float
+from ..text import visible_text
+from ..views.notation import Names, format_number, node_names, normalise_names
+from . import codegen
 
 __all__ = ["MAX_VARIANTS", "BranchError", "Traced", "trace"]
 
@@ -428,7 +429,7 @@ class _NumPyOnFirstUse:
     puts the real module in this name's place."""
 
     def __getattr__(self, name: str) -> Any:
-        from .installation import numpy_for
+        from ..installation import numpy_for
         module = numpy_for("a traced step called with a batch (arrays or lists)")
         globals()["np"] = module
         return getattr(module, name)

@@ -22,8 +22,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
-from .text import python_maths
-from .value import Value
+from ..engine.value import Value
+from ..text import python_maths
 
 Names = (Mapping[Value, str] | Mapping[str, Value] | Mapping[str, object] | Iterable[tuple[str, Value]]
          | Iterable[tuple[Value, str]])

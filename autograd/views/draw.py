@@ -30,11 +30,13 @@ from pathlib import Path
 
 import graphviz
 
-from .backward import topological_order
+from ..atomic_file import check_writable, write_file
+from ..engine.backward import topological_order
+from ..engine.value import Value
+from ..text import visible_text
 from .notation import Names, expression, format_number, local_symbol, node_names
+from .render import FORMATS, render, render_svg
 from .stepper import Step, Stepper
-from .text import visible_text
-from .value import Value
 
 __all__ = ["MAX_NODES", "SHOWN_CHARS", "Collapse", "Graph", "GraphTooLargeError", "draw", "draw_steps",
            "shown_text", "visible_text"]
@@ -144,8 +146,6 @@ class Graph:
         >>> draw(Value(1.0, "x")).svg().count('class="node value')
         1
         """
-        from .render import render_svg  # imported here so that `python -m autograd.render` runs cleanly
-
         titles = self.titles
 
         def title(match: re.Match[str]) -> str:
@@ -163,8 +163,6 @@ class Graph:
         >>> draw(Value(1.0, "x")).render("png")[:4]
         b'\\x89PNG'
         """
-        from .render import render
-
         return self.svg().encode("utf-8") if fmt == "svg" else render(self.source, fmt)
 
     def save(self, path: str | Path) -> Path:
@@ -180,15 +178,11 @@ class Graph:
         >>> draw(Value(1.0)).save(pathlib.Path(tempfile.mkdtemp()) / "x.png").read_bytes()[:4]
         b'\\x89PNG'
         """
-        from .atomic_file import check_writable, write_file
-
         path = check_writable(path, "Graph.save")
         return write_file(path, self._file_data(path, f"Graph.save({str(path)!r})"), "Graph.save")
 
     def _file_data(self, path: Path, what: str) -> bytes:
         """The bytes of the file ``path``, in the format its suffix names (``what`` heads errors)."""
-        from .render import FORMATS
-
         suffix = path.suffix.lower()
         if suffix in (".dot", ".gv"):
             return self.source.encode("utf-8")
@@ -202,12 +196,6 @@ class Graph:
         nodes = f"{self.node_count} node{'s' * (self.node_count != 1)}"
         edges = f"{self.edge_count} edge{'s' * (self.edge_count != 1)}"
         return f"<Graph: {nodes}, {edges}, {self.direction}{step}>"
-
-    def _repr_html_(self) -> str:
-        """Jupyter shows the picture at a readable size in a box of the column's width that scrolls."""
-        from .display import graph_html
-
-        return graph_html(self)
 
 
 def _op_label(node: Value, constants: bool) -> str:

@@ -21,11 +21,12 @@ import warnings
 from collections.abc import Callable, Iterable
 from typing import Any, Union
 
+from ..text import ascii_spelling, python_maths
 from . import grad_mode
+from .backward import backward, topological_order
 from .errors import DerivativeOverflowError, describe, not_finite_error, op_error, op_name
 from .grad_mode import state as _grad_state
 from .rules import RULES, Rule
-from .text import ascii_spelling, python_maths
 
 Number = int | float
 Operand = Union["Value", int, float]
@@ -43,6 +44,15 @@ _recording = _Recording()
 recording_threads = 0
 """How many threads are recording a trace right now (0 almost always): while it is 0 the
 methods below that look at a Value's number skip even the thread-local lookup."""
+
+
+def _no_grad_opened() -> None:
+    """Tell this thread's trace recorder that a ``no_grad()`` block opened (it refuses one)."""
+    if recording_threads and _recording.recorder is not None:
+        _recording.recorder.no_grad_opened()
+
+
+grad_mode.no_grad_opened = _no_grad_opened  # grad_mode imports nothing above it: this module tells it
 
 
 def _as_operand(x: object, where: str) -> float:
@@ -496,8 +506,6 @@ class Value:
                 "returns them as Values (see docs/higher_order.md)")
         if recording_threads and _recording.recorder is not None:
             _recording.recorder.backward_called()
-        from .backward import backward  # backward.py walks Values, so it imports this module
-
         backward(self)
 
     def zero_grad(self) -> None:
@@ -510,18 +518,6 @@ class Value:
         0.0
         """
         zero_grad(self)
-
-    def backward_steps(self) -> Any:
-        """The backward pass as an iterator of steps you can walk one at a time (see ``stepper``)."""
-        from .stepper import step_through
-
-        return step_through(self)
-
-    def _repr_html_(self) -> str:
-        """Jupyter shows a Value as its repr, with its graph's picture when that is small enough to read."""
-        from .display import value_html  # a view: imported only when a notebook asks
-
-        return value_html(self)
 
     def detach(self) -> Value:
         """A new leaf with the same data and label, cut off from this graph.
@@ -674,8 +670,6 @@ def zero_grad(values: Value | Iterable[Value]) -> None:
     TypeError: zero_grad: expected a Value (every Value of its graph is zeroed), ... got int 3
     """
     if type(values) is Value:
-        from .backward import topological_order  # backward.py walks Values, so it imports this module
-
         values = topological_order(values)
     elif hasattr(values, "parameters") and callable(values.parameters):
         values = values.parameters()

@@ -22,11 +22,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..text import ascii_spelling, python_maths
 from . import grad_mode
 from .errors import op_name
 from .grad_mode import state as _grad_state
 from .rules import RULES, Rule
-from .text import ascii_spelling, python_maths
 from .value import Number, Value, _as_operand, _leaf, _node, _number_op
 
 _SUM = RULES["Σ aᵢ"]

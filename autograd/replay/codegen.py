@@ -23,9 +23,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .rules import RULES, Code, Rule, excess
-from .text import visible_text
-from .value import Value
+from ..engine.rules import RULES, Code, Rule, excess
+from ..engine.value import Value
+from ..text import visible_text
 
 Mode = Literal["floats", "batch"]
 

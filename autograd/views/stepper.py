@@ -23,11 +23,11 @@ import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from .backward import MAX_WATCHED, live_passes, non_finite_gradient, topological_order
-from .errors import GradientAccumulationWarning, caller_stacklevel
+from ..engine.backward import MAX_WATCHED, live_passes, non_finite_gradient, topological_order
+from ..engine.errors import GradientAccumulationWarning, caller_stacklevel
+from ..engine.value import Value
+from ..text import CONSOLE, Table, console_width, fit_line, for_stream, visible_text
 from .notation import Names, expression, format_number, local_symbol, node_names, normalise_names
-from .text import CONSOLE, Table, console_width, fit_line, for_stream, visible_text
-from .value import Value
 
 __all__ = ["EdgeStep", "GradientAccumulationWarning", "Step", "Stepper", "step_through"]
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .text import Table
+    from ..text import Table
 
 Check = Callable[..., "str | None"]
 
@@ -639,7 +639,7 @@ def rules_table() -> Table:
     >>> print(rules_table().render(width=None).splitlines()[-2])
     half_squared_error  ½(a − c)²          d½(a − c)²/da = a − c
     """
-    from .text import Table  # printing lives in autograd/text.py; the engine does not import it at load
+    from ..text import Table  # printing lives in autograd/text.py; the engine does not import it at load
 
     rows = []
     for rule in _ROWS:
