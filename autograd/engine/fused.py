@@ -34,9 +34,7 @@ _SOFTMAX_CROSS_ENTROPY = RULES["logsumexp(a)−a_c"]
 NEURON_RULES: dict[str | None, Rule] = {
     None: RULES["w·x + b"],
     "linear": RULES["w·x + b"],
-    "sigmoid": RULES["σ(w·x + b)"],
-    "tanh": RULES["tanh(w·x + b)"],
-    "relu": RULES["relu(w·x + b)"],
+    **{rule.activation: rule for rule in RULES.values() if rule.activation},
 }
 """The rule ``dot`` uses for each activation it can fuse (None and 'linear' mean none)."""
 

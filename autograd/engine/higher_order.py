@@ -121,10 +121,6 @@ def derivative_name(of: str, by: str) -> str:
     return f"d{of}/d{by}" if re.fullmatch(r"[\w\[\].]+", of) else f"d({of})/d{by}"
 
 
-_FUNCTIONS = {"exp", "log", "sqrt", "tanh", "sigmoid", "relu", "abs", "softplus", "leaky_relu"}
-_PRIME = {"sigmoid": "sigma"}
-
-
 def local_name(node: Value, edge: int, n_edges: int) -> str:
     """The name of the node that computes ``node``'s local derivative on ``edge``, from its rule.
 
@@ -140,8 +136,8 @@ def local_name(node: Value, edge: int, n_edges: int) -> str:
 
     rule = node._rule
     assert rule is not None
-    if rule.name in _FUNCTIONS:
-        return f"{_PRIME.get(rule.name, rule.name)}'({node._a.label or 'a'})"  # type: ignore[union-attr]
+    if rule.function:
+        return rule.slope_text(node._a.label or "a")  # type: ignore[union-attr]
     text = python_maths(rule.edge_text(edge, n_edges, type(node._b) is tuple)).split(" = ")[0]
     return text.replace(" / ", "/").replace(" ** ", "**")
 

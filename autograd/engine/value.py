@@ -104,7 +104,7 @@ def _unary_op(expr: str, doc: str | None = None) -> Callable[[Value], Value]:
         return node
 
     method.__name__ = method.__qualname__ = rule.name
-    method.__doc__ = doc or f"``{expr}``, with d/da = {rule.formulas[0]}."
+    method.__doc__ = doc or rule.doc or f"``{expr}``, with d/da = {rule.formulas[0]}."
     return method
 
 
@@ -375,41 +375,13 @@ class Value:
     __neg__ = _unary_op("−a")
     __abs__ = _unary_op("|a|")
 
-    exp = _unary_op("exp(a)", """e**self; an OverflowError past about 709.78, never inf.
-
-        >>> Value(0.0).exp().data
-        1.0
-        """)
-    log = _unary_op("log(a)", """Natural logarithm; a DomainError for self <= 0.
-
-        >>> Value(1.0).log().data
-        0.0
-        """)
-    sqrt = _unary_op("√a", """Square root, for self > 0 (at 0 its derivative would be infinite).
-
-        >>> Value(9.0).sqrt().data
-        3.0
-        """)
-    tanh = _unary_op("tanh(a)", """Hyperbolic tangent; tanh(±1000) is ±1.0 with gradient 0.0.
-
-        >>> Value(0.0).tanh().data
-        0.0
-        """)
-    sigmoid = _unary_op("σ(a)", """Logistic sigmoid 1/(1 + e**-self), stable for any finite input.
-
-        >>> Value(0.0).sigmoid().data, Value(-1000.0).sigmoid().data
-        (0.5, 0.0)
-        """)
-    relu = _unary_op("relu(a)", """max(self, 0); its derivative at exactly 0 is 0 (as in PyTorch).
-
-        >>> Value(-2.0).relu().data
-        0.0
-        """)
-    softplus = _unary_op("softplus(a)", """ln(1 + e**self), a smooth relu whose derivative is σ(self).
-
-        >>> round(Value(0.0).softplus().data, 6)
-        0.693147
-        """)
+    exp = _unary_op("exp(a)")
+    log = _unary_op("log(a)")
+    sqrt = _unary_op("√a")
+    tanh = _unary_op("tanh(a)")
+    sigmoid = _unary_op("σ(a)")
+    relu = _unary_op("relu(a)")
+    softplus = _unary_op("softplus(a)")
     _leaky_relu = _number_op("leaky_relu(a, c)")
     _leaky_relu_1_at_0 = _number_op("leaky_relu1(a,c)")
 

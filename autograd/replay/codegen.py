@@ -1,10 +1,13 @@
 """Writing a recorded graph as a straight-line Python program: one line per op, one per chain-rule edge.
 
-Each op's line comes from its row's ``Code`` template (``autograd.rules``), so the program does the
+Each op's line comes from its row's ``Code`` template (``Rule.code``), so the program does the
 same float operations in the same order as the graph's ``forward`` and ``backward``. The program is
 written twice from the same lines: for one sample on floats (``where`` becomes ``x if c else y``)
 and for a NumPy batch (``where`` is ``numpy.where``). ``autograd.trace`` records the graph, runs
-these programs and explains what goes wrong; this module only writes text.
+these programs and explains what goes wrong; this module only writes text. It reads the graph
+through the engine's reading API (``autograd.engine.node``); the program it writes reads and writes
+the leaves' slots ``_data`` and ``_grad`` directly, for speed, as ``backward`` does: outside the
+engine, the generated program is the only code that touches a Value's slots.
 
 >>> template = compile_template(RULES["a·b"].code, "floats")
 >>> template.out, template.local
@@ -23,6 +26,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from ..engine.node import constants, operand_count, operands
 from ..engine.rules import RULES, Code, Rule, excess
 from ..engine.value import Value
 from ..text import visible_text
@@ -440,41 +444,41 @@ _NO_FIELDS: dict[str, str] = {}
 def _operands(node: Any, var: Mapping[Any, str], constant: Callable[[float], str]
               ) -> tuple[dict[str, str], list[tuple[Any, dict[str, str]]], list[str]]:
     """The format fields of ``node``'s template; each edge's (parent, extra fields); the variables read."""
-    rule: Rule = node._rule
-    a, b = node._a, node._b
-    if type(a) is not tuple:  # an op of one or two Values (and maybe a plain number c)
+    rule: Rule = node.rule
+    values, numbers = operands(node), constants(node)
+    if not rule.variadic:  # an op of one or two Values (and maybe a plain number c)
+        a = values[0]
         name_a = var[a]
-        if b is None:
-            return {"a": name_a}, [(a, _NO_FIELDS)], [name_a]
-        if type(b) is Value:
+        if len(values) == 2:
+            b = values[1]
             name_b = var[b]
             return {"a": name_a, "b": name_b}, [(a, _NO_FIELDS), (b, _NO_FIELDS)], [name_a, name_b]
-        c = constant(b)
+        if not numbers:
+            return {"a": name_a}, [(a, _NO_FIELDS)], [name_a]
+        c = constant(numbers[0])
         return {"a": name_a, "c": c}, [(a, _NO_FIELDS)], [name_a, c] if c.isidentifier() else [name_a]
-    parents = list(a)
-    constants = [constant(c) for c in (b or ())]
-    if rule.name == "cross_entropy":  # the logits, and the class index c: a literal, or an input
-        texts = [var[p] for p in parents]  # the program reads (then it picks the logit itself)
-        listed = "[" + ", ".join(texts) + "]"
-        edges = [(p, {"a_i": texts[i], "i": str(i)}) for i, p in enumerate(parents)]
-        c = constant(b[0])
+    texts = [var[p] for p in values]
+    if rule.class_index:  # the logits, and the class index c: a literal, or an input the program
+        listed = "[" + ", ".join(texts) + "]"  # reads (then it picks the logit itself)
+        edges = [(p, {"a_i": texts[i], "i": str(i)}) for i, p in enumerate(values)]
+        c = constant(numbers[-1])
         if c.isidentifier():
             fields = {"all": listed, "c": c, "a_c": f"pick({c}, {listed})", "classes": f"{len(texts)}.0"}
             return fields, edges, [*texts, c]
-        k = int(b[0])
+        k = int(numbers[-1])
         fields = {"all": listed, "c": str(k), "a_c": texts[k], "classes": f"{len(texts)}.0"}
         return fields, edges, texts
-    if rule.roles == ("aᵢ",):  # Σ: every parent, then the plain numbers
-        texts = [var[p] for p in parents]
-        fields = {"all": "[" + ", ".join(texts + constants) + "]"}
-        return fields, [(p, {}) for p in parents], texts + [c for c in constants if c.isidentifier()]
-    n = len(parents) - 1 if b is not None else (len(parents) - 1) // 2
-    ws = [var[p] for p in parents[:n]]
-    xs = constants if b is not None else [var[p] for p in parents[n + 1:]]
-    fields = {"b": var[parents[n]], "dot": _Terms(f"{w} * {x}" for w, x in zip(ws, xs))}
-    edges = [(p, {"x_i": xs[i]}) for i, p in enumerate(parents[:n])]
-    edges.append((parents[n], {}))
-    edges += [(p, {"w_i": ws[i]}) for i, p in enumerate(parents[n + 1:])]
+    parts = rule.split(values, [constant(c) for c in numbers])
+    if not parts.weights:  # Σ: every parent, then the plain numbers
+        terms = [var[p] if type(p) is Value else p for p in parts.terms]
+        return {"all": "[" + ", ".join(terms) + "]"}, [(p, {}) for p in values], \
+            [t for t in terms if t.isidentifier()]
+    ws = [var[p] for p in parts.weights]
+    xs = list(parts.inputs) if numbers else [var[p] for p in parts.inputs]
+    fields = {"b": var[parts.bias], "dot": _Terms(f"{w} * {x}" for w, x in zip(ws, xs))}
+    edges = [(p, {"x_i": xs[i]}) for i, p in enumerate(parts.weights)]
+    edges.append((parts.bias, {}))
+    edges += [(p, {"w_i": ws[i]}) for i, p in enumerate(parts.inputs if not numbers else ())]
     return fields, edges, [*ws, fields["b"], *(x for x in xs if x.isidentifier())]
 
 
@@ -487,10 +491,9 @@ def write_program(graph: GraphText, mode: Mode, entry: str) -> Program:
     input is not a finite float, an op leaves its domain or a value overflows.
     """
     order, names = graph.order, graph.names
-    size = len(order) + sum(len(v._a) if type(v._a) is tuple else 1 + (type(v._b) is Value)
-                            for v in order if v._rule is not None)
+    size = len(order) + sum(operand_count(v) for v in order)
     if size > MAX_SIZE:
-        ops = sum(1 for v in order if v._rule is not None)
+        ops = sum(1 for v in order if not v.is_leaf)
         raise ProgramTooLargeError(
             f"trace: the recorded graph has {ops:,} ops and {size:,} nodes and edges, more than "
             f"codegen.MAX_SIZE = {MAX_SIZE:,}: its program would take more than about 10 s to write "
@@ -518,21 +521,13 @@ def write_program(graph: GraphText, mode: Mode, entry: str) -> Program:
     # --- which gradients are needed: a node's, if some leaf that wants a grad depends on it --------
     needs: dict[Any, bool] = {}
     for v in order:
-        if v._rule is None:
-            needs[v] = v in graph.wants_grad
-        else:
-            a = v._a
-            if type(a) is tuple:
-                needs[v] = any(needs[p] for p in a)
-            else:
-                b = v._b
-                needs[v] = needs[a] or (type(b) is Value and needs[b])
+        needs[v] = v in graph.wants_grad if v.is_leaf else any(needs[p] for p in operands(v))
 
     # --- the leaves: inputs are arguments; parameters and other leaves are read now ----------------
     leaves_read: list[tuple[str, int, Any]] = []
     others = []
     for v in order:
-        if v._rule is not None:
+        if not v.is_leaf:
             continue
         if v in graph.input_of_leaf:
             var[v] = argument[graph.input_of_leaf[v]]
@@ -554,9 +549,9 @@ def write_program(graph: GraphText, mode: Mode, entry: str) -> Program:
     checked: list[str] = []  # values whose overflow the output would not show
     consumers_propagate: dict[Any, bool] = {}
     for v in order:
-        if v._rule is None:
+        rule = v.rule
+        if rule is None:
             continue
-        rule = v._rule
         t = templates.get(rule.expr)
         if t is None:
             t = templates[rule.expr] = template(rule, mode)
@@ -601,10 +596,10 @@ def write_program(graph: GraphText, mode: Mode, entry: str) -> Program:
         forward_reads[v] = (edges, fields, [*reads, *temps, name])
         propagates = bool(rule.code and rule.code.propagates)
         for parent, _ in edges:
-            if parent._rule is not None:
+            if not parent.is_leaf:
                 consumers_propagate[parent] = consumers_propagate.get(parent, True) and propagates
-    checked = [var[v] for v in order if v._rule is not None and not consumers_propagate.get(v, True)]
-    if var[root] not in checked and root._rule is not None:
+    checked = [var[v] for v in order if not v.is_leaf and not consumers_propagate.get(v, True)]
+    if var[root] not in checked and not root.is_leaf:
         checked.append(var[root])
 
     # --- backward: d(root)/d(each value), one line per chain-rule edge ----------------------------
@@ -612,7 +607,7 @@ def write_program(graph: GraphText, mode: Mode, entry: str) -> Program:
     grad: dict[Any, str] = {}
     counts: dict[Any, int] = {}
     for v in order:
-        if v._rule is not None and needs[v]:
+        if not v.is_leaf and needs[v]:
             for parent, _ in forward_reads[v][0]:
                 if needs[parent]:
                     counts[parent] = counts.get(parent, 0) + 1
@@ -622,7 +617,7 @@ def write_program(graph: GraphText, mode: Mode, entry: str) -> Program:
     started: set[Any] = set()
     accumulators: list[tuple[str, int]] = []
     local_fields: dict[tuple[str, Mode], tuple[tuple[str, ...], ...]] = {}
-    wanting = sorted((v for v in order if v._rule is None and v in graph.wants_grad and v in counts),
+    wanting = sorted((v for v in order if v.is_leaf and v in graph.wants_grad and v in counts),
                      key=graph.leaf_index.__getitem__)
     for v in wanting if floats else ():  # leaves start from the grads they have (they accumulate)
         g = grad[v] = namer.derived(f"d{root_name}", f"d{var[v]}")
@@ -631,28 +626,25 @@ def write_program(graph: GraphText, mode: Mode, entry: str) -> Program:
         accumulators.append((g, index))
         started.add(v)
     for v in reversed(order):
-        if v._rule is None or not needs[v]:
+        rule = v.rule
+        if rule is None or not needs[v]:
             continue
         edges, fields, _ = forward_reads[v]
-        t = templates[v._rule.expr]
+        t = templates[rule.expr]
         upstream = grad[v]
         local_templates = t.local
-        if (v._rule.expr, mode) not in local_fields:
-            local_fields[v._rule.expr, mode] = t.local_fields
-        roles = v._rule.variadic and v._rule.roles != ("aᵢ",)
-        n_w = (len(edges) - 1 if v._b is not None else (len(edges) - 1) // 2) if roles else 0
-        used = local_fields[v._rule.expr, mode]
+        if (rule.expr, mode) not in local_fields:
+            local_fields[rule.expr, mode] = t.local_fields
+        constant_inputs = bool(constants(v))
+        used = local_fields[rule.expr, mode]
         for i, (parent, extra) in enumerate(edges):
             if not needs[parent]:
                 continue
-            if roles:
-                kind = 0 if i < n_w else 1 if i == n_w else 2
-                local = local_templates[kind].format(**fields, **extra)
-            else:
-                chosen = local_templates[0 if len(local_templates) == 1 else i]
-                local = chosen.format_map({**fields, **extra} if extra else fields)
-                if "c" in fields and not fields["c"].isidentifier() and _COMPARES_C.search(chosen):
-                    local = fold(local)
+            kind = rule.edge_role(i, len(edges), constant_inputs)[0]  # which formula: the row says
+            chosen = local_templates[kind]
+            local = chosen.format_map({**fields, **extra} if extra else fields)
+            if "c" in fields and not fields["c"].isidentifier() and _COMPARES_C.search(chosen):
+                local = fold(local)
             if local == "1.0":
                 contribution = upstream
             elif local == "-1.0":
@@ -661,7 +653,7 @@ def write_program(graph: GraphText, mode: Mode, entry: str) -> Program:
                 contribution = f"{local} * {upstream}"
             else:
                 contribution = f"({local}) * {upstream}"
-            kind_fields = used[(kind if roles else 0 if len(used) == 1 else i)]
+            kind_fields = used[kind]
             line_reads = (upstream, *(x for f in kind_fields
                                       if (x := extra.get(f) or fields.get(f, "")).isidentifier()))
             varies = not floats and any(x in varying for x in line_reads)
@@ -669,8 +661,7 @@ def write_program(graph: GraphText, mode: Mode, entry: str) -> Program:
                 g = grad[parent]
                 text = f"{g} += {contribution}" if floats else f"{g} = {g} + {contribution}"
                 body.append(Statement(text, g, (*line_reads, g)))
-            elif counts[parent] == 1 and contribution == upstream and (parent._rule is not None
-                                                                       or not floats):
+            elif counts[parent] == 1 and contribution == upstream and (not parent.is_leaf or not floats):
                 g = grad[parent] = upstream  # d(root)/d(parent) is the same number: no line needed
                 started.add(parent)
             else:

@@ -67,6 +67,7 @@ from ..engine import grad_mode
 from ..engine import value as _engine
 from ..engine.backward import topological_order
 from ..engine.errors import NonFiniteGradientError, op_error
+from ..engine.node import constants, number_of, operands, store_grad
 from ..engine.value import Value, _explain, as_float
 from ..text import visible_text
 from ..views.notation import Names, format_number, node_names, normalise_names
@@ -74,8 +75,9 @@ from . import codegen
 
 __all__ = ["MAX_VARIANTS", "BranchError", "Traced", "trace"]
 
-_HERE = Path(__file__).resolve().parent
-_PACKAGES = (_HERE, _HERE.parent / "nn")
+_AUTOGRAD = Path(__file__).resolve().parent.parent
+_PACKAGES = (_AUTOGRAD, _AUTOGRAD.parent / "nn")
+"""chainrule's packages: a refusal names the first line outside them (their wings included)."""
 """chainrule's own packages: a refusal names the first line outside them (the user's line)."""
 
 MAX_VARIANTS = 32
@@ -105,10 +107,14 @@ _INPUT_ADVICE = (
     "input itself): see docs/static_graphs.md, or use the Value path (backward()).")
 
 
+def _in_packages(path: Path) -> bool:
+    return any(folder in path.parents for folder in _PACKAGES)
+
+
 def _user_line() -> str:
     """``file:line: source`` of the innermost caller outside chainrule's packages."""
     frame = sys._getframe(2)
-    while frame is not None and (Path(frame.f_code.co_filename).resolve().parent in _PACKAGES
+    while frame is not None and (_in_packages(Path(frame.f_code.co_filename).resolve())
                                  or frame.f_globals.get("__name__") == "contextlib"):
         frame = frame.f_back
     if frame is None:  # pragma: no cover
@@ -122,7 +128,7 @@ def _shown(x: object) -> str:
     if isinstance(x, _Input):
         return x._name
     if type(x) is Value:
-        return repr(x.label) if x.label else f"Value(data={format_number(x._data)})"
+        return repr(x.label) if x.label else f"Value(data={format_number(number_of(x))})"
     return repr(x)
 
 
@@ -219,14 +225,13 @@ class _Recorder:
             if u in memo:
                 stack.pop()
                 continue
-            a, b = u._a, u._b
             found = None
-            if u._rule is None:
-                found = self.input_name(u._data)
+            if u.is_leaf:
+                found = self.input_name(number_of(u))
             else:
-                for c in (b if type(b) is tuple else () if b is None or type(b) is Value else (b,)):
+                for c in constants(u):
                     found = found or self.input_name(c)
-            parents = a if type(a) is tuple else () if a is None else (a, b) if type(b) is Value else (a,)
+            parents = operands(u)
             pending = []
             for p in parents:
                 if p not in memo:
@@ -675,8 +680,8 @@ class Traced:
         input_of_leaf: dict[Value, str] = {}
         leaves: list[Value] = []
         for v in order:
-            if v._rule is None:
-                name = recorder.input_name(v._data)
+            if v.is_leaf:
+                name = recorder.input_name(number_of(v))
                 if name is not None:
                     input_of_leaf[v] = name
                 else:
@@ -766,7 +771,7 @@ class Traced:
             except (ValueError, ArithmeticError) as error:
                 raise type(error)(f"sample {i}: {error}") from None
         variants = self._variants
-        saved = {leaf: leaf._grad for v in variants for leaf in v.wanted}
+        saved = {leaf: leaf.grad for v in variants for leaf in v.wanted}
         losses = np.empty(n)
         try:
             for k, variant in enumerate(variants):
@@ -776,7 +781,7 @@ class Traced:
                     losses[where] = part
         except (_Refused, ArithmeticError, ValueError, TypeError):
             for leaf, grad in saved.items():
-                leaf._grad = grad
+                store_grad(leaf, grad)
             return None
         return losses
 
@@ -830,7 +835,7 @@ class Traced:
             losses = self._run_batch(arrays, seed, n)
         if losses is not None:
             return losses
-        saved = {leaf: leaf._grad for v in self._variants for leaf in v.wanted}
+        saved = {leaf: leaf.grad for v in self._variants for leaf in v.wanted}
         losses = np.empty(n)
         for i in range(n):  # sample by sample, checked: the first bad one is named
             sample = [float(a[i]) for a in arrays]
@@ -838,7 +843,7 @@ class Traced:
                 losses[i], grads = self._interpret(self._variant_for(sample), sample, seed)
             except (ArithmeticError, ValueError) as error:
                 for leaf, grad in saved.items():
-                    leaf._grad = grad
+                    store_grad(leaf, grad)
                 raise type(error)(f"sample {i}: {error}") from None
             for leaf, grad in grads.items():
                 leaf.grad = grad
@@ -859,44 +864,36 @@ class Traced:
         data: dict[Value, float] = {}
         local: dict[Value, Sequence[float]] = {}
         for v in variant.order:
-            rule = v._rule
+            rule = v.rule
             if rule is None:
-                data[v] = given[variant.input_of_leaf[v]] if v in variant.input_of_leaf else v._data
+                data[v] = given[variant.input_of_leaf[v]] if v in variant.input_of_leaf else number_of(v)
                 continue
-            a, b = v._a, v._b
-            if type(a) is Value:
-                operands = (data[a],) if b is None else (data[a], data[b] if type(b) is Value
-                                                         else number(b))
-                if rule.check is not None and (why := rule.check(*operands)) is not None:
-                    raise op_error(rule, operands, why)
+            parents = operands(v)  # every row takes its Values, then its plain numbers
+            args = (*[data[p] for p in parents], *[number(c) for c in constants(v)])
+            if not rule.variadic:
+                if rule.check is not None and (why := rule.check(*args)) is not None:
+                    raise op_error(rule, args, why)
                 try:
-                    out, *d = rule.forward(*operands)
+                    out, *d = rule.forward(*args)
                     if out - out + math.fsum(x - x for x in d) != 0.0:
                         raise ArithmeticError
                 except ArithmeticError:
-                    raise _explain(rule, operands) from None
+                    raise _explain(rule, args) from None
             else:
-                constants = tuple(number(c) for c in (b or ()))
-                values = [data[p] for p in a]
-                if rule.roles == ("aᵢ",):
-                    operands = (*values, *constants)
-                else:
-                    n = len(a) - 1 if b is not None else (len(a) - 1) // 2
-                    operands = (*values[: n + 1], *(constants or values[n + 1:]))
-                if rule.check is not None and (why := rule.check(*operands)) is not None:
+                if rule.check is not None and (why := rule.check(*args)) is not None:
                     raise ValueError(f"softmax_cross_entropy: {why}")  # the one variadic row with a check
                 try:
-                    out, *d = rule.forward(*operands)
+                    out, *d = rule.forward(*args)
                 except (ArithmeticError, ValueError):
                     raise OverflowError(f"{rule.expr}: the result overflows the float range "
                                         f"(about ±1.8e308)") from None
-                d = d[: len(a)]
+                d = d[: len(parents)]
                 if out - out != 0.0 or any(x - x != 0.0 for x in d):
                     raise OverflowError(f"{rule.expr}: the result ({out!r}) or a local derivative "
                                         f"overflows the float range (about ±1.8e308)")
             data[v], local[v] = out, d
         names = variant.graph_text.names
-        grads = {v: (v._grad if v in variant.wanted else 0.0) for v in variant.order}
+        grads = {v: (v.grad if v in variant.wanted else 0.0) for v in variant.order}
         root = variant.order[-1]
         grads[root] += seed
         for v in reversed(variant.order):
@@ -906,8 +903,8 @@ class Traced:
                     f"replay: the gradient of node {names[v]!r} (data={data[v]!r}) is {g!r}; "
                     f"d(output)/d(node) overflowed the float range on the way back from the output "
                     f"(data={data[root]!r}). Scale the inputs or the loss down.")
-            if v._rule is not None:
-                for (parent, _), d in zip(v.edges, local[v]):
+            if not v.is_leaf:
+                for parent, d in zip(operands(v), local[v]):
                     grads[parent] += d * g
         return data[root], {leaf: grads[leaf] for leaf in variant.wanted}
 
@@ -958,7 +955,7 @@ class Traced:
 
     def __len__(self) -> int:
         """The number of ops in the recorded graph."""
-        return sum(1 for v in self._first().order if v._rule is not None)
+        return sum(1 for v in self._first().order if not v.is_leaf)
 
     def walk(self, *inputs: float, seed: float = 1.0) -> Walk:
         """Run the program for one sample line by line; each line with the number it computed.
@@ -972,7 +969,7 @@ class Traced:
         w = leaf_w._data                                              # 3
         L = w * x                                                     # 6
         dL_dL = seed                                                  # 1
-        dL_dw = leaf_w._grad                                          # 0
+        dL_dw = leaf_w._grad                                         # 0
         dL_dw += x * dL_dL                                            # 2
         check = L + dL_dw + x                                         # 10
         if check - check != 0.0: raise REFUSED

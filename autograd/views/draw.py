@@ -208,8 +208,8 @@ def _op_label(node: Value, constants: bool) -> str:
 
 def _const_label(node: Value) -> str:
     const = node.const
-    if node.op == "cross_entropy":  # the class index
-        return f"c = {int(const[0])}"  # type: ignore[index]
+    if node.rule is not None and node.rule.class_index:
+        return f"c = {int(const[-1])}"  # type: ignore[index]
     if isinstance(const, tuple):
         shown = ", ".join(format_number(c) for c in const[:6]) + (", …" if len(const) > 6 else "")
         return f"{'x' if node.op == 'dot' else 'c'} = [{shown}]"

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from ..engine.backward import MAX_WATCHED, live_passes, non_finite_gradient, topological_order
 from ..engine.errors import GradientAccumulationWarning, caller_stacklevel
+from ..engine.node import mark_of, store_grad
 from ..engine.value import Value
 from ..text import CONSOLE, Table, console_width, fit_line, for_stream, visible_text
 from .notation import Names, expression, format_number, local_symbol, node_names, normalise_names
@@ -189,9 +190,9 @@ class Stepper(Iterator[Step]):
         if live:
             for other in list(live_passes):  # another live pass on this graph stops here
                 if isinstance(other, Stepper):
-                    other._taken_over(root._mark, root)
+                    other._taken_over(mark_of(root), root)
             for node, grad in self.initial.items():
-                node._grad = grad  # as backward does: no check (a leaf may hold any grad)
+                store_grad(node, grad)  # as backward does: no check (a leaf may hold any grad)
             live_passes.append(self)
             del live_passes[:-MAX_WATCHED]
         if self.held:
@@ -218,12 +219,12 @@ class Stepper(Iterator[Step]):
 
     def _shares(self, mark: object) -> bool:
         """Whether the graph just walked (its nodes carry ``mark``) shares a leaf with this pass's."""
-        return any(v._mark is mark for v in self._leaves)
+        return any(mark_of(v) is mark for v in self._leaves)
 
     def _filled(self) -> dict[Value, float]:
         """This pass's contribution to each leaf whose ``.grad`` still holds what the pass left there."""
         return {v: self._grads[v] - self.initial[v] for v in self._leaves
-                if v._grad == self._grads[v] and self._grads[v] != self.initial[v]}
+                if v.grad == self._grads[v] and self._grads[v] != self.initial[v]}
 
     def _where(self) -> str:
         """``'at step 3 of 21'``, ``'before the first of its 21 steps'`` or ``'all 21 steps taken'``."""
@@ -269,8 +270,8 @@ class Stepper(Iterator[Step]):
             more = f"; {len(filled) - 1} more likewise" if len(filled) > 1 else ""
             text += (f"had already put gradients into {len(filled)} of the {leaves} inputs and parameters, "
                      f"and backward() added its own to them: {self.names[first]}.grad = "
-                     f"{format_number(first._grad)} = {format_number(filled[first])} (step_through) + "
-                     f"{format_number(first._grad - self._grads[first])} (backward){more}. ")
+                     f"{format_number(first.grad)} = {format_number(filled[first])} (step_through) + "
+                     f"{format_number(first.grad - self._grads[first])} (backward){more}. ")
         else:
             text += "had begun on this graph, and backward() recomputed every gradient. "
         if unfinished:
@@ -301,10 +302,10 @@ class Stepper(Iterator[Step]):
         if self.interrupted is None:
             grads = self._grads
             for v in (node, *node.parents):
-                if v._grad != grads[v] and not (v._grad != v._grad and grads[v] != grads[v]):
+                if v.grad != grads[v] and not (v.grad != v.grad and grads[v] != grads[v]):
                     self.interrupted = (
                         f"step_through({self.names[self.root]}): {self.names[v]}.grad is "
-                        f"{format_number(v._grad)}, but this pass left {format_number(grads[v])} there: "
+                        f"{format_number(v.grad)}, but this pass left {format_number(grads[v])} there: "
                         f"something else (backward(), zero_grad, an assignment) changed the gradients "
                         f"when this pass was {self._where()}, so its next step would add to numbers it "
                         f"did not make. Start a fresh pass: zero_grad({self.names[self.root]}), then "
@@ -362,7 +363,7 @@ class Stepper(Iterator[Step]):
         after = self._grads[parent] + contribution
         self._grads[parent] = after
         if self.live:
-            parent._grad = after  # unchecked, as backward's own update: inf is caught at its turn
+            store_grad(parent, after)  # unchecked, as backward's own update: inf is caught at its turn
         if parent in self._derivative:
             self._derivative[parent] += contribution
         return after
