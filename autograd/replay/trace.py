@@ -49,368 +49,28 @@ def forward_backward(step, x=MISSING, *extra, seed=1.0, first_try=True):
 
 from __future__ import annotations
 
-import functools
-import gc
 import inspect
-import linecache
-import math
 import numbers
-import sys
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from ..engine import grad_mode
-from ..engine import value as _engine
 from ..engine.backward import topological_order
-from ..engine.errors import NonFiniteGradientError, op_error
-from ..engine.node import constants, number_of, operands, store_grad
-from ..engine.value import Value, _explain, as_float
+from ..engine.node import number_of, store_grad
+from ..engine.value import Value, as_float
 from ..text import visible_text
-from ..views.notation import Names, format_number, node_names, normalise_names
+from ..views.notation import Names, node_names, normalise_names
 from . import codegen
+from .recording import _MISSING, BranchError, _Input, _Recorder, _Refused, _shown
+from .variants import _GUARD_FLOATS, _collector_paused, _is_array, _Variant, np
+from .walking import Line, Walk, interpret
 
 __all__ = ["MAX_VARIANTS", "BranchError", "Traced", "trace"]
-
-_AUTOGRAD = Path(__file__).resolve().parent.parent
-_PACKAGES = (_AUTOGRAD, _AUTOGRAD.parent / "nn")
-"""chainrule's packages: a refusal names the first line outside them (their wings included)."""
-"""chainrule's own packages: a refusal names the first line outside them (the user's line)."""
 
 MAX_VARIANTS = 32
 """How many programs one traced function may have, one per outcome of its decisions on the inputs
 (``int(y)``, ``y > 0``, ...): past that, the recording is refused (decide inside ops instead)."""
-
-
-class BranchError(TypeError):
-    """``fn`` decided on a number the replay cannot follow (a Value's, or an input's outside the
-    checked forms) while being traced: the recording is refused, naming the decision and the line."""
-
-
-class _Refused(Exception):
-    """Raised by a generated program that cannot finish: ``Traced`` then finds out why and says so."""
-
-
-_MISSING = object()
-"""An input left out of a call (the generated program's default): the call is then looked at closely."""
-
-_VALUE_ADVICE = (
-    "A traced function must run the same ops whatever the numbers are: the replay cannot take\n"
-    "the other branch. Write it without comparing Values (relu(), abs(), leaky_relu() and the\n"
-    "loss functions handle both sides inside one op), or use the Value path (backward()).")
-_INPUT_ADVICE = (
-    "An input's number reaches the program only through ops (x * w, x.exp(), Value(x)) and the\n"
-    "decisions the replay checks on every call (comparisons, bool, int, round, floor, ceil of the\n"
-    "input itself): see docs/static_graphs.md, or use the Value path (backward()).")
-
-
-def _in_packages(path: Path) -> bool:
-    return any(folder in path.parents for folder in _PACKAGES)
-
-
-def _user_line() -> str:
-    """``file:line: source`` of the innermost caller outside chainrule's packages."""
-    frame = sys._getframe(2)
-    while frame is not None and (_in_packages(Path(frame.f_code.co_filename).resolve())
-                                 or frame.f_globals.get("__name__") == "contextlib"):
-        frame = frame.f_back
-    if frame is None:  # pragma: no cover
-        return "(unknown line)"
-    text = linecache.getline(frame.f_code.co_filename, frame.f_lineno).strip()
-    return f"{frame.f_code.co_filename}:{frame.f_lineno}: {text}"
-
-
-def _shown(x: object) -> str:
-    """How a refusal names a Value or an input: its label, its name, or its number."""
-    if isinstance(x, _Input):
-        return x._name
-    if type(x) is Value:
-        return repr(x.label) if x.label else f"Value(data={format_number(number_of(x))})"
-    return repr(x)
-
-
-def _branch(what: str, advice: str = _VALUE_ADVICE) -> BranchError:
-    """The refusal of a decision: what decided it, where, and what to write instead."""
-    return BranchError(f"trace: {what}\n  at {_user_line()}\n{advice}")
-
-
-_COUNT_LOCK = threading.Lock()
-
-
-@dataclass(frozen=True)
-class _Guard:
-    """A decision made on the inputs while recording, as conditions that hold for every sample the
-    recorded program is right for: ``floats`` on the numbers ``inputs[i]``, ``batch`` on arrays."""
-
-    readable: str
-    floats: str
-    batch: str
-
-
-class _Recorder:
-    """One recording, in one thread: the inputs' numbers handed to ops, their leaves, the decisions
-    made on them (guards), and the refusals of what the replay could not follow."""
-
-    def __init__(self) -> None:
-        self.given: dict[int, tuple[str, float]] = {}
-        self.leaves: dict[str, Value] = {}
-        self.guards: list[_Guard] = []
-        self._depends: dict[Value, str | None] = {}
-
-    # --- the inputs' numbers, handed only to ops ----------------------------------------------
-    def hand_over(self, x: _Input) -> float:
-        """A fresh float object for input ``x``, remembered: where the graph keeps it as an op's
-        plain number (or a leaf's), the program reads the input instead."""
-        number = x._number * 1.0  # a new object (float arithmetic never returns a cached one)
-        self.given[id(number)] = (x._name, number)
-        return number
-
-    def input_name(self, x: object) -> str | None:
-        """The input a float of the graph came from (the very object handed out), or None."""
-        found = self.given.get(id(x))
-        return found[0] if found is not None and found[1] is x else None
-
-    @contextmanager
-    def recording(self) -> Iterator[None]:
-        """This recorder active in this thread (only): Values and inputs report to it."""
-        state = _engine._recording
-        previous = state.recorder
-        with _COUNT_LOCK:
-            _engine.recording_threads += 1
-        state.recorder = self
-        try:
-            yield
-        finally:
-            state.recorder = previous
-            with _COUNT_LOCK:
-                _engine.recording_threads -= 1
-
-    # --- what Value and grad_mode report (autograd/value.py, autograd/grad_mode.py) -----------
-    def value_decision(self, v: Value, symbol: str, other: object) -> None:
-        """A comparison, ``bool`` or ``float`` of a Value while recording: refused."""
-        if symbol == "bool":
-            raise _branch(f"bool({_shown(v)}) (an if or while on a Value) decides a branch")
-        if symbol == "float":
-            raise _branch(f"float({_shown(v)}) turns a Value into a number the replay would never update")
-        raise _branch(f"the comparison {_shown(v)} {symbol} {_shown(other)} decides a branch")
-
-    def number_read(self, v: Value, what: str) -> None:
-        """``v.data`` (``round(v)``, ``detach()``, ...) while recording: refused if v was computed
-        from an input, whose number the program would otherwise keep from this sample."""
-        name = self.depends(v)
-        if name is not None:
-            raise _branch(f"{what} of {_shown(v)} reads the number of a value computed from input "
-                          f"{name}; the replay would keep this sample's number", _INPUT_ADVICE)
-
-    def no_grad_opened(self) -> None:
-        """``no_grad()`` inside a traced function: refused (its values would be baked in)."""
-        raise _branch("no_grad() inside a traced function: the values computed in it would become "
-                      "constants of the program", _INPUT_ADVICE)
-
-    def backward_called(self) -> None:
-        """``backward()`` inside a traced function: refused (the grads it leaves would be read as
-        numbers of this sample; the program does its own backward pass)."""
-        raise _branch("backward() inside a traced function: the program runs its own backward pass, "
-                      "and grads read from this one would be this sample's numbers", _INPUT_ADVICE)
-
-    def depends(self, v: Value) -> str | None:
-        """The name of an input ``v`` was computed from (its number or an op's plain number), or None."""
-        memo = self._depends
-        stack = [v]
-        while stack:
-            u = stack[-1]
-            if u in memo:
-                stack.pop()
-                continue
-            found = None
-            if u.is_leaf:
-                found = self.input_name(number_of(u))
-            else:
-                for c in constants(u):
-                    found = found or self.input_name(c)
-            parents = operands(u)
-            pending = []
-            for p in parents:
-                if p not in memo:
-                    pending.append(p)
-                elif found is None:
-                    found = memo[p]
-            if pending and found is None:
-                stack.extend(pending)
-                continue
-            memo[u] = found
-            stack.pop()
-        return memo[v]
-
-    def guard(self, readable: str, floats: str, batch: str) -> None:
-        """Remember a decision on the inputs (with its outcome) that the replay checks on every call."""
-        self.guards.append(_Guard(readable, floats, batch))
-
-
-def _literal(x: float) -> str:
-    """A float as source that reads back as itself (``inf`` is a name in the guards' namespace)."""
-    return codegen._literal(x) if x - x == 0.0 else ("inf" if x > 0 else "(-inf)")
-
-
-def _compare(symbol: str, test: Callable[[float, float], bool]) -> Callable[[_Input, Any], Any]:
-    """A comparison of an input: the outcome, checked on every call (a guard)."""
-    def compare(self: _Input, other: Any) -> Any:
-        self._check()
-        if isinstance(other, _Input):
-            other._check()
-            number, text, readable = other._number, f"inputs[{other._index}]", other._name
-        elif isinstance(other, Value):
-            raise _branch(f"the comparison {self._name} {symbol} {_shown(other)} decides a branch")
-        elif isinstance(other, numbers.Real):
-            try:
-                number = float(other)
-            except OverflowError:  # beyond every float: the same outcome for any finite input
-                return test(self._number, other)  # type: ignore[arg-type]
-            if number != number:  # NaN: the same outcome for any input
-                return test(self._number, number)
-            text = readable = _literal(number)
-        else:
-            return NotImplemented
-        outcome = test(self._number, number)
-        condition = f"inputs[{self._index}] {symbol} {text}"
-        self._recorder.guard(f"{self._name} {symbol} {readable}" if outcome else
-                             f"not {self._name} {symbol} {readable}",
-                             condition if outcome else f"not ({condition})",
-                             f"({condition})" if outcome else f"~({condition})")
-        return outcome
-    return compare
-
-
-def _integral(how: str, batch: str, function: Callable[[float], int]) -> Callable[[_Input], int]:
-    """``int(x)``, ``math.floor(x)``, ...: the whole number, checked on every call (a guard)."""
-    def whole(self: _Input) -> int:
-        self._check()
-        k = function(self._number)
-        condition = f"{how}(inputs[{self._index}]) == {_literal(float(k))}"
-        self._recorder.guard(f"{how}({self._name}) == {k}", condition,
-                             f"({batch}(inputs[{self._index}]) == {_literal(float(k))})")
-        return k
-    return whole
-
-
-def _refuse(what: str) -> Callable[..., Any]:
-    """A method of an input that would hand out its number unchecked: refused."""
-    def refuse(self: _Input, *other: Any) -> Any:
-        raise _branch(f"{what.format(x=self._name)} would use input {self._name}'s number for this "
-                      f"sample only", _INPUT_ADVICE)
-    return refuse
-
-
-class _Input:
-    """An input while ``fn`` is traced: not a number. It computes like a Value (``x * 2``,
-    ``x.exp()``, ``w * x``), is handed to ops as their plain number (a data sample in ``dot``, a
-    loss's target, a class index), and decisions on it (comparisons, ``bool``, ``int``, ``round``,
-    ``floor``, ``ceil``) give this sample's outcome and are checked on every call. Anything else
-    that would take its number out (``float(x)``, ``math.exp(x)``, ``hash``, ``%``) is refused."""
-
-    __slots__ = ("_index", "_name", "_number", "_recorder")
-
-    def __init__(self, number: float, name: str, index: int, recorder: _Recorder) -> None:
-        self._number = number
-        self._name = name
-        self._index = index
-        self._recorder = recorder
-
-    def _check(self) -> None:
-        """Refuse the input outside its recording (kept for later, or used from another thread)."""
-        if _engine._recording.recorder is not self._recorder:
-            raise _branch(f"input {self._name} of a traced function was used outside its recording "
-                          f"(after it, or in another thread)", _INPUT_ADVICE)
-
-    def _engine_operand(self, where: str) -> float:
-        """The number for an op of the engine (``autograd.value._as_operand``), remembered."""
-        self._check()
-        return self._recorder.hand_over(self)
-
-    def _value(self) -> Value:
-        """The input's leaf Value (made on first use), for computing with the input."""
-        self._check()
-        leaf = self._recorder.leaves.get(self._name)
-        if leaf is None:
-            leaf = self._recorder.leaves[self._name] = Value(self, self._name)
-        return leaf
-
-    def __getattr__(self, name: str) -> Any:  # x.exp(), x.sigmoid(), ...
-        if name.startswith("_"):
-            raise AttributeError(name)
-        return getattr(self._value(), name)
-
-    def __repr__(self) -> str:
-        return f"<input {self._name} while tracing>"
-
-    def __format__(self, spec: str) -> str:
-        if spec:
-            raise _branch(f"format({self._name}, {spec!r}) would use input {self._name}'s number for "
-                          f"this sample only", _INPUT_ADVICE)
-        return repr(self)
-
-    def __pos__(self) -> _Input:
-        return self
-
-    def __bool__(self) -> bool:
-        self._check()
-        outcome = self._number != 0.0
-        condition = f"inputs[{self._index}] != 0.0"
-        self._recorder.guard(f"bool({self._name}) is {outcome}", condition if outcome else
-                             f"not ({condition})", f"({condition})" if outcome else f"~({condition})")
-        return outcome
-
-    def __round__(self, ndigits: Any = None) -> Any:
-        self._check()
-        if ndigits is None:
-            k = round(self._number)
-            literal = _literal(float(k))
-            self._recorder.guard(f"round({self._name}) == {k}", f"round(inputs[{self._index}]) == "
-                                 f"{literal}", f"(rint(inputs[{self._index}]) == {literal})")
-            return k
-        if isinstance(ndigits, _Input) or isinstance(ndigits, bool) or not isinstance(ndigits, int):
-            raise _branch(f"round({self._name}, {ndigits!r}): ndigits must be a plain int",
-                          _INPUT_ADVICE)
-        r = round(self._number, ndigits)
-        literal = _literal(r)
-        self._recorder.guard(f"round({self._name}, {ndigits}) == {literal}",
-                             f"round(inputs[{self._index}], {ndigits}) == {literal}",
-                             f"(round_each(inputs[{self._index}], {ndigits}) == {literal})")
-        return r
-
-    __int__ = __trunc__ = _integral("trunc", "trunc", math.trunc)
-    __floor__ = _integral("floor", "floor", math.floor)
-    __ceil__ = _integral("ceil", "ceil", math.ceil)
-    __lt__ = _compare("<", lambda a, b: a < b)
-    __le__ = _compare("<=", lambda a, b: a <= b)
-    __gt__ = _compare(">", lambda a, b: a > b)
-    __ge__ = _compare(">=", lambda a, b: a >= b)
-    __eq__ = _compare("==", lambda a, b: a == b)  # type: ignore[assignment]
-    __ne__ = _compare("!=", lambda a, b: a != b)  # type: ignore[assignment]
-    __float__ = _refuse("float({x})")
-    __complex__ = _refuse("complex({x})")
-    __index__ = _refuse("{x} as an index or a count (write int({x}), which the replay checks)")
-    __hash__ = _refuse("hash({x}) (a dict or set lookup)")  # type: ignore[assignment]
-
-
-numbers.Real.register(_Input)  # so that engine checks say "an input", not "not a number"
-
-
-def _delegate(method: str) -> Callable[..., Any]:
-    """An arithmetic method of an input that computes with the input's leaf Value instead."""
-    def apply(self: _Input, *other: Any) -> Any:
-        return getattr(self._value(), method)(*other)
-    return apply
-
-
-for _method in ("__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__", "__truediv__",
-                "__rtruediv__", "__pow__", "__rpow__", "__neg__", "__abs__"):
-    setattr(_Input, _method, _delegate(_method))
-for _method in ("__mod__", "__rmod__", "__floordiv__", "__rfloordiv__", "__divmod__", "__rdivmod__"):
-    setattr(_Input, _method, _refuse(_method.strip("_") + "({x})"))
 
 
 def _arguments(fn: Callable[..., Any]) -> tuple[str, ...] | None:
@@ -426,162 +86,6 @@ def _arguments(fn: Callable[..., Any]) -> tuple[str, ...] | None:
         if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.default is p.empty:
             names.append(p.name)
     return tuple(names)
-
-
-class _NumPyOnFirstUse:
-    """numpy, imported when the batch replay first needs it, so that ``import autograd`` and the
-    one-sample replay work without numpy (in the browser, under Pyodide). The first attribute read
-    puts the real module in this name's place."""
-
-    def __getattr__(self, name: str) -> Any:
-        from ..installation import numpy_for
-        module = numpy_for("a traced step called with a batch (arrays or lists)")
-        globals()["np"] = module
-        return getattr(module, name)
-
-
-np: Any = _NumPyOnFirstUse()
-
-
-def _is_array(x: Any) -> bool:
-    """True for a numpy array (never True while numpy has not been imported, so it needs no numpy)."""
-    numpy = sys.modules.get("numpy")
-    return numpy is not None and type(x) is numpy.ndarray
-
-
-def _array_excess(values: Sequence[Any]) -> Any:
-    """``rules.excess`` elementwise over the batch: the sum of the terms other than the first 1.0."""
-    stacked = np.array(np.broadcast_arrays(*values), dtype=float)
-    first = np.argmax(stacked >= 1.0, axis=0)
-    if stacked.ndim == 1:
-        stacked[first] = 0.0
-    else:
-        stacked[first, np.arange(stacked.shape[1])] = 0.0
-    return stacked.sum(axis=0)
-
-
-def _array_pick(c: Any, values: Sequence[Any]) -> Any:
-    """values[c] elementwise over the batch (c a whole-number array, checked by the domain line)."""
-    return np.choose(np.asarray(c).astype(np.intp), values)
-
-
-def _round_each(x: np.ndarray, ndigits: int) -> np.ndarray:
-    """Python's ``round(v, ndigits)`` of each sample (NumPy's rounding is not the same)."""
-    return np.array([round(v, ndigits) for v in x.tolist()])
-
-
-@functools.cache
-def _batch_functions() -> dict[str, Any]:
-    """The batch program's functions: numpy's, elementwise over the batch."""
-    return {"exp": np.exp, "log": np.log, "log1p": np.log1p, "sqrt": np.sqrt, "tanh": np.tanh,
-            "floor": np.floor, "where": np.where, "every": np.all, "excess": _array_excess,
-            "pick": _array_pick, "largest": lambda values: functools.reduce(np.maximum, values)}
-
-
-_GUARD_FLOATS = {"trunc": math.trunc, "floor": math.floor, "ceil": math.ceil, "round": round,
-                 "inf": math.inf}
-
-
-@functools.cache
-def _guard_batch() -> dict[str, Any]:
-    """The functions a batch guard uses: numpy's, elementwise over the batch."""
-    return {"trunc": np.trunc, "floor": np.floor, "ceil": np.ceil, "rint": np.rint,
-            "round_each": _round_each, "inf": math.inf}
-
-
-def _array_fsum(values: Sequence[Any]) -> Any:
-    """Σ values, elementwise over the batch, added left to right."""
-    result = values[0] + 0.0
-    for x in values[1:]:
-        result = result + x
-    return result
-
-
-def _total(value: Any, n: int) -> float:
-    """Σ over the batch of a per-sample value (a number that does not depend on the sample: n times)."""
-    return float(value.sum()) if _is_array(value) else float(value) * n
-
-
-def _spread(value: Any, n: int) -> np.ndarray:
-    """The n losses as an array (a loss that does not depend on the inputs is the same n times)."""
-    return value if _is_array(value) and value.shape == (n,) else np.full(n, value, dtype=float)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector off while a program is written and compiled: those make
-    hundreds of thousands of objects and no cycles, and each collection would scan the whole graph."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-@dataclass(frozen=True)
-class Line:
-    """One line of the generated program, run for one sample: its text and the number it made.
-
-    ``label``: the value's name in the graph when the program calls it otherwise (``W1[0]``, a
-    label that is not a short identifier), as shown in the program's comment (always one safe line).
-    """
-
-    text: str
-    name: str | None
-    value: float | None
-    label: str = ""
-
-    def __repr__(self) -> str:
-        if self.value is None:
-            return self.text
-        shown = f"  ({self.label})" if self.label else ""
-        return f"{self.text:<60}  # {format_number(self.value)}{shown}"
-
-
-class Walk(list):  # type: ignore[type-arg]
-    """The generated program's lines with their numbers for one sample (a list of ``Line``)."""
-
-    def __repr__(self) -> str:
-        return "\n".join(repr(line) for line in self)
-
-
-class _Variant:
-    """One recorded graph and its programs, right for the samples whose decisions (``guards``) come
-    out as they did when it was recorded (every sample, if the function decided nothing)."""
-
-    def __init__(self, order: list[Value], recorder: _Recorder, leaves: tuple[Value, ...],
-                 wanted: set[Value], input_of_leaf: dict[Value, str], graph_text: codegen.GraphText,
-                 root: Value) -> None:
-        self.order, self.recorder, self.leaves = order, recorder, leaves
-        self.wanted, self.input_of_leaf, self.graph_text, self.root = wanted, input_of_leaf, graph_text, root
-        self.guards = tuple(recorder.guards)
-        self.floats = codegen.write_program(graph_text, "floats", "forward_backward")
-        self.floats.namespace.update(codegen.FLOAT_FUNCTIONS, REFUSED=_Refused, MISSING=_MISSING)
-        self.function = self.floats.function()
-        self.batch: Callable[..., Any] | None = None
-        self.batch_text: codegen.Program | None = None
-        floats = " and ".join(g.floats for g in self.guards) or "True"
-        batch = " & ".join(g.batch for g in self.guards) or "True"
-        self.accepts: Callable[..., bool] = eval(f"lambda *inputs: {floats}", dict(_GUARD_FLOATS))
-        self._batch_guards = batch
-        self._accepts_batch: Callable[..., Any] | None = None
-
-    def accepts_batch(self, arrays: Sequence[np.ndarray], n: int) -> np.ndarray:
-        """A mask of the samples this variant's decisions hold for."""
-        if self._accepts_batch is None:  # made on first use: it needs numpy
-            self._accepts_batch = eval(f"lambda *inputs: {self._batch_guards}", dict(_guard_batch()))
-        return np.broadcast_to(np.asarray(self._accepts_batch(*arrays), dtype=bool), (n,))
-
-    def batch_program(self) -> Callable[..., Any]:
-        if self.batch is None:
-            with _collector_paused():
-                self.batch_text = codegen.write_program(self.graph_text, "batch", "forward_backward_batch")
-                self.batch_text.namespace.update(_batch_functions(), fsum=_array_fsum, spread=_spread,
-                                                 total=_total, REFUSED=_Refused)
-                self.batch = self.batch_text.function()
-        return self.batch
 
 
 _DISPATCH = """\
@@ -811,7 +315,7 @@ class Traced:
             return variant.function(self, *sample, seed=seed, first_try=False)
         except (_Refused, ArithmeticError, ValueError, TypeError):
             pass
-        loss, grads = self._interpret(variant, sample, seed)  # raises what the engine would, or
+        loss, grads = interpret(variant, self._arguments, sample, seed)  # raises what the engine would, or
         for leaf, grad in grads.items():                        # (a false alarm) gives the same numbers
             leaf.grad = grad
         return loss
@@ -840,7 +344,7 @@ class Traced:
         for i in range(n):  # sample by sample, checked: the first bad one is named
             sample = [float(a[i]) for a in arrays]
             try:
-                losses[i], grads = self._interpret(self._variant_for(sample), sample, seed)
+                losses[i], grads = interpret(self._variant_for(sample), self._arguments, sample, seed)
             except (ArithmeticError, ValueError) as error:
                 for leaf, grad in saved.items():
                     store_grad(leaf, grad)
@@ -848,65 +352,6 @@ class Traced:
             for leaf, grad in grads.items():
                 leaf.grad = grad
         return losses
-
-    # --- explaining a refusal: the recorded graph, op by op, with the engine's checks ----------
-    def _interpret(self, variant: _Variant, sample: Sequence[float],
-                   seed: float) -> tuple[float, dict[Value, float]]:
-        """The graph replayed op by op with each rule's forward and check, as the engine runs it: raises
-        what the engine would raise, else returns the loss and the wanted leaves' new grads."""
-        given = dict(zip(self._arguments or (), sample))
-        recorder = variant.recorder
-
-        def number(c: float) -> float:
-            name = recorder.input_name(c)
-            return c if name is None else given[name]
-
-        data: dict[Value, float] = {}
-        local: dict[Value, Sequence[float]] = {}
-        for v in variant.order:
-            rule = v.rule
-            if rule is None:
-                data[v] = given[variant.input_of_leaf[v]] if v in variant.input_of_leaf else number_of(v)
-                continue
-            parents = operands(v)  # every row takes its Values, then its plain numbers
-            args = (*[data[p] for p in parents], *[number(c) for c in constants(v)])
-            if not rule.variadic:
-                if rule.check is not None and (why := rule.check(*args)) is not None:
-                    raise op_error(rule, args, why)
-                try:
-                    out, *d = rule.forward(*args)
-                    if out - out + math.fsum(x - x for x in d) != 0.0:
-                        raise ArithmeticError
-                except ArithmeticError:
-                    raise _explain(rule, args) from None
-            else:
-                if rule.check is not None and (why := rule.check(*args)) is not None:
-                    raise ValueError(f"softmax_cross_entropy: {why}")  # the one variadic row with a check
-                try:
-                    out, *d = rule.forward(*args)
-                except (ArithmeticError, ValueError):
-                    raise OverflowError(f"{rule.expr}: the result overflows the float range "
-                                        f"(about ±1.8e308)") from None
-                d = d[: len(parents)]
-                if out - out != 0.0 or any(x - x != 0.0 for x in d):
-                    raise OverflowError(f"{rule.expr}: the result ({out!r}) or a local derivative "
-                                        f"overflows the float range (about ±1.8e308)")
-            data[v], local[v] = out, d
-        names = variant.graph_text.names
-        grads = {v: (v.grad if v in variant.wanted else 0.0) for v in variant.order}
-        root = variant.order[-1]
-        grads[root] += seed
-        for v in reversed(variant.order):
-            g = grads[v]
-            if g - g != 0.0:
-                raise NonFiniteGradientError(
-                    f"replay: the gradient of node {names[v]!r} (data={data[v]!r}) is {g!r}; "
-                    f"d(output)/d(node) overflowed the float range on the way back from the output "
-                    f"(data={data[root]!r}). Scale the inputs or the loss down.")
-            if not v.is_leaf:
-                for parent, d in zip(operands(v), local[v]):
-                    grads[parent] += d * g
-        return data[root], {leaf: grads[leaf] for leaf in variant.wanted}
 
     # --- looking at it -----------------------------------------------------------------------
     def _first(self) -> _Variant:
@@ -993,7 +438,7 @@ class Traced:
             try:
                 exec(statement.text, scope)
             except (_Refused, ArithmeticError, ValueError):
-                self._interpret(variant, sample, scope["seed"])
+                interpret(variant, self._arguments, sample, scope["seed"])
                 raise
             value = scope.get(statement.target) if statement.target else None
             lines.append(Line(statement.text, statement.target, value, statement.note))
