@@ -19,7 +19,7 @@ from ..engine import value as _engine
 from ..engine.node import constants, number_of, operands
 from ..engine.value import Value
 from ..views.notation import format_number
-from . import codegen
+from .program import float_literal
 
 _AUTOGRAD = Path(__file__).resolve().parent.parent
 _PACKAGES = (_AUTOGRAD, _AUTOGRAD.parent / "nn")
@@ -195,7 +195,7 @@ class _Recorder:
 
 def _literal(x: float) -> str:
     """A float as source that reads back as itself (``inf`` is a name in the guards' namespace)."""
-    return codegen._literal(x) if x - x == 0.0 else ("inf" if x > 0 else "(-inf)")
+    return float_literal(x) if x - x == 0.0 else ("inf" if x > 0 else "(-inf)")
 
 
 def _compare(symbol: str, test: Callable[[float, float], bool]) -> Callable[[_Input, Any], Any]:

@@ -62,6 +62,7 @@ from ..engine.value import Value, as_float
 from ..text import visible_text
 from ..views.notation import Names, node_names, normalise_names
 from . import codegen
+from .program import float_literal
 from .recording import _MISSING, BranchError, _Input, _Recorder, _Refused, _shown
 from .variants import _GUARD_FLOATS, _collector_paused, _is_array, _Variant, np
 from .walking import Line, Walk, interpret
@@ -205,7 +206,7 @@ class Traced:
                 return found[0]
             text = literals.get(c) if c else None  # (0.0 and -0.0 are equal keys: not cached)
             if text is None:
-                text = literals[c] = codegen._literal(c)
+                text = literals[c] = float_literal(c)
             return text
 
         with _collector_paused():
