@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,7 +34,8 @@ from ..atomic_file import check_writable, write_file
 from ..engine.backward import topological_order
 from ..engine.value import Value
 from ..text import visible_text
-from .notation import Names, expression, format_number, local_symbol, node_names
+from .groups import Collapse, _d, _groups, _into_groups, _into_label, _named
+from .notation import Names, expression, format_number, local_symbol, natural_key, node_names
 from .render import FORMATS, render, render_svg
 from .stepper import Step, Stepper
 
@@ -47,9 +48,6 @@ QUICK_LAYOUT_ABOVE = 400
 """Drawn nodes above which Graphviz is told to lay out quickly (fewer passes, straight edges)."""
 _QUICK_LAYOUT = {"nslimit": "0.1", "nslimit1": "0.1", "mclimit": "0.1", "splines": "line"}
 
-Members = Value | Iterable[Value]
-Collapse = Mapping[str, Members] | Iterable[tuple[str, Members]]
-"""Groups drawn as one box: ``{name: output Value}`` or ``{name: the member Values}``, or such pairs."""
 
 FONT = "Courier"
 _FILL = {"value": "white", "op": "#eeeeee", "group": "#dde8f6", "highlight": "#fff3b0",
@@ -216,75 +214,6 @@ def _const_label(node: Value) -> str:
     return f"c = {format_number(const)}"  # type: ignore[arg-type]
 
 
-def _groups(collapse: Collapse | None,
-            order: list[Value]) -> tuple[list[str], dict[Value, int], list[Value | None]]:
-    """Group names, each member's group index, and each group's output Value (or None).
-
-    A group given by its members has as output the one member used outside it (None if several are).
-    """
-    if collapse is None:
-        return [], {}, []
-    specs = list(collapse.items() if isinstance(collapse, Mapping) else collapse)
-    in_graph = set(order)
-    names: list[str] = []
-    member_of: dict[Value, int] = {}
-    outputs: list[Value | None] = []
-    auto: list[tuple[int, Value]] = []
-    for index, spec in enumerate(specs):
-        try:
-            name, members = spec
-        except (TypeError, ValueError):
-            raise TypeError(f"collapse: expected (name, Value or Values) pairs, got {spec!r}") from None
-        names.append(str(name))
-        if isinstance(members, Value):
-            auto.append((index, members))
-            outputs.append(members)
-            member_of.setdefault(members, index)
-            continue
-        try:
-            group = list(members)
-        except TypeError:
-            raise TypeError(f"collapse[{name!r}]: expected a Value or an iterable of Values, "
-                            f"got {type(members).__name__}") from None
-        for v in group:
-            if not isinstance(v, Value):
-                raise TypeError(f"collapse[{name!r}]: expected Values, got {type(v).__name__}")
-            if v in in_graph:
-                member_of.setdefault(v, index)
-        outputs.append(None)
-    consumers: dict[Value, list[Value]] = {}
-    for node in order:
-        for parent in node.parents:
-            consumers.setdefault(parent, []).append(node)
-    for index, out in auto:
-        # Walk back from the group's output through ops not claimed by another group;
-        # leaves join when every op that uses them is inside the group (its parameters).
-        mine = {out}
-        stack = [out]
-        while stack:
-            node = stack.pop()
-            for parent in node.parents:
-                if parent in mine or member_of.get(parent, index) != index or parent.is_leaf:
-                    continue
-                mine.add(parent)
-                stack.append(parent)
-        for node in list(mine):
-            for parent in node.parents:
-                if parent.is_leaf and parent not in member_of and \
-                        all(c in mine for c in consumers.get(parent, ())):
-                    mine.add(parent)
-        for node in mine:
-            member_of.setdefault(node, index)
-    root = order[-1] if order else None
-    for index, out in enumerate(outputs):
-        if out is None:  # a list of members: its output is the one member used outside it, if one is
-            leaving = [v for v, g in member_of.items() if g == index and
-                       (v is root or any(member_of.get(c) != index for c in consumers.get(v, ())))]
-            if len(leaving) == 1:
-                outputs[index] = leaving[0]
-    return names, member_of, outputs
-
-
 def draw(root: Value, *, direction: str = "LR", grads: bool = True, formulas: bool = False,
          constants: bool = True, highlight: Iterable[Value | tuple[Value, Value]] = (),
          collapse: Collapse | None = None, names: Names | None = None, step: int | None = None,
@@ -359,6 +288,8 @@ def _checked_highlight(highlight: object, order: Sequence[Value],
 def _draw(root: Value, direction: str, grads: bool, formulas: bool, constants: bool,
           highlight: Iterable[Value | tuple[Value, Value]], collapse: Collapse | None, names: Names | None,
           step: int | None, max_nodes: int, stepper: Stepper | None) -> Graph:
+    """``draw`` and ``draw_steps``' picture, in phases: the graph read, the step shown, the group
+    boxes, each value and op, then the arrows into the groups."""
     _checked(root)
     if direction not in ("LR", "TB"):
         raise ValueError(f"draw(direction={direction!r}): use 'LR' (left to right) or 'TB' (top to bottom)")
@@ -366,262 +297,182 @@ def _draw(root: Value, direction: str, grads: bool, formulas: bool, constants: b
     if collapse is None and len(order) > max_nodes:
         raise _too_large(len(order), "values", max_nodes)
     label_of = node_names(order, names) if stepper is None else stepper.names
-    group_names, member_of, group_outputs = _groups(collapse, order)
+    canvas = _Canvas(order, label_of, _groups(collapse, order), direction, grads, formulas, constants,
+                     max_nodes)
+    canvas.show_step(root, step, stepper)
+    highlight = _checked_highlight(highlight, order, label_of)
+    canvas.marked = {h for h in highlight if isinstance(h, Value)}
+    canvas.marked_edges = {h for h in highlight if isinstance(h, tuple)}
+    canvas.draw_groups()
+    for v in order:
+        canvas.draw_value(v)
+    canvas.draw_arrows_into_groups()
+    if canvas.n_nodes > QUICK_LAYOUT_ABOVE:  # a 3,000-value graph: about 3 s instead of 40
+        canvas.dot.graph_attr.update(_QUICK_LAYOUT)
+    return Graph(canvas.dot, canvas.n_nodes, canvas.n_edges, canvas.shown, canvas.ids, canvas.titles)
 
-    shown: Step | None = None
-    grad_of: Mapping[Value, float] = {v: v.grad for v in order}
-    changed: dict[Value, tuple[float, float]] = {}
-    active: Value | None = None
-    if step is not None and stepper is not None:
+
+class _Canvas:
+    """A picture being drawn: the Graphviz digraph, what each node shows, and the counts so far."""
+
+    def __init__(self, order: list[Value], label_of: Mapping[Value, str],
+                 groups: tuple[list[str], dict[Value, int], list[Value | None]], direction: str, grads: bool,
+                 formulas: bool, constants: bool, max_nodes: int) -> None:
+        self.order, self.label_of = order, label_of
+        self.group_names, self.member_of, self.group_outputs = groups
+        self.grads, self.formulas, self.constants, self.max_nodes = grads, formulas, constants, max_nodes
+        self.shown: Step | None = None
+        self.grad_of: Mapping[Value, float] = {v: v.grad for v in order}
+        self.changed: dict[Value, tuple[float, float]] = {}
+        self.active: Value | None = None
+        self.marked: set[Value] = set()
+        self.marked_edges: set[tuple[Value, Value]] = set()
+        self.dot = graphviz.Digraph(name="chainrule", graph_attr={
+            "rankdir": direction, "fontname": FONT, "nodesep": "0.25", "ranksep": "0.4",
+            "bgcolor": "white", "ordering": "in"})
+        self.dot.attr("node", fontname=FONT, fontsize="12")
+        self.dot.attr("edge", fontname=FONT, fontsize="10", arrowsize="0.7")
+        self.entry = "w" if direction == "LR" else "n"  # edges end on the side of a port facing their source
+        self.ids: dict[Value, str] = {}
+        self.titles: dict[str, str] = {}
+        self.index_of = {v: i for i, v in enumerate(order)}
+        self.short = {v: shown_text(name, SHOWN_CHARS // 2) for v, name in label_of.items()}
+        self.n_nodes = self.n_edges = 0
+        self.arrows_into: list[list[tuple[str, str]]] = [[] for _ in self.group_names]
+
+    def show_step(self, root: Value, step: int | None, stepper: Stepper | None) -> None:
+        """The gradients as they are after ``step`` of the backward pass, and what that step changed."""
+        if step is None or stepper is None:
+            return
         if not 0 <= step <= stepper.total:
             raise ValueError(f"draw(step={step}): this backward pass has {stepper.total} steps; "
                              f"use 0 (just seeded) to {stepper.total}")
-        grad_of = stepper.grads_at(step)
+        self.grad_of = stepper.grads_at(step)
         if step == 0:
-            changed[root] = (0.0, grad_of[root])
-        else:
-            shown = stepper.steps[step - 1]
-            active = shown.node
-            for edge in shown.edges:
-                before = changed.get(edge.parent, (edge.before, 0.0))[0]
-                changed[edge.parent] = (before, edge.after)
+            self.changed[root] = (0.0, self.grad_of[root])
+            return
+        self.shown = stepper.steps[step - 1]
+        self.active = self.shown.node
+        for edge in self.shown.edges:
+            before = self.changed.get(edge.parent, (edge.before, 0.0))[0]
+            self.changed[edge.parent] = (before, edge.after)
 
-    highlight = _checked_highlight(highlight, order, label_of)
-    marked = {h for h in highlight if isinstance(h, Value)}
-    marked_edges = {h for h in highlight if isinstance(h, tuple)}
+    def box_id(self, v: Value) -> str:
+        group = self.member_of.get(v)
+        return f"g{group}" if group is not None else f"v{self.index_of[v]}"
 
-    dot = graphviz.Digraph(name="chainrule", graph_attr={
-        "rankdir": direction, "fontname": FONT, "nodesep": "0.25", "ranksep": "0.4",
-        "bgcolor": "white", "ordering": "in"})
-    dot.attr("node", fontname=FONT, fontsize="12")
-    dot.attr("edge", fontname=FONT, fontsize="10", arrowsize="0.7")
-    entry = "w" if direction == "LR" else "n"  # edges end on the side of a port facing their source
-    ids: dict[Value, str] = {}
-    titles: dict[str, str] = {}
-    index_of = {v: i for i, v in enumerate(order)}
-    short = {v: shown_text(name, SHOWN_CHARS // 2) for v, name in label_of.items()}
-    n_nodes = n_edges = 0
-
-    def box_id(v: Value) -> str:
-        group = member_of.get(v)
-        return f"g{group}" if group is not None else f"v{index_of[v]}"
-
-    def grad_field(v: Value) -> list[str]:
-        if not grads:
+    def grad_field(self, v: Value) -> list[str]:
+        if not self.grads:
             return []
-        if v in changed:
-            before, after = changed[v]
+        if v in self.changed:
+            before, after = self.changed[v]
             return [f"grad {format_number(before)} → {format_number(after)}"]
-        return [f"grad {format_number(grad_of[v])}"]
+        return [f"grad {format_number(self.grad_of[v])}"]
 
-    def record_label(fields: list[str]) -> str:
-        body = _record(*fields)
-        return "{ " + body + " }"  # LR: name | data | grad side by side; TB: stacked, a narrow card
+    def kind(self, active: bool, changed: bool, marked: bool, plain: str) -> str:
+        return "active" if active else "changed" if changed else "highlight" if marked else plain
 
-    # groups first, as one box each
-    group_state = [{"active": False, "changed": False, "marked": False} for _ in group_names]
-    for v, g in member_of.items():
-        state = group_state[g]
-        state["active"] |= v is active
-        state["changed"] |= v in changed
-        state["marked"] |= v in marked
-    into_groups = _into_groups(order, member_of, group_outputs, box_id,
-                               (lambda v, k: local_symbol(v, k, short)) if formulas else None)
-    # the arrows into each box, x0, x1, x2 in their natural order, each ending at its own port
-    arrows_into: list[list[tuple[str, str]]] = [[] for _ in group_names]
-    for (source, g), arrow in sorted(into_groups.items(), key=lambda item: _natural(
-            label_of[_named(item[1].source, member_of, group_outputs)])):
-        out = group_outputs[g]
-        of = short[out] if out is not None and out in short else shown_text(group_names[g], SHOWN_CHARS // 2)
-        by = short[_named(arrow.source, member_of, group_outputs)]
-        arrows_into[g].append((source, _into_label(arrow, of, by, formulas)))
-    for g, name in enumerate(group_names):
-        out = group_outputs[g]
-        fields = [shown_text(name)]
-        titles[f"g{g}"] = name
-        if out is not None and out in index_of:
-            if label_of[out] != name:  # which Value the box's numbers are
-                fields[0] += f": {shown_text(label_of[out], SHOWN_CHARS // 2)}"
-                titles[f"g{g}"] = f"{name}: {label_of[out]}"
-            fields += [f"data {format_number(out.data)}", *grad_field(out)]
-        state = group_state[g]
-        kind = "active" if state["active"] else "changed" if state["changed"] else \
-            "highlight" if state["marked"] else "group"
-        body = _record(*fields)
-        if arrows_into[g]:  # LR: ports | name | data | grad; TB: the ports above the fields
-            ports = _ports(text for _, text in arrows_into[g])
-            body = f"{{ {{{ports}}} | {body} }}"  # LR: ports left of the fields; TB: above them
-        else:
-            body = record_label(fields)
-        dot.node(f"g{g}", label=graphviz.nohtml(body), shape="record", style="rounded,filled,bold",
-                 fillcolor=_FILL[kind],
-                 **{"class": "group" if kind == "group" else f"group {kind}", "id": f"g{g}"})
-        n_nodes += 1
+    def draw_groups(self) -> None:
+        """The collapsed groups first, as one box each, with a port for each arrow into it."""
+        member_of, group_outputs, label_of = self.member_of, self.group_outputs, self.label_of
+        state = [[False, False, False] for _ in self.group_names]  # active, changed, marked
+        for v, g in member_of.items():
+            state[g][0] |= v is self.active
+            state[g][1] |= v in self.changed
+            state[g][2] |= v in self.marked
+        into_groups = _into_groups(self.order, member_of, group_outputs, self.box_id,
+                                   (lambda v, k: local_symbol(v, k, self.short)) if self.formulas else None)
+        # the arrows into each box, x0, x1, x2 in their natural order, each ending at its own port
+        for (source, g), arrow in sorted(into_groups.items(), key=lambda item: natural_key(
+                label_of[_named(item[1].source, member_of, group_outputs)])):
+            out = group_outputs[g]
+            of = self.short[out] if out is not None and out in self.short else \
+                shown_text(self.group_names[g], SHOWN_CHARS // 2)
+            by = self.short[_named(arrow.source, member_of, group_outputs)]
+            self.arrows_into[g].append((source, _into_label(arrow, of, by, self.formulas)))
+        for g, name in enumerate(self.group_names):
+            out = group_outputs[g]
+            fields = [shown_text(name)]
+            self.titles[f"g{g}"] = name
+            if out is not None and out in self.index_of:
+                if label_of[out] != name:  # which Value the box's numbers are
+                    fields[0] += f": {shown_text(label_of[out], SHOWN_CHARS // 2)}"
+                    self.titles[f"g{g}"] = f"{name}: {label_of[out]}"
+                fields += [f"data {format_number(out.data)}", *self.grad_field(out)]
+            kind = self.kind(*state[g], "group")
+            body = _record(*fields)
+            if self.arrows_into[g]:  # LR: ports left of the fields; TB: above them
+                body = f"{{ {{{_ports(text for _, text in self.arrows_into[g])}}} | {body} }}"
+            else:
+                body = "{ " + body + " }"
+            self.dot.node(f"g{g}", label=graphviz.nohtml(body), shape="record", style="rounded,filled,bold",
+                          fillcolor=_FILL[kind],
+                          **{"class": "group" if kind == "group" else f"group {kind}", "id": f"g{g}"})
+            self.n_nodes += 1
 
-    for v in order:
-        i = index_of[v]
-        ids[v] = box_id(v)
-        group = member_of.get(v)
+    def draw_value(self, v: Value) -> None:
+        """A value's box (unless it is inside a group), then the op that made it with its edges."""
+        i = self.index_of[v]
+        self.ids[v] = self.box_id(v)
+        group = self.member_of.get(v)
         if group is None:
-            kind = "active" if v is active else "changed" if v in changed else \
-                "highlight" if v in marked else "value"
-            fields = [shown_text(label_of[v]), f"data {format_number(v.data)}", *grad_field(v)]
+            kind = self.kind(v is self.active, v in self.changed, v in self.marked, "value")
+            fields = [shown_text(self.label_of[v]), f"data {format_number(v.data)}", *self.grad_field(v)]
             attrs = {"class": "value" if kind == "value" else f"value {kind}", "id": f"v{i}"}
-            titles[f"v{i}"] = label_of[v]
+            self.titles[f"v{i}"] = self.label_of[v]
             if kind != "value":
                 attrs["penwidth"] = "2"
-            dot.node(f"v{i}", label=record_label(fields), shape="record", style="filled",
-                     fillcolor=_FILL[kind], **attrs)
-            n_nodes += 1
-        if v.is_leaf or group is not None:  # inside a group only edges into its box are drawn
-            continue
-        op_active = v is active
-        # each input's local derivative sits in the op's own port, where that input's edge ends
+            # LR: name | data | grad side by side; TB: stacked, a narrow card
+            self.dot.node(f"v{i}", label="{ " + _record(*fields) + " }", shape="record", style="filled",
+                          fillcolor=_FILL[kind], **attrs)
+            self.n_nodes += 1
+        if not v.is_leaf and group is None:  # inside a group only edges into its box are drawn
+            self.draw_op(v, i)
+            if self.n_nodes > self.max_nodes:
+                raise _too_large(self.n_nodes, "nodes so far (values, ops and constants)", self.max_nodes)
+
+    def draw_op(self, v: Value, i: int) -> None:
+        """The op that made ``v``: each input's local derivative in its own port, where its edge ends."""
+        op_active, shown, short = v is self.active, self.shown, self.short
+        edges = v.edges
         ports = []
-        for k, (parent, local) in enumerate(v.edges):
+        for k, (parent, local) in enumerate(edges):
             text = format_number(local)
-            if formulas:  # in the graph's own names, as the stepper writes it: dz2/da1[0] = W2[0]
+            if self.formulas:  # in the graph's own names, as the stepper writes it: dz2/da1[0] = W2[0]
                 text = f"{_d(short[v], short[parent])} = {local_symbol(v, k, short)}\n= {text}"
             if op_active and shown is not None:
                 e = shown.edges[k]
                 text += f"\n× {format_number(shown.upstream)} = {format_number(e.contribution)}"
             ports.append(text)
-        label = f"{{ {{{_ports(ports)}}} | {_field(_op_label(v, constants))} }}"
-        dot.node(f"op{i}", label=graphviz.nohtml(label),
-                 shape="record", style="rounded,filled",
-                 fillcolor=_FILL["active"] if op_active else _FILL["op"], fontsize="10",
-                 **{"class": "op active" if op_active else "op", "id": f"op{i}"})
-        titles[f"op{i}"] = f"{label_of[v]} = {expression(v, label_of)}"
-        dot.edge(f"op{i}", f"v{i}", **{"class": "out", "id": f"out{i}"})
-        n_nodes += 1
-        n_edges += 1
-        for k, (parent, _) in enumerate(v.edges):
+        label = f"{{ {{{_ports(ports)}}} | {_field(_op_label(v, self.constants))} }}"
+        self.dot.node(f"op{i}", label=graphviz.nohtml(label), shape="record", style="rounded,filled",
+                      fillcolor=_FILL["active"] if op_active else _FILL["op"], fontsize="10",
+                      **{"class": "op active" if op_active else "op", "id": f"op{i}"})
+        self.titles[f"op{i}"] = f"{self.label_of[v]} = {expression(v, self.label_of)}"
+        self.dot.edge(f"op{i}", f"v{i}", **{"class": "out", "id": f"out{i}"})
+        self.n_nodes += 1
+        self.n_edges += 1
+        for k, (parent, _) in enumerate(edges):
             attrs = {"class": "local", "id": f"e{i}_{k}"}
             if op_active and shown is not None:
                 attrs.update({"class": "local active", "color": _ACTIVE_EDGE, "penwidth": "2"})
-            elif (parent, v) in marked_edges:
+            elif (parent, v) in self.marked_edges:
                 attrs.update({"class": "local highlight", "color": _ACTIVE_EDGE, "penwidth": "2"})
-            dot.edge(box_id(parent), f"op{i}:i{k}:{entry}", **attrs)
-            n_edges += 1
-        if constants and v.const is not None:
-            dot.node(f"c{i}", label=_dot_text(_const_label(v)), shape="plaintext", fontsize="10",
-                     **{"class": "constant", "id": f"c{i}"})
-            dot.edge(f"c{i}", f"op{i}", style="dashed", arrowhead="none", **{"class": "constant"})
-            n_nodes += 1
-            n_edges += 1
-        if n_nodes > max_nodes:
-            raise _too_large(n_nodes, "nodes so far (values, ops and constants)", max_nodes)
-    for g, arrows in enumerate(arrows_into):
-        for k, (source, _) in enumerate(arrows):
-            dot.edge(source, f"g{g}:i{k}:{entry}", **{"class": "into-group", "id": f"{source}_g{g}"})
-            n_edges += 1
-    if n_nodes > QUICK_LAYOUT_ABOVE:  # a 3,000-value graph: about 3 s instead of 40
-        dot.graph_attr.update(_QUICK_LAYOUT)
-    return Graph(dot, n_nodes, n_edges, shown, ids, titles)
+            self.dot.edge(self.box_id(parent), f"op{i}:i{k}:{self.entry}", **attrs)
+            self.n_edges += 1
+        if self.constants and v.const is not None:
+            self.dot.node(f"c{i}", label=_dot_text(_const_label(v)), shape="plaintext", fontsize="10",
+                          **{"class": "constant", "id": f"c{i}"})
+            self.dot.edge(f"c{i}", f"op{i}", style="dashed", arrowhead="none", **{"class": "constant"})
+            self.n_nodes += 1
+            self.n_edges += 1
 
-
-_MAX_PATHS = 4
-"""Paths through a group above which its arrows' formulas give the derivative's name and value only."""
-_Path = tuple[tuple[str, ...], tuple[float, ...]]
-"""One path through a group: the local derivatives along it, as symbols and as numbers."""
-
-
-@dataclass
-class _Into:
-    """What an arrow into a group's box says: d(output)/d(source), and how it is made up."""
-
-    source: Value
-    value: float | None = 0.0
-    """None when the box has no single output (no one derivative of the box)."""
-    paths: list[_Path] | None = field(default_factory=list)
-    """None when there are too many paths to write out."""
-
-
-def _into_groups(order: list[Value], member_of: Mapping[Value, int], outputs: list[Value | None],
-                 box_id: Callable[[Value], str],
-                 symbol: Callable[[Value, int], str] | None) -> dict[tuple[str, int], _Into]:
-    """Each arrow into a group's box, keyed (source box id, group): d(group output)/d(source) by the
-    chain rule through the group's inner edges, so that a neuron's box shows its own derivative
-    (d(a1[1])/dx1 = sigma'(z1[1]) × W1[1][1] = 0.244458 × 0.4), not one inner edge's.
-    With ``symbol`` (``local_symbol`` in the graph's names) each arrow also keeps its paths.
-    """
-    inner: dict[Value, float] = {out: 1.0 for out in outputs if out is not None}
-    inner_paths: dict[Value, list[_Path] | None] = {out: [((), ())] if symbol else None for out in inner}
-    into: dict[tuple[str, int], _Into] = {}
-    for v in reversed(order):  # every consumer of v inside its group comes before v
-        g = member_of.get(v)
-        if g is None or v.is_leaf:
-            continue
-        upstream = inner.get(v)
-        mine = inner_paths.get(v)
-        for k, (parent, local) in enumerate(v.edges):
-            inside = member_of.get(parent) == g
-            arrow = None if inside else into.setdefault((box_id(parent), g), _Into(parent))
-            if upstream is None:  # v does not lead to the group's one output
-                if arrow is not None:
-                    arrow.value = arrow.paths = None
-                continue
-            extended = None
-            if mine is not None and symbol is not None:
-                written = symbol(v, k)
-                step: _Path = ((), ()) if written == "1" else ((written,), (local,))
-                extended = [(s + step[0], n + step[1]) for s, n in mine]
-            if arrow is None:
-                inner[parent] = inner.get(parent, 0.0) + local * upstream
-                have = inner_paths.get(parent, [])
-                inner_paths[parent] = _merge(have, extended)
-            else:
-                if arrow.value is not None:
-                    arrow.value += local * upstream
-                arrow.paths = _merge(arrow.paths, extended)
-    return into
-
-
-def _named(v: Value, member_of: Mapping[Value, int], outputs: list[Value | None]) -> Value:
-    """The Value whose name stands for ``v`` in a formula: its group's output if it is in a group."""
-    g = member_of.get(v)
-    out = None if g is None else outputs[g]
-    return out if out is not None else v
-
-
-def _merge(have: list[_Path] | None, more: list[_Path] | None) -> list[_Path] | None:
-    """Two lists of paths as one; None (too many to write out) if either is or if they get long."""
-    if have is None or more is None or len(have) + len(more) > _MAX_PATHS:
-        return None
-    return have + more
-
-
-def _into_label(arrow: _Into, of: str, by: str, formulas: bool) -> str:
-    """An arrow into a box: the number, or with ``formulas`` d(of)/d(by) = the chain rule = the number."""
-    if arrow.value is None:
-        return ""
-    number = format_number(arrow.value)
-    if not formulas:
-        return number
-    head = _d(of, by)
-    if arrow.paths is None:
-        return f"{head}\n= {number}"
-    symbols = " + ".join(" × ".join(s) or "1" for s, _ in arrow.paths)
-    lines = [f"{head} = {symbols}"]
-    if len(arrow.paths) > 1 or len(arrow.paths[0][1]) > 1:
-        numbers = (" × ".join(format_number(x) for x in n) or "1" for _, n in arrow.paths)
-        lines.append("= " + " + ".join(numbers))
-    lines.append(f"= {number}")
-    return "\n".join(lines)
-
-
-def _natural(name: str) -> list[tuple[int, int | str]]:
-    """Sort key reading digits as numbers: x2 before x10, W1[0][1] before W1[1][0]."""
-    return [(0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", name) if part]
-
-
-def _d(of: str, by: str) -> str:
-    """``dz2/da1[0]``; names that are not one word go in parentheses: ``d(hidden 1)/dx1``."""
-    return f"d{_word(of)}/d{_word(by)}"
-
-
-def _word(name: str) -> str:
-    return name if re.fullmatch(r"[\w\[\].']+", name) else f"({name})"
+    def draw_arrows_into_groups(self) -> None:
+        for g, arrows in enumerate(self.arrows_into):
+            for k, (source, _) in enumerate(arrows):
+                self.dot.edge(source, f"g{g}:i{k}:{self.entry}",
+                              **{"class": "into-group", "id": f"{source}_g{g}"})
+                self.n_edges += 1
 
 
 def _too_large(count: int, what: str, limit: int) -> GraphTooLargeError:

@@ -32,7 +32,8 @@ Names = (Mapping[Value, str] | Mapping[str, Value] | Mapping[str, object] | Iter
 Values, and lists of Values, by variable name; everything else ignored), or pairs such as
 ``named_parameters()``."""
 
-__all__ = ["Names", "expression", "format_number", "local_symbol", "node_names", "normalise_names"]
+__all__ = ["Names", "expression", "format_number", "local_symbol", "natural_key", "node_names",
+           "normalise_names"]
 
 _OPERAND = re.compile(r"(?<![A-Za-z_])([abc]|[wx]\d+)(?![A-Za-z_0-9(])")
 _SIMPLE_NAME = re.compile(r"[\w\[\].']+")
@@ -214,6 +215,15 @@ def local_symbol(node: Value, edge: int, names: Mapping[Value, str]) -> str:
         if len(parents) > 1:
             fields["b"] = _operand(names[parents[1]])
     return _grouped(python_maths(_OPERAND.sub(lambda m: fields.get(m.group(1), m.group(1)), formula)))
+
+
+def natural_key(name: str) -> list[tuple[int, int | str]]:
+    """Sort key reading digits as numbers: x2 before x10, W1[0][1] before W1[1][0].
+
+    >>> sorted(["x10", "x2", "W1[1][0]", "W1[0][1]"], key=natural_key)
+    ['W1[0][1]', 'W1[1][0]', 'x2', 'x10']
+    """
+    return [(0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", name) if part]
 
 
 def _grouped(text: str) -> str:

@@ -45,7 +45,8 @@ from typing import overload
 
 from ..atomic_file import write_file
 from ..engine.value import Value
-from .draw import Collapse, Graph, _groups, draw_steps
+from .draw import Graph, draw_steps
+from .groups import Collapse, _groups
 from .notation import Names, format_number
 from .stepper import Stepper
 

@@ -18,7 +18,6 @@ step 1/1  y = sigmoid(x): dy/dx += sigma'(x) × dy/dy = 0.235004 × 1 = 0.235004
 from __future__ import annotations
 
 import copy
-import re
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -28,7 +27,15 @@ from ..engine.errors import GradientAccumulationWarning, caller_stacklevel
 from ..engine.node import mark_of, store_grad
 from ..engine.value import Value
 from ..text import CONSOLE, Table, console_width, fit_line, for_stream, visible_text
-from .notation import Names, expression, format_number, local_symbol, node_names, normalise_names
+from .notation import (
+    Names,
+    expression,
+    format_number,
+    local_symbol,
+    natural_key,
+    node_names,
+    normalise_names,
+)
 
 __all__ = ["EdgeStep", "GradientAccumulationWarning", "Step", "Stepper", "step_through"]
 
@@ -116,11 +123,6 @@ def _grouped_name(name: str) -> str:
     return f"({name})" if any(ch in name for ch in "/ (") else name
 
 
-def _natural(name: str) -> list[tuple[int, int | str]]:
-    """Sort key reading digits as numbers: x2 before x10, W1[0][1] before W1[1][0]."""
-    return [(0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", name) if part]
-
-
 def _finite(x: float) -> bool:
     """False for inf and NaN, the check backward makes (x - x is 0 only for finite x)."""
     return x - x == 0.0
@@ -202,7 +204,7 @@ class Stepper(Iterator[Step]):
     def _held_message(self) -> str:
         """The warning for a live pass on leaves that already hold a gradient: what, why, what to do."""
         root = self.names[self.root]
-        first = min(self.held, key=lambda v: _natural(self.names[v]))
+        first = min(self.held, key=lambda v: natural_key(self.names[v]))
         leaves = sum(1 for v in self.order if v.is_leaf)
         more = f" and {len(self.held) - 1} more" if len(self.held) > 1 else ""
         return (f"step_through({root}): {len(self.held)} of the {leaves} inputs and parameters already "
@@ -266,7 +268,7 @@ class Stepper(Iterator[Step]):
         leaves = len(self._leaves)
         text = f"backward(): a live step_through({root}) pass ({where}) "
         if filled:
-            first = min(filled, key=lambda v: _natural(self.names[v]))
+            first = min(filled, key=lambda v: natural_key(self.names[v]))
             more = f"; {len(filled) - 1} more likewise" if len(filled) > 1 else ""
             text += (f"had already put gradients into {len(filled)} of the {leaves} inputs and parameters, "
                      f"and backward() added its own to them: {self.names[first]}.grad = "
@@ -490,7 +492,7 @@ class Stepper(Iterator[Step]):
             if notes:
                 notes.append("")
             notes.append("gradients of the leaves (this pass):" if held else "gradients of the leaves:")
-            for v in sorted((v for v in self.order if v.is_leaf), key=lambda v: _natural(self.names[v])):
+            for v in sorted((v for v in self.order if v.is_leaf), key=lambda v: natural_key(self.names[v])):
                 line = f"  {_d(root, self.names[v])} = {format_number(view.derivative(v))}"
                 if v in self.held:
                     line += f"   (.grad = {format_number(view._grads[v])}: accumulated with the earlier one)"
@@ -500,7 +502,7 @@ class Stepper(Iterator[Step]):
 
     def __repr__(self) -> str:
         root = self.names[self.root]
-        made_up = sorted((self.names[v] for v in self.invented if v is not self.root), key=_natural)
+        made_up = sorted((self.names[v] for v in self.invented if v is not self.root), key=natural_key)
         made_up = made_up or [self.names[v] for v in self.invented]
         hint = f"; names like {made_up[0]} are made up: pass names= or set .label" if made_up else ""
         return f"<Stepper for {root!r}: {len(self.steps)} of {self.total} steps taken{hint}>"
