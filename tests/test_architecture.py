@@ -194,3 +194,51 @@ def test_the_views_methods_are_attached_from_the_face():
     loss.zero_grad()
     assert steps == step_through(loss).run().total > 0
     assert "<pre" in loss._repr_html_() and Graph._repr_html_.__qualname__ == "Graph._repr_html_"
+
+
+MAX_FILE_LINES = 600
+MAX_FUNCTION_LINES = 60
+LONG_ON_PURPOSE = {
+    # the engine's measured hot path (the chain and MLP benchmarks): both forms of an op of a Value
+    # and a number fill the node's slots inline instead of calling a helper (see its docstring)
+    "autograd/engine/value.py:_number_op",
+}
+"""Functions allowed over ``MAX_FUNCTION_LINES`` (docstring included), each for a reason written
+in its docstring."""
+
+
+def _sources() -> list[Path]:
+    return sorted(PACKAGE.rglob("*.py"))
+
+
+def long_functions(path: Path, root: Path = ROOT) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    where = path.relative_to(root).as_posix()
+    return [f"{where}:{node.name}" for node in ast.walk(tree)
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+            and node.end_lineno - node.lineno + 1 > MAX_FUNCTION_LINES]
+
+
+def test_every_file_of_autograd_is_under_600_lines():
+    long = {p.relative_to(ROOT).as_posix(): n for p in _sources()
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) >= MAX_FILE_LINES}
+    assert long == {}
+
+
+def test_no_function_is_over_60_lines_except_the_documented_hot_path():
+    found = {name for path in _sources() for name in long_functions(path)}
+    assert found == LONG_ON_PURPOSE
+    for name in LONG_ON_PURPOSE:  # each exception says why in its docstring
+        file, _, function = name.partition(":")
+        tree = ast.parse((ROOT / file).read_text(encoding="utf-8"))
+        node = next(n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name == function)
+        assert "hot path" in (ast.get_docstring(node) or "")
+
+
+def test_the_length_check_finds_a_long_function(tmp_path):
+    source = tmp_path / "autograd" / "long.py"
+    source.parent.mkdir()
+    source.write_text("def f():\n" + "    x = 1\n" * MAX_FUNCTION_LINES, encoding="utf-8")
+    assert long_functions(source, tmp_path) == ["autograd/long.py:f"]
+    source.write_text("def f():\n" + "    x = 1\n" * (MAX_FUNCTION_LINES - 1), encoding="utf-8")
+    assert long_functions(source, tmp_path) == []

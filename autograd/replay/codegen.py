@@ -433,8 +433,15 @@ def _assemble(body: list[Statement], arguments: tuple[str, ...], entry: str, mod
     if len(body) <= CHUNK:
         lines = head + [s.line(indent) for s in body] + [f"{indent}return {returned}", *tail]
         return Program("\n".join(lines) + "\n", entry, body=body, inputs=arguments)
-    full_body = body
-    body = _fuse(body, returned.removeprefix("spread(").split(",")[0])
+    source = _in_parts(body, head, tail, indent, arguments, returned, mode, namer)
+    return Program(source, entry, body=body, inputs=arguments)
+
+
+def _in_parts(full_body: list[Statement], head: list[str], tail: list[str], indent: str,
+              arguments: tuple[str, ...], returned: str, mode: Mode, namer: Namer) -> str:
+    """The source of a long program: functions of ``CHUNK`` statements each, then the entry that
+    calls them in turn."""
+    body = _fuse(full_body, returned.removeprefix("spread(").split(",")[0])
     # Many statements: parts of CHUNK statements; a value one part makes and a later part reads
     # travels in the shared list S.
     last_read: dict[str, int] = {}
@@ -482,8 +489,7 @@ def _assemble(body: list[Statement], arguments: tuple[str, ...], entry: str, mod
     main.append(f"{indent}{result_name} = S[{result_slot}]")
     main.append(f"{indent}return {returned}")
     main += tail
-    source = "\n\n".join([*parts, "\n".join(main)]) + "\n"
-    return Program(source, entry, body=full_body, inputs=arguments)
+    return "\n\n".join([*parts, "\n".join(main)]) + "\n"
 
 
 _WORDS = re.compile(r"(\w+)")

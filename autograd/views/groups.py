@@ -63,24 +63,7 @@ def _groups(collapse: Collapse | None,
         for parent in node.parents:
             consumers.setdefault(parent, []).append(node)
     for index, out in auto:
-        # Walk back from the group's output through ops not claimed by another group;
-        # leaves join when every op that uses them is inside the group (its parameters).
-        mine = {out}
-        stack = [out]
-        while stack:
-            node = stack.pop()
-            for parent in node.parents:
-                if parent in mine or member_of.get(parent, index) != index or parent.is_leaf:
-                    continue
-                mine.add(parent)
-                stack.append(parent)
-        for node in list(mine):
-            for parent in node.parents:
-                if parent.is_leaf and parent not in member_of and \
-                        all(c in mine for c in consumers.get(parent, ())):
-                    mine.add(parent)
-        for node in mine:
-            member_of.setdefault(node, index)
+        _claim(index, out, member_of, consumers)
     root = order[-1] if order else None
     for index, out in enumerate(outputs):
         if out is None:  # a list of members: its output is the one member used outside it, if one is
@@ -89,6 +72,28 @@ def _groups(collapse: Collapse | None,
             if len(leaving) == 1:
                 outputs[index] = leaving[0]
     return names, member_of, outputs
+
+
+def _claim(index: int, out: Value, member_of: dict[Value, int],
+           consumers: Mapping[Value, list[Value]]) -> None:
+    """The members of group ``index`` given by its output: walk back from ``out`` through ops no other
+    group claims; a leaf joins when every op that uses it is inside the group (its parameters)."""
+    mine = {out}
+    stack = [out]
+    while stack:
+        node = stack.pop()
+        for parent in node.parents:
+            if parent in mine or member_of.get(parent, index) != index or parent.is_leaf:
+                continue
+            mine.add(parent)
+            stack.append(parent)
+    for node in list(mine):
+        for parent in node.parents:
+            if parent.is_leaf and parent not in member_of and \
+                    all(c in mine for c in consumers.get(parent, ())):
+                mine.add(parent)
+    for node in mine:
+        member_of.setdefault(node, index)
 
 
 _MAX_PATHS = 4

@@ -474,7 +474,15 @@ class Stepper(Iterator[Step]):
                 headings.append(f"{step.index}/{step.total}  {step.equation}   "
                                 f"(upstream {_d(root, step.name)} = {format_number(step.upstream)})"
                                 if first else None)
-        notes = []
+        notes = self._table_notes(view, untaken, leaves)
+        return Table(header, rows, numeric=(3, 4, 5), notes=notes, headings=headings,
+                     narrow=(2, 3, 5, 6), width=width)
+
+    def _table_notes(self, view: Stepper, untaken: int, leaves: bool) -> list[str]:
+        """The lines under the table: what held a gradient, what was folded or not taken yet, and
+        the leaves' gradients."""
+        root, held = self.names[self.root], bool(self.held)
+        notes: list[str] = []
         if held:
             notes += [f"note: {len(self.held)} inputs and parameters held a gradient before this pass "
                       f"(an earlier backward()?);",
@@ -497,8 +505,7 @@ class Stepper(Iterator[Step]):
                 if v in self.held:
                     line += f"   (.grad = {format_number(view._grads[v])}: accumulated with the earlier one)"
                 notes.append(line)
-        return Table(header, rows, numeric=(3, 4, 5), notes=notes, headings=headings,
-                     narrow=(2, 3, 5, 6), width=width)
+        return notes
 
     def __repr__(self) -> str:
         root = self.names[self.root]
