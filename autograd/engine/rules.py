@@ -73,6 +73,34 @@ class RuleTable(dict[str, Rule]):
         for rule in rows:
             self.by_name.setdefault(rule.name, rule)
 
+    def add(self, rule: Rule) -> Rule:
+        """Put a new row in the table under its ``expr`` (and its op name, if that is new): what
+        ``rules.py`` does for each row it gathers, at run time (a notebook, a test).
+
+        >>> from autograd.engine.row import Code
+        >>> cube = RULES.add(Rule("cube", "a³", lambda a: (a ** 3, 3 * a * a), ("3·a²",),
+        ...                       code=Code("a ** 3", ("3.0 * a * a",))))
+        >>> RULES["cube"] is RULES["a³"] is cube
+        True
+        >>> RULES.remove("a³"); "a³" in RULES, RULES.get("cube")
+        (False, None)
+        """
+        if rule.expr in self:
+            raise ValueError(f"RULES.add: there is a rule {rule.expr!r} already")
+        self[rule.expr] = rule
+        self.by_name.setdefault(rule.name, rule)
+        return rule
+
+    def remove(self, expr: str) -> None:
+        """Take the row ``expr`` out again (and its op name's alias, if it was that row)."""
+        rule = self.pop(expr)
+        if self.by_name.get(rule.name) is rule:
+            del self.by_name[rule.name]
+            for other in self.values():  # the next row of that name, if there is one, as at load
+                if other.name == rule.name:
+                    self.by_name[rule.name] = other
+                    break
+
     def __missing__(self, key: str) -> Rule:
         rule = self.by_name.get(key)
         if rule is None:
