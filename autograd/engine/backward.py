@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
-from .errors import NonFiniteGradientError
+from .errors import NonFiniteGradientError, gradient_overflow, node_name
 
 if TYPE_CHECKING:  # annotations only: value.py imports this module (the walker needs no class)
     from .value import Value
@@ -131,8 +131,4 @@ def non_finite_gradient(node: Value, root: Value) -> NonFiniteGradientError:
     >>> str(non_finite_gradient(x, x)).startswith("backward: the gradient of node 'x'")
     True
     """
-    name = repr(node.label) if node.label else f"made by {node.op!r}" if node.op else "(a leaf)"
-    return NonFiniteGradientError(
-        f"backward: the gradient of node {name} (data={node.data!r}) is {node.grad!r}; "
-        f"d(output)/d(node) overflowed the float range on the way back from the output "
-        f"(data={root.data!r}). Scale the inputs or the loss down.")
+    return gradient_overflow("backward", node_name(node), node.data, node.grad, root.data)

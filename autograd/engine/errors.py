@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..text import ascii_spelling, python_maths
 
@@ -37,6 +37,26 @@ class DerivativeOverflowError(DomainError, OverflowError):
 
 class NonFiniteGradientError(ArithmeticError):
     """A backward pass produced an inf or NaN gradient; the message names the first such node."""
+
+
+def gradient_overflow(where: str, name: str, data: float, grad: float,
+                      output: float) -> NonFiniteGradientError:
+    """The one message for a gradient that became inf or NaN, whichever walk found it (``backward``,
+    the stepper, ``grad``, the replay): ``where`` it stopped, the node's ``name``, its ``data``, the
+    ``grad`` it reached and the ``output``'s data.
+
+    >>> str(gradient_overflow("backward", "'x'", 1e-200, float("inf"), 1.0))[:60]
+    "backward: the gradient of node 'x' (data=1e-200) is inf; d(o"
+    """
+    return NonFiniteGradientError(
+        f"{where}: the gradient of node {name} (data={data!r}) is {grad!r}; d(output)/d(node) overflowed "
+        f"the float range on the way back from the output (data={output!r}). Scale the inputs or the "
+        f"loss down.")
+
+
+def node_name(node: Any) -> str:
+    """A node as an overflow message names it: its label, the op that made it, or ``(a leaf)``."""
+    return repr(node.label) if node.label else f"made by {node.op!r}" if node.op else "(a leaf)"
 
 
 class GradientAccumulationWarning(UserWarning):

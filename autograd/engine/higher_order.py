@@ -39,7 +39,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from .backward import topological_order
-from .errors import NonFiniteGradientError
+from .errors import gradient_overflow, node_name
 from .fused import total
 from .grad_mode import enable_grad
 from .value import Value, _leaf, as_float
@@ -189,7 +189,7 @@ def _float_gradients(output: Value, order: list[Value], wanted: list[Value]) -> 
         if g is None:
             continue
         if g - g != 0.0:  # inf or NaN: stop at the first node it shows up in, as backward does
-            raise _non_finite(node, output, g)
+            raise gradient_overflow("grad", node_name(node), node.data, g, output.data)
         a = node._a
         if type(a) is Value:
             grads[a] = grads.get(a, 0.0) + node._da * g  # type: ignore[operator]
@@ -200,15 +200,6 @@ def _float_gradients(output: Value, order: list[Value], wanted: list[Value]) -> 
             for parent, local in zip(a, node._da):  # type: ignore[arg-type]
                 grads[parent] = grads.get(parent, 0.0) + local * g
     return [grads.get(v, 0.0) for v in wanted]
-
-
-def _non_finite(node: Value, output: Value, g: float) -> NonFiniteGradientError:
-    """The error for a gradient that became inf or NaN at ``node`` (as backward's, with the number)."""
-    name = repr(node.label) if node.label else f"made by {node.op!r}" if node.op else "(a leaf)"
-    return NonFiniteGradientError(
-        f"grad: d(output)/d(node) at node {name} (data={node.data!r}) is {g!r}: it overflowed the "
-        f"float range on the way back from the output (data={output.data!r}). Scale the inputs or "
-        f"the output down.")
 
 
 def _value_gradients(output: Value, order: list[Value], in_graph: set[Value]) -> dict[Value, Scalar]:

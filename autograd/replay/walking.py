@@ -8,7 +8,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..engine.errors import NonFiniteGradientError, op_error
+from ..engine.errors import gradient_overflow, op_error
 from ..engine.node import constants, number_of, operands
 from ..engine.value import Value, _explain
 from ..views.notation import format_number
@@ -91,10 +91,7 @@ def interpret(variant: _Variant, arguments: Sequence[str] | None, sample: Sequen
     for v in reversed(variant.order):
         g = grads[v]
         if g - g != 0.0:
-            raise NonFiniteGradientError(
-                f"replay: the gradient of node {names[v]!r} (data={data[v]!r}) is {g!r}; "
-                f"d(output)/d(node) overflowed the float range on the way back from the output "
-                f"(data={data[root]!r}). Scale the inputs or the loss down.")
+            raise gradient_overflow("replay", repr(names[v]), data[v], g, data[root])
         if not v.is_leaf:
             for parent, d in zip(operands(v), local[v]):
                 grads[parent] += d * g
