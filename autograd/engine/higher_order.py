@@ -182,7 +182,10 @@ def grad(output: Value, inputs: Value | Sequence[Value], *, create_graph: bool =
 
 
 def _float_gradients(output: Value, order: list[Value], wanted: list[Value]) -> list[float]:
-    """The gradients as ``backward`` computes them (same order of additions), in a private dict."""
+    """The gradients as ``backward`` computes them (same order of additions), in a private dict.
+
+    A walk of its own, not ``backward``'s: ``grad`` must leave every ``.grad`` as it was, while
+    ``backward``'s walk writes the slots directly for speed (the hot path)."""
     grads: dict[Value, float] = {output: 1.0}
     for node in reversed(order):
         g = grads.get(node)

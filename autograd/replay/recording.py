@@ -131,7 +131,7 @@ class _Recorder:
             with _COUNT_LOCK:
                 _engine.recording_threads -= 1
 
-    # --- what Value and grad_mode report (autograd/value.py, autograd/grad_mode.py) -----------
+    # --- what Value and grad_mode report (autograd/engine/value.py, grad_mode.py) -----------
     def value_decision(self, v: Value, symbol: str, other: object) -> None:
         """A comparison, ``bool`` or ``float`` of a Value while recording: refused."""
         if symbol == "bool":

@@ -8,7 +8,7 @@ as one box; the number where an arrow enters a box is the box's own derivative w
 respect to that input, by the chain rule through the box. ``step=k`` shows the backward
 pass as it stands after step k of ``step_through``. Labels of any text are shown as text:
 quoted for DOT, escaped for SVG, shortened past ``SHOWN_CHARS`` (the node's tooltip has
-them whole). Layout and SVG come from Graphviz (see ``autograd.render``); the font is
+them whole). Layout and SVG come from Graphviz (see ``autograd.views.render``); the font is
 Courier so the picture is the same everywhere.
 
 >>> from autograd import Value
