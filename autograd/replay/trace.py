@@ -317,8 +317,9 @@ class Traced:
         names = self._arguments or tuple(f"x{i}" for i in range(len(inputs)))
         sample = [_checked(x, f"{self._label}: input {name}") for x, name in zip(inputs, names)]
         variant = self._variant_for(sample)
+        function = variant.function  # written on first use: its refusals (too large, no template) are raised
         try:
-            loss = variant.function(self, *sample, seed=seed, first_try=False)
+            loss = function(self, *sample, seed=seed, first_try=False)
         except (_Refused, ArithmeticError, ValueError, TypeError):
             pass
         else:
