@@ -6,25 +6,72 @@
 >>> y.backward()
 >>> x.grad                      # dy/dx = 2x + 3
 7.0
+
+The package is three wings whose imports point down only (docs/architecture.md): ``engine``
+(Value, the RULES table, backward, grad modes, fused rows, higher-order grad, gradcheck),
+``views`` (notation, stepper, drawing, rendering, notebook display, player) and ``replay``
+(trace and the program writer), over leaves that import nothing of chainrule (``text``,
+``atomic_file``, ``installation``). This face imports them all and then gives the engine's
+classes the methods the views add (``_attach_views``), as DeZero's ``setup_variable`` does.
 """
 
 from pathlib import Path as _Path
+from typing import Any as _Any
 
-from . import fused, installation
-from .backward import backward, topological_order
-from .draw import Graph, GraphTooLargeError, draw
-from .errors import DerivativeOverflowError, DivisionByZeroError, DomainError, NonFiniteGradientError
-from .fused import dot, total
-from .grad_mode import enable_grad, is_recording, no_grad
-from .gradcheck import GradcheckReport, gradcheck
-from .higher_order import grad, hessian, hvp
-from .player import player
-from .rules import RULES, Rule, rules_table
-from .stepper import GradientAccumulationWarning, Step, Stepper, step_through
-from .trace import BranchError, Traced, trace
-from .value import Value, zero_grad
+from . import installation
+from .engine import fused
+from .engine.backward import backward, topological_order
+from .engine.errors import DerivativeOverflowError, DivisionByZeroError, DomainError, NonFiniteGradientError
+from .engine.fused import dot, total
+from .engine.grad_mode import enable_grad, is_recording, no_grad
+from .engine.gradcheck import GradcheckReport, gradcheck
+from .engine.higher_order import grad, hessian, hvp
+from .engine.rules import RULES, Rule, rules_table
+from .engine.value import Value, zero_grad
+from .replay.trace import BranchError, Traced, trace
+from .views.display import graph_html as _graph_html
+from .views.display import value_html as _value_html
+from .views.draw import Graph, GraphTooLargeError, draw
+from .views.player import player
+from .views.render import set_renderer
+from .views.stepper import GradientAccumulationWarning, Step, Stepper, step_through
 
 installation.check(_Path(__file__).parent)  # HIPS autograd's files mixed in, or nn shadowed: say so
+
+
+def _attach_views() -> None:
+    """Give ``Value`` and ``Graph`` the methods the views provide, in this one place (the engine
+    imports no view; a view class does not import the notebook display)."""
+
+    def backward_steps(self: Value) -> Stepper:
+        """The backward pass as an iterator of steps you can walk one at a time (see ``step_through``).
+
+        >>> from autograd import Value
+        >>> w = Value(3.0, "w"); loss = w * w
+        >>> loss.backward_steps().run().total
+        1
+        """
+        return step_through(self)
+
+    def value_repr_html(self: Value) -> str:
+        """Jupyter shows a Value as its repr, with its graph's picture when that is small enough to read."""
+        return _value_html(self)
+
+    def graph_repr_html(self: Graph) -> str:
+        """Jupyter shows the picture at a readable size in a box of the column's width that scrolls."""
+        return _graph_html(self)
+
+    attached: dict[type, dict[str, _Any]] = {
+        Value: {"backward_steps": backward_steps, "_repr_html_": value_repr_html},
+        Graph: {"_repr_html_": graph_repr_html},
+    }
+    for cls, methods in attached.items():
+        for name, method in methods.items():
+            method.__qualname__ = f"{cls.__name__}.{name}"
+            setattr(cls, name, method)
+
+
+_attach_views()
 
 __all__ = [
     "RULES",
@@ -55,6 +102,7 @@ __all__ = [
     "no_grad",
     "player",
     "rules_table",
+    "set_renderer",
     "step_through",
     "topological_order",
     "total",

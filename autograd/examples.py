@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .fused import dot
-from .notation import format_number
+from .engine.fused import dot
+from .engine.value import Value
 from .text import Table
-from .value import Value
+from .views.notation import format_number
 
 
 @dataclass(frozen=True)

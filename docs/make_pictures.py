@@ -27,7 +27,7 @@ if str(ROOT) not in sys.path:  # run as a script from anywhere: import this chec
     sys.path.insert(0, str(ROOT))
 
 from autograd import Value, draw  # noqa: E402
-from autograd.stepper import step_through  # noqa: E402
+from autograd.views.stepper import step_through  # noqa: E402
 
 
 def line_graph() -> Any:

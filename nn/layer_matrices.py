@@ -35,8 +35,8 @@ from typing import TYPE_CHECKING, Any
 
 from autograd import RULES, Value
 from autograd.installation import numpy_for
-from autograd.notation import format_number
 from autograd.text import CONSOLE, Table, console_width, fit_line, for_stream, rich_symbols
+from autograd.views.notation import format_number
 
 from .layers import MLP
 from .losses import half_mse, half_squared_error, mse, squared_error

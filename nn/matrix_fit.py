@@ -1,8 +1,8 @@
 """``fit(compiled="matrix")``: training with the replay's matrix program, parameters kept in arrays.
 
 The per-sample loss is traced once (``autograd.trace``); its matrix program
-(``autograd.matrix_program``) computes each batch with one matrix product per layer. For the whole
-run the parameters live in the program's arrays (W1, b1, ...), and ``SGD`` (with or without
+(``autograd.replay.matrix_program``) computes each batch with one matrix product per layer. For the
+whole run the parameters live in the program's arrays (W1, b1, ...), and ``SGD`` (with or without
 momentum) and ``Adam`` step those arrays with the same float operations, in the same order, as
 their ``step()`` on Values: the same numbers. The Values (``data`` and ``grad``) and the optimizer's
 state (velocity, m, v, t) are brought up to date by ``publish()``: ``fit`` calls it after each epoch
@@ -25,7 +25,7 @@ from typing import Any
 
 from autograd import Value, trace
 from autograd.installation import numpy_for
-from autograd.matrix_program import MatrixProgram
+from autograd.replay.matrix_program import MatrixProgram
 
 from .optim import _HUGE, _HUGE_SQUARED, SGD, Adam
 

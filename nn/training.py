@@ -16,7 +16,7 @@ The compiled forms (``compiled=``): ``True`` records the per-sample loss's graph
 (``autograd.trace``) and replays it for every sample: the same numbers, bit for bit, several times
 faster; ``"batch"`` replays each batch at once on NumPy arrays (the same to about 1e-12; see
 ``compiled_batch_loss``); ``"matrix"`` replays each batch with one matrix product per layer
-(``autograd.matrix_program``; the same to about 1e-12, sums added in another order), the parameters
+(``autograd.replay.matrix_program``; the same to about 1e-12, sums added in another order), the parameters
 kept in arrays for the whole run and stepped there by ``SGD`` and ``Adam`` with the same float
 operations as on Values (``nn.matrix_fit``). It is a mode of its own, not chosen for you under
 ``"batch"``: ``"batch"`` keeps one line per op, to read, and its own order of sums. Where no layer
@@ -481,7 +481,7 @@ def _compiled_rows(x: Sequence[Any], y: Sequence[Any]) -> tuple[list[list[float]
     """The samples for a compiled fit as rows of floats (the inputs, then the target or targets), each
     number refused as ``Value(x)`` refuses it (str, bool, complex, NaN, inf), naming the sample; also
     the number of inputs, and whether the targets are lists (one number per output)."""
-    from autograd.value import as_float
+    from autograd.engine.value import as_float
 
     numpy = sys.modules.get("numpy")  # arrays can only come from a numpy that is already imported
     sequences = (list, tuple) if numpy is None else (list, tuple, numpy.ndarray)

@@ -55,7 +55,7 @@ def runs(tmp_path_factory) -> dict[tuple[str, str], tuple[subprocess.CompletedPr
             args = [str(ROOT / "demos" / f"{name}.py")] + ([str(folder)] if name == "see_backprop" else [])
             jobs[(name, encoding)] = (args, encoding, folder)
         folder = tmp_path_factory.mktemp(f"render_{encoding}")
-        jobs[("render", encoding)] = (["-m", "autograd.render", "--table", "-o", "g.svg"], encoding, folder)
+        jobs[("render", encoding)] = (["-m", "autograd.cli", "--table", "-o", "g.svg"], encoding, folder)
     with ThreadPoolExecutor(max_workers=2) as pool:
         futures = {key: pool.submit(_run, *job) for key, job in jobs.items()}
         return {key: future.result() for key, future in futures.items()}

@@ -51,7 +51,7 @@ def _public_names() -> list[tuple[str, str]]:
 
 def _attribute_docstring(package: str, name: str) -> str | None:
     """The docstring written under a module-level assignment ``NAME = ...`` in the package."""
-    for path in sorted((ROOT / package).glob("*.py")):
+    for path in sorted((ROOT / package).rglob("*.py")):
         body = ast.parse(path.read_text(encoding="utf-8")).body
         for node, after in pairwise(body):
             targets = node.targets if isinstance(node, ast.Assign) else \

@@ -16,9 +16,9 @@ import pytest
 from browser import headless_chromium
 
 from autograd import GraphTooLargeError, Value, draw, topological_order
-from autograd import render as render_module
 from autograd.examples import three_two_one
-from autograd.render import RendererNotFoundError, find_renderer, render_svg
+from autograd.views import render as render_module
+from autograd.views.render import RendererNotFoundError, find_renderer, render_svg
 
 pytestmark = pytest.mark.native("a Graphviz program")
 
@@ -362,7 +362,7 @@ def test_render_errors_carry_the_renderers_message():
 def test_command_line_writes_the_321_graph(tmp_path):
     out = tmp_path / "321.svg"
     html = tmp_path / "321.html"
-    done = subprocess.run([sys.executable, "-m", "autograd.render", "-o", str(out), "--player", str(html),
+    done = subprocess.run([sys.executable, "-m", "autograd.cli", "-o", str(out), "--player", str(html),
                            "--table"], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert "warning" not in done.stderr.lower()
@@ -370,7 +370,7 @@ def test_command_line_writes_the_321_graph(tmp_path):
     shown = texts(parse(out.read_text(encoding="utf-8")))
     assert sum(1 for t in shown if t.startswith("grad ")) == 35 and "grad -0.0409054" in shown
     assert html.stat().st_size > 0
-    bad = subprocess.run([sys.executable, "-m", "autograd.render", "-o", str(out), "--step", "99"],
+    bad = subprocess.run([sys.executable, "-m", "autograd.cli", "-o", str(out), "--step", "99"],
                          capture_output=True, text=True, check=False)
     assert bad.returncode == 1 and "21 steps" in bad.stderr
 

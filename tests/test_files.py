@@ -26,7 +26,7 @@ import pytest
 
 from autograd import Value, draw, player
 from autograd.atomic_file import WriteError, check_writable, write_file
-from autograd.render import load_value, main
+from autograd.cli import load_value, main
 from nn import MLP
 from nn.mnist import write_idx
 
@@ -117,7 +117,7 @@ def test_a_special_file_at_the_target_is_refused_and_left_as_it_was(here, writer
 def test_render_as_root_never_replaces_a_device_given_as_player(here):
     """The reported bug: as root, --player aimed at a device node replaced it with a regular file."""
     make_special("device", "null")
-    done = subprocess.run([sys.executable, "-m", "autograd.render", "-o", "g.svg", "--player", "null"],
+    done = subprocess.run([sys.executable, "-m", "autograd.cli", "-o", "g.svg", "--player", "null"],
                           capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert done.returncode == 1 and done.stdout == ""
     assert done.stderr.strip() == ("chainrule-render: --player: cannot write null: it is a character "
@@ -126,7 +126,7 @@ def test_render_as_root_never_replaces_a_device_given_as_player(here):
 
 
 def test_dash_o_dash_writes_the_svg_to_standard_output_and_nothing_else(here):
-    done = subprocess.run([sys.executable, "-m", "autograd.render", "-o", "-", "--table"],
+    done = subprocess.run([sys.executable, "-m", "autograd.cli", "-o", "-", "--table"],
                           capture_output=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert done.returncode == 0, done.stderr
     svg = ET.fromstring(done.stdout)  # the whole of stdout is one SVG document
@@ -136,10 +136,10 @@ def test_dash_o_dash_writes_the_svg_to_standard_output_and_nothing_else(here):
     assert os.listdir() == []
     Path("noisy.py").write_text("from autograd import Value\nprint('hello')\nx = Value(1.0, 'x') * 2\n",
                                 encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "autograd.render", "noisy.py:x", "-o", "-"],
+    done = subprocess.run([sys.executable, "-m", "autograd.cli", "noisy.py:x", "-o", "-"],
                           capture_output=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert done.returncode == 0 and done.stdout.startswith(b"<?xml") and b"hello" in done.stderr
-    done = subprocess.run([sys.executable, "-m", "autograd.render", "--player", "-"], capture_output=True,
+    done = subprocess.run([sys.executable, "-m", "autograd.cli", "--player", "-"], capture_output=True,
                           text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert done.returncode == 1 and "--player -: only the picture goes to standard output" in done.stderr
     assert os.listdir() == ["noisy.py"]
@@ -284,7 +284,7 @@ def test_a_file_size_limit_gives_a_one_line_error_naming_the_path(here):
         resource.setrlimit(resource.RLIMIT_FSIZE, (2000, 2000))
 
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONDONTWRITEBYTECODE": "1"}
-    done = subprocess.run([sys.executable, "-m", "autograd.render", "-o", "big.svg"], capture_output=True,
+    done = subprocess.run([sys.executable, "-m", "autograd.cli", "-o", "big.svg"], capture_output=True,
                           text=True, env=env, preexec_fn=limit)
     assert done.returncode == 1 and done.stdout == ""
     assert done.stderr.strip() == "chainrule-render: -o: cannot write big.svg: File too large"
@@ -353,7 +353,7 @@ def test_the_project_has_one_atomic_writer_and_it_imports_nothing_of_chainrule()
 
 def test_a_function_that_calls_sys_exit_is_reported_in_one_line(here):
     Path("model.py").write_text("import sys\n\ndef fn():\n    sys.exit(3)\n", encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "autograd.render", "model.py:fn"], capture_output=True,
+    done = subprocess.run([sys.executable, "-m", "autograd.cli", "model.py:fn"], capture_output=True,
                           text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert (done.returncode, done.stdout) == (1, "")
     assert done.stderr == ("chainrule-render: model.py:fn: calling it ended with sys.exit(3) (model.py, "

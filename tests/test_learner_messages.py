@@ -100,7 +100,7 @@ def test_the_render_command_names_the_root_after_the_function(tmp_path):
         "    w = Value(2.0, 'w')\n    return (w * 3.0 - 1.0) ** 2\n",
         encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": "utf-8"}
-    done = subprocess.run([sys.executable, "-m", "autograd.render", "mymodel.py:loss", "--table", "-o",
+    done = subprocess.run([sys.executable, "-m", "autograd.cli", "mymodel.py:loss", "--table", "-o",
                            "g.svg"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
                           check=False)
     assert done.returncode == 0, done.stderr

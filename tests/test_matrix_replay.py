@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograd import Value, dot, trace
-from autograd.layers_found import find_layers
+from autograd.replay.layers_found import find_layers
 from nn import MLP, SGD, Adam, fit, half_squared_error, mse, softmax_cross_entropy
 from nn.matrix_fit import MatrixTraining, matrix_training
 
@@ -317,7 +317,7 @@ def test_find_layers_on_a_graph_made_without_trace():
     b = [Value(0.0), Value(0.0)]
     x = [Value(1.0), Value(-1.0)]
     out = dot(w[0], x, b[0], "relu") + dot(w[1], x, b[1], "relu")
-    from autograd.backward import topological_order
+    from autograd.engine.backward import topological_order
     order = topological_order(out)
     layers = find_layers(order, {*w[0], *w[1], *b}, lambda c: None, [*w[0], *w[1]])
     assert [(layer.shape, layer.activation, layer.from_data) for layer in layers] == [((2, 2), "relu", False)]

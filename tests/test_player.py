@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 
 from autograd import Value, draw, player, step_through, topological_order
 from autograd.examples import three_two_one
-from autograd.player import Player
-from autograd.render import RenderError
+from autograd.views.player import Player
+from autograd.views.render import RenderError
 
 pytestmark = pytest.mark.native("a Graphviz program and umask")
 
@@ -194,7 +194,7 @@ def test_no_label_can_end_the_data_script_or_add_a_handler(tmp_path):
 
 
 def test_the_svg_loses_links_scripts_and_handlers_whatever_draw_gives():
-    from autograd.player import _strip_executable
+    from autograd.views.player import _strip_executable
 
     tree = ET.fromstring('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
                          '<g onclick="x()"><a xlink:href="javascript:alert(1)" target="_top" '
@@ -356,7 +356,7 @@ def test_an_unknown_language_is_refused_with_the_ones_there_are():
 
 
 def test_render_writes_a_chinese_player_and_refuses_an_unknown_language(tmp_path, capsys):
-    from autograd.render import main
+    from autograd.cli import main
 
     assert main(["-o", str(tmp_path / "g.svg"), "--player", str(tmp_path / "p.html"),
                  "--language", "zh_CN"]) == 0

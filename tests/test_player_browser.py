@@ -544,7 +544,7 @@ def test_the_upstream_node_the_product_and_the_changed_nodes_are_in_view_togethe
         assert sorted(name for name, _ in found["changed"]) == sorted({e.parent_name for e in step.edges})
         products = [text for text, _ in found["products"]]
         for edge in step.edges:
-            from autograd.notation import format_number
+            from autograd.views.notation import format_number
 
             shown = f"× {format_number(step.upstream)} = {format_number(edge.contribution)}"
             assert shown in products, f"{where}: {shown!r} not in the op"
@@ -621,7 +621,7 @@ def test_the_chinese_player_speaks_chinese_and_keeps_the_steppers_lines(browser,
 
 
 def test_a_step_too_long_for_the_box_scrolls_inside_it_and_says_so(sized_browser, tmp_path):
-    from autograd.fused import dot
+    from autograd.engine.fused import dot
 
     xs = [Value(0.1 * i, f"x{i}") for i in range(30)]
     z = dot([Value(0.5, f"w{i}") for i in range(30)], xs, Value(0.1, "b"))

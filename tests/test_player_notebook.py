@@ -163,11 +163,12 @@ def test_the_style_and_the_script_are_package_data():
     from autograd import Value, player
 
     page = player(Value(2.0, "x") * 3).html
-    folder = resources.files("autograd") / "player_assets"
+    folder = resources.files("autograd.views") / "player_assets"
     names = sorted(f.name for f in folder.iterdir() if f.name.endswith((".css", ".js")))
     assert names == ["player.css", "player.js"]
     for name in names:
         assert (folder / name).read_text(encoding="utf-8") in page
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    globs = re.findall(r'"([^"]+)"', re.search(r"^autograd = \[(.*)\]$", pyproject, re.MULTILINE).group(1))
+    data = re.search(r'^"autograd.views" = \[(.*)\]$', pyproject, re.MULTILINE).group(1)
+    globs = re.findall(r'"([^"]+)"', data)
     assert all(any(fnmatch.fnmatch(f"player_assets/{n}", g) for g in globs) for n in names), globs

@@ -5,7 +5,7 @@ its own files; it ships no packages (no numpy, no micropip: ``loadPackage`` woul
 the CDN), so the wheel built here with ``pip wheel --no-deps`` and the pure-Python ``graphviz``
 package chainrule's ``draw`` uses are unpacked straight into Pyodide's site-packages
 (``pyodide.unpackArchive``), with no network (Node runs under ``unshare -n`` where it can).
-viz.js renders the SVG through ``autograd.render.set_renderer``, through web/viz_renderer.mjs, as
+viz.js renders the SVG through ``autograd.set_renderer``, through web/viz_renderer.mjs, as
 the page will.
 
 Asserted: the 3-2-1 example's forward value and its first backward steps (numbers from the closed
@@ -42,22 +42,22 @@ if not (PYODIDE / "pyodide.mjs").is_file() or not (VIZ / "package.json").is_file
     pytest.skip("pyodide or @viz-js/viz is not installed: run `npm ci` in web/", allow_module_level=True)
 
 NOT_UNDER_PYODIDE = {
-    "autograd.render.find_renderer": "looks for the graphviz-pure program, which cannot run in a browser",
-    "autograd.render.render": "writes PNG, which needs a Graphviz program",
-    "autograd.draw.Graph.render": "writes PNG, which needs a Graphviz program",
-    "autograd.draw.Graph.save": "writes PNG, which needs a Graphviz program",
-    "autograd.render.get_renderer": "the page has set a renderer (viz.js), so it is not None",
-    "autograd.render.set_renderer": "the page has set a renderer (viz.js), so set_renderer returns it",
+    "autograd.views.render.find_renderer": "looks for the graphviz-pure program (it cannot run in a browser)",
+    "autograd.views.render.render": "writes PNG, which needs a Graphviz program",
+    "autograd.views.draw.Graph.render": "writes PNG, which needs a Graphviz program",
+    "autograd.views.draw.Graph.save": "writes PNG, which needs a Graphviz program",
+    "autograd.views.render.get_renderer": "the page has set a renderer (viz.js), so it is not None",
+    "autograd.views.render.set_renderer": "the page has set a renderer (viz.js), so set_renderer returns it",
     "autograd.installation.numpy_for": "imports numpy, which the npm pyodide package does not ship",
-    "autograd.layers_found": "finds layers for the matrix replay, which needs numpy",
-    "autograd.trace.Traced.matrix_program": "the matrix replay's program runs on numpy arrays",
+    "autograd.replay.layers_found": "finds layers for the matrix replay, whose program needs numpy",
+    "autograd.replay.trace.Traced.matrix_program": "the matrix replay's program runs on numpy arrays",
 }
 """The doctests of autograd that cannot run under Pyodide, and why (all others must pass there)."""
 
 PYTHON = r'''
 import doctest, importlib, json, pkgutil, sys
 import autograd
-from autograd import draw, player, render, step_through
+from autograd import draw, player, set_renderer, step_through
 from autograd.examples import three_two_one
 
 out = {"platform": sys.platform}
@@ -75,7 +75,7 @@ try:
     draw(net.C).svg()
 except Exception as error:
     out["no_renderer"] = f"{type(error).__name__}: {error}"
-render.set_renderer(RENDERER)
+set_renderer(RENDERER)
 out["svg"] = draw(three_two_one().C, step=3).svg()
 page = player(three_two_one().C)
 out["player"] = [page.steps, page.html.count("<svg")]
@@ -87,9 +87,9 @@ except Exception as error:
 results = {}
 finder = doctest.DocTestFinder()
 flags = doctest.NORMALIZE_WHITESPACE | doctest.ELLIPSIS
-for info in pkgutil.iter_modules(autograd.__path__):
-    module = importlib.import_module(f"autograd.{info.name}")
-    for test in finder.find(module, f"autograd.{info.name}"):
+for info in pkgutil.walk_packages(autograd.__path__, "autograd."):
+    module = importlib.import_module(info.name)
+    for test in finder.find(module, info.name):
         if not test.examples or test.name in SKIP:
             continue
         runner = doctest.DocTestRunner(optionflags=flags)
@@ -236,8 +236,8 @@ def test_the_doctests_marked_as_not_under_pyodide_exist(pyodide):
 
     import autograd
 
-    names = {test.name for info in pkgutil.iter_modules(autograd.__path__)
-             for test in doctest.DocTestFinder().find(importlib.import_module(f"autograd.{info.name}"),
-                                                      f"autograd.{info.name}") if test.examples}
+    names = {test.name for info in pkgutil.walk_packages(autograd.__path__, "autograd.")
+             for test in doctest.DocTestFinder().find(importlib.import_module(info.name), info.name)
+             if test.examples}
     assert set(NOT_UNDER_PYODIDE) <= names
     assert len(pyodide["doctests"]) == len(names) - len(NOT_UNDER_PYODIDE)

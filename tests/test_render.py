@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from autograd import Value, draw
-from autograd.render import find_renderer, main
+from autograd.cli import main
+from autograd.views.render import find_renderer
 
 pytestmark = pytest.mark.native("a Graphviz program and umask")
 
@@ -24,9 +25,9 @@ PURE = find_renderer().name.startswith("graphviz-pure")
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """``python -m autograd.render ARGS`` as a user runs it, with this worktree's autograd."""
+    """``python -m autograd.cli ARGS`` as a user runs it, with this worktree's autograd."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "autograd.render", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "autograd.cli", *args], capture_output=True, text=True,
                           cwd=cwd, env=env, check=False)
 
 

@@ -20,7 +20,7 @@ from test_labels import ORDINARY, PIECES
 
 from autograd import Value, draw
 from autograd.examples import three_two_one
-from autograd.render import render_svg, set_renderer
+from autograd.views.render import render_svg, set_renderer
 
 pytestmark = pytest.mark.native("Node and a Graphviz program")
 

@@ -15,7 +15,7 @@ import pytest
 
 import nn
 from autograd import Value, draw, grad, hessian, step_through, trace
-from autograd.fused import softmax_cross_entropy
+from autograd.engine.fused import softmax_cross_entropy
 
 
 def reference(logits: list[float], c: int) -> tuple[float, list[float]]:

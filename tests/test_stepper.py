@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from autograd import NonFiniteGradientError, Value, dot, step_through, topological_order, total
 from autograd.examples import three_two_one
-from autograd.stepper import GradientAccumulationWarning, Stepper
+from autograd.views.stepper import GradientAccumulationWarning, Stepper
 
 # --- the hand-worked 3-2-1 example: every number typed in from hand_worked_321.md --------------
 
@@ -236,7 +236,7 @@ def test_whole_neuron_and_loss_nodes_read_like_hand_calculations():
     import math
 
     from autograd import dot
-    from autograd.fused import half_squared_error
+    from autograd.engine.fused import half_squared_error
 
     w, b = [Value(0.5, "w0"), Value(-0.25, "w1")], Value(0.1, "b")
     a = dot(w, [2.0, 4.0], b, "sigmoid")

@@ -14,9 +14,10 @@ import numpy as np
 import pytest
 from ops_table import OPS
 
-from autograd import RULES, DomainError, NonFiniteGradientError, Value, codegen, dot, total
+from autograd import RULES, DomainError, NonFiniteGradientError, Value, dot, total
 from autograd.examples import three_two_one
-from autograd.trace import BranchError, trace
+from autograd.replay import codegen
+from autograd.replay.trace import BranchError, trace
 from nn import MLP, half_squared_error, iris_book_split, mse
 from nn.book.iris import iris_221_network, iris_222_network
 

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from autograd import Value, fused, no_grad, trace
-from autograd.trace import MAX_VARIANTS, BranchError
+from autograd.replay.trace import MAX_VARIANTS, BranchError
 
 W = Value(1.5, "w")
 INPUTS = [-2.5, -1.0, -0.5, 0.0, 0.4, 0.5, 1.0, 1.5, 2.0, 2.5, 3.7]

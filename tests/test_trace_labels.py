@@ -25,10 +25,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograd import Value, codegen, dot, step_through
-from autograd.fused import softmax_cross_entropy
+from autograd import Value, dot, step_through
+from autograd.engine.fused import softmax_cross_entropy
+from autograd.replay import codegen
+from autograd.replay.trace import trace
 from autograd.text import for_stream
-from autograd.trace import trace
 
 MARKER = "PWNED"
 

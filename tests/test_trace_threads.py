@@ -12,7 +12,7 @@ import threading
 import pytest
 
 from autograd import Value, trace
-from autograd.trace import BranchError
+from autograd.replay.trace import BranchError
 from nn import MLP, SGD, fit, softmax_cross_entropy
 
 X = [[0.5, 1.0], [1.0, 2.0], [-1.0, 0.3], [0.2, -0.7], [1.5, -0.2]]

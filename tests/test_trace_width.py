@@ -16,9 +16,10 @@ from contextlib import contextmanager
 import numpy as np
 import pytest
 
-from autograd import Value, codegen, dot
-from autograd.fused import softmax_cross_entropy
-from autograd.trace import trace
+from autograd import Value, dot
+from autograd.engine.fused import softmax_cross_entropy
+from autograd.replay import codegen
+from autograd.replay.trace import trace
 
 WIDTH = 10_000
 

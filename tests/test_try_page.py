@@ -437,7 +437,7 @@ def _exercise(driver, words: dict) -> None:
 
 
 def _player(driver, words: dict) -> None:
-    from autograd.player import WORDS as PLAYER_WORDS
+    from autograd.views.player import WORDS as PLAYER_WORDS
 
     page = driver.current_window_handle
     before = set(driver.window_handles)

@@ -344,7 +344,7 @@ def test_value_zero_grad_zeroes_the_whole_graph_as_zero_grad_does():
 
 
 def test_bool_of_a_value_warns_as_equality_does():
-    from autograd.value import ValueComparisonWarning
+    from autograd.engine.value import ValueComparisonWarning
 
     v = Value(0.0, "v")
     with pytest.warns(ValueComparisonWarning) as caught:

@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 
 from autograd import Value, draw
-from autograd import render as render_module
-from autograd.render import RendererNotFoundError, RenderError, get_renderer, set_renderer
+from autograd.views import render as render_module
+from autograd.views.render import RendererNotFoundError, RenderError, get_renderer, set_renderer
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -46,7 +46,8 @@ sys.modules["numpy"] = None     # import numpy fails, as under Pyodide
 sys.modules["tqdm"] = None
 
 import autograd, nn
-from autograd import draw, player, render, step_through
+from autograd import draw, player, step_through
+from autograd.views import render
 from autograd.examples import three_two_one
 
 def no_programs():
@@ -176,7 +177,7 @@ def _module_level_imports(tree: ast.Module) -> list[tuple[str, int]]:
 
 @pytest.mark.parametrize("package", ["autograd", "nn"])
 def test_no_module_imports_numpy_when_it_is_imported(package):
-    files = sorted((ROOT / package).glob("*.py"))
+    files = sorted((ROOT / package).rglob("*.py"))
     assert len(files) >= 8
     offenders = [f"{path.name}:{line}" for path in files
                  for name, line in _module_level_imports(ast.parse(path.read_text(encoding="utf-8")))
@@ -248,7 +249,7 @@ def test_in_a_browser_without_a_hook_the_error_says_what_the_page_must_provide(n
     message = str(error.value)
     assert "in the browser (Pyodide)" in message
     assert "the page must give it a renderer first" in message
-    assert "autograd.render.set_renderer(fn)" in message and "DOT text to SVG text" in message
+    assert "autograd.set_renderer(fn)" in message and "DOT text to SVG text" in message
 
 
 @pytest.mark.parametrize("suffix", [".png", ".jpg"])

@@ -1,7 +1,7 @@
 // chainrule's renderer in the browser: Graphviz DOT text in, SVG text out, by viz.js (@viz-js/viz).
 //
 // A page running chainrule under Pyodide hands the function this module makes to Python:
-//     autograd.render.set_renderer(renderSvg)
+//     autograd.set_renderer(renderSvg)
 // after which draw(...).svg(), Graph.save("x.svg") and player(...) draw with viz.js. viz.js runs the
 // same Graphviz as graphviz-pure (tests/test_renderer_parity.py checks the SVG is identical apart
 // from the version comment).

@@ -23,8 +23,8 @@ import time
 from dataclasses import dataclass
 
 from autograd import no_grad
-from autograd.notation import format_number
 from autograd.text import Table
+from autograd.views.notation import format_number
 
 from ..confusion import confusion_matrix
 from ..datasets import IrisSplit, iris_3class_split, iris_book_split, one_hot

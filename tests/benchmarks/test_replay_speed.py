@@ -35,7 +35,7 @@ from peers import MicrogradValue, chain, deep_stack
 from test_iris_speed import INITIAL, SPLIT, to_book_order
 
 from autograd import Value, dot, trace
-from autograd.fused import softmax_cross_entropy as fused_softmax_cross_entropy
+from autograd.engine.fused import softmax_cross_entropy as fused_softmax_cross_entropy
 from nn import SGD, half_squared_error, mean
 from nn.book.iris import fit_iris_221, iris_221_network
 

@@ -17,9 +17,9 @@ import linecache
 import traceback
 
 from autograd import Value, draw, player
-from autograd.draw import shown_text
 from autograd.examples import three_two_one
-from autograd.stepper import Stepper
+from autograd.views.draw import shown_text
+from autograd.views.stepper import Stepper
 
 CELL = "<cell>"
 """The file name of the learner's code in tracebacks."""

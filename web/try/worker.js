@@ -77,7 +77,7 @@ async function boot(message) {
   const { instance } = await import(get.url("viz/viz.js"));
   const { vizRenderer } = await import(get.url("viz_renderer.mjs"));
   renderSvg = await vizRenderer(instance);
-  pyodide.pyimport("autograd.render").set_renderer(renderSvg);
+  pyodide.pyimport("autograd.views.render").set_renderer(renderSvg);
   const namespace = pyodide.globals.get("dict")();
   pyodide.runPython(await get.text("session.py"), { globals: namespace, filename: "session.py" });
   session = namespace;

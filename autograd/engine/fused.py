@@ -22,11 +22,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..text import ascii_spelling, python_maths
 from . import grad_mode
 from .errors import op_name
 from .grad_mode import state as _grad_state
 from .rules import RULES, Rule
-from .text import ascii_spelling, python_maths
 from .value import Number, Value, _as_operand, _leaf, _node, _number_op
 
 _SUM = RULES["Σ aᵢ"]
@@ -34,9 +34,7 @@ _SOFTMAX_CROSS_ENTROPY = RULES["logsumexp(a)−a_c"]
 NEURON_RULES: dict[str | None, Rule] = {
     None: RULES["w·x + b"],
     "linear": RULES["w·x + b"],
-    "sigmoid": RULES["σ(w·x + b)"],
-    "tanh": RULES["tanh(w·x + b)"],
-    "relu": RULES["relu(w·x + b)"],
+    **{rule.activation: rule for rule in RULES.values() if rule.activation},
 }
 """The rule ``dot`` uses for each activation it can fuse (None and 'linear' mean none)."""
 

@@ -37,7 +37,7 @@ docs/security_and_threads.md.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 
 
@@ -59,6 +59,10 @@ process-wide flag) and looks at the slower ``threading.local`` only while some b
 
 _count_lock = threading.Lock()
 
+no_grad_opened: Callable[[], None] | None = None
+"""Called when a ``no_grad()`` block opens: set by value.py at load, so that a trace recording in
+this thread refuses the block (this module imports nothing above it)."""
+
 
 @contextmanager
 def _recording(on: bool) -> Iterator[None]:
@@ -67,10 +71,8 @@ def _recording(on: bool) -> Iterator[None]:
     local = state
     before = local.recording
     if not on:
-        from . import value  # (loaded by now) a traced function refuses no_grad(): see autograd.trace
-
-        if value.recording_threads and value._recording.recorder is not None:
-            value._recording.recorder.no_grad_opened()
+        if no_grad_opened is not None:  # a traced function refuses no_grad(): see autograd.trace
+            no_grad_opened()
         with _count_lock:  # counted before the flag goes off, uncounted after it is restored
             open_no_grad_blocks += 1
     local.recording = on

@@ -39,7 +39,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from .backward import topological_order
-from .errors import NonFiniteGradientError
+from .errors import gradient_overflow, node_name
 from .fused import total
 from .grad_mode import enable_grad
 from .value import Value, _leaf, as_float
@@ -121,10 +121,6 @@ def derivative_name(of: str, by: str) -> str:
     return f"d{of}/d{by}" if re.fullmatch(r"[\w\[\].]+", of) else f"d({of})/d{by}"
 
 
-_FUNCTIONS = {"exp", "log", "sqrt", "tanh", "sigmoid", "relu", "abs", "softplus", "leaky_relu"}
-_PRIME = {"sigmoid": "sigma"}
-
-
 def local_name(node: Value, edge: int, n_edges: int) -> str:
     """The name of the node that computes ``node``'s local derivative on ``edge``, from its rule.
 
@@ -136,12 +132,12 @@ def local_name(node: Value, edge: int, n_edges: int) -> str:
     >>> local_name(z.sigmoid(), 0, 1), local_name(z / Value(2.0), 1, 2), local_name(z ** 3, 0, 1)
     ("sigma'(z)", 'd(a/b)/db', 'd(a**c)/da')
     """
-    from .text import python_maths  # printing lives in autograd/text.py; the engine does not load it
+    from ..text import python_maths  # printing lives in autograd/text.py; the engine does not load it
 
     rule = node._rule
     assert rule is not None
-    if rule.name in _FUNCTIONS:
-        return f"{_PRIME.get(rule.name, rule.name)}'({node._a.label or 'a'})"  # type: ignore[union-attr]
+    if rule.function:
+        return rule.slope_text(node._a.label or "a")  # type: ignore[union-attr]
     text = python_maths(rule.edge_text(edge, n_edges, type(node._b) is tuple)).split(" = ")[0]
     return text.replace(" / ", "/").replace(" ** ", "**")
 
@@ -186,14 +182,17 @@ def grad(output: Value, inputs: Value | Sequence[Value], *, create_graph: bool =
 
 
 def _float_gradients(output: Value, order: list[Value], wanted: list[Value]) -> list[float]:
-    """The gradients as ``backward`` computes them (same order of additions), in a private dict."""
+    """The gradients as ``backward`` computes them (same order of additions), in a private dict.
+
+    A walk of its own, not ``backward``'s: ``grad`` must leave every ``.grad`` as it was, while
+    ``backward``'s walk writes the slots directly for speed (the hot path)."""
     grads: dict[Value, float] = {output: 1.0}
     for node in reversed(order):
         g = grads.get(node)
         if g is None:
             continue
         if g - g != 0.0:  # inf or NaN: stop at the first node it shows up in, as backward does
-            raise _non_finite(node, output, g)
+            raise gradient_overflow("grad", node_name(node), node.data, g, output.data)
         a = node._a
         if type(a) is Value:
             grads[a] = grads.get(a, 0.0) + node._da * g  # type: ignore[operator]
@@ -204,15 +203,6 @@ def _float_gradients(output: Value, order: list[Value], wanted: list[Value]) -> 
             for parent, local in zip(a, node._da):  # type: ignore[arg-type]
                 grads[parent] = grads.get(parent, 0.0) + local * g
     return [grads.get(v, 0.0) for v in wanted]
-
-
-def _non_finite(node: Value, output: Value, g: float) -> NonFiniteGradientError:
-    """The error for a gradient that became inf or NaN at ``node`` (as backward's, with the number)."""
-    name = repr(node.label) if node.label else f"made by {node.op!r}" if node.op else "(a leaf)"
-    return NonFiniteGradientError(
-        f"grad: d(output)/d(node) at node {name} (data={node.data!r}) is {g!r}: it overflowed the "
-        f"float range on the way back from the output (data={output.data!r}). Scale the inputs or "
-        f"the output down.")
 
 
 def _value_gradients(output: Value, order: list[Value], in_graph: set[Value]) -> dict[Value, Scalar]:

@@ -1,4 +1,4 @@
-// The backward player's script (autograd/player.py inlines this file). It reads the steps from the
+// The backward player's script (autograd/views/player.py inlines this file). It reads the steps from the
 // page's JSON, writes every text with textContent (never as HTML), and keeps the active step in view.
 (function () {
   "use strict";

@@ -16,9 +16,9 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from ..text import fit_line, python_maths, visible_text
 from .backward import topological_order
 from .grad_mode import no_grad
-from .text import fit_line, python_maths, visible_text
 from .value import Number, Value
 
 

@@ -43,11 +43,12 @@ from importlib import resources
 from pathlib import Path
 from typing import overload
 
-from .atomic_file import write_file
-from .draw import Collapse, Graph, _groups, draw_steps
+from ..atomic_file import write_file
+from ..engine.value import Value
+from .draw import Graph, draw_steps
+from .groups import Collapse, _groups
 from .notation import Names, format_number
 from .stepper import Stepper
-from .value import Value
 
 __all__ = ["Player", "player"]
 
@@ -220,6 +221,16 @@ def _asset(name: str) -> str:
     return resources.files(__package__).joinpath(_ASSETS, name).read_text(encoding="utf-8")
 
 
+def _table_rows(stepper: Stepper) -> tuple[list[str], list[str]]:
+    """The chain-rule table's lines, and each as an HTML row that knows its step (the page marks it)."""
+    table_lines = stepper.table(leaves=False).render(width=None).splitlines()
+    rows = [f'<span class="head">{html.escape(line)}</span>' for line in table_lines[:2]]
+    step_of_row = [e_step.index for e_step in stepper.steps for _ in e_step.edges]
+    rows += [f'<span class="row" data-step="{k}">{html.escape(line)}</span>'
+             for k, line in zip(step_of_row, table_lines[2:])]
+    return table_lines, rows
+
+
 def _page(root: Value, title: str | None, direction: str, formulas: bool, collapse: Collapse | None,
           names: Names | None, height: int, words: dict[str, str]) -> Player:
     """Lay the graph out once, gather every step's data, and assemble the HTML page."""
@@ -228,16 +239,11 @@ def _page(root: Value, title: str | None, direction: str, formulas: bool, collap
     boxes = _BoxIds(stepper, frames[0], collapse)
     data = _step_data(stepper, boxes)
     svg = _layout_svg(frames, stepper, boxes, data)
-    data["words"] = {key: words[key] for key in ("play", "pause", "counter")}
-    data["viewHeight"] = height
+    data.update(words={key: words[key] for key in ("play", "pause", "counter")}, viewHeight=height)
     lines = [step["line"] for step in data["steps"]]
     name = stepper.names[root]
     title = title or words["title"].format(name=name)
-    table_lines = stepper.table(leaves=False).render(width=None).splitlines()
-    rows = [f'<span class="head">{html.escape(line)}</span>' for line in table_lines[:2]]
-    step_of_row = [e_step.index for e_step in stepper.steps for _ in e_step.edges]
-    rows += [f'<span class="row" data-step="{k}">{html.escape(line)}</span>'
-             for k, line in zip(step_of_row, table_lines[2:])]
+    table_lines, rows = _table_rows(stepper)
     last = len(lines) - 1
     w = {key: html.escape(text, quote=True) for key, text in words.items()}
     counter = html.escape(words["counter"].format(k=0, n=last))

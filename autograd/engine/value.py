@@ -15,17 +15,18 @@ from __future__ import annotations
 
 import math
 import numbers
-import operator
 import threading
 import warnings
 from collections.abc import Callable, Iterable
 from typing import Any, Union
 
+from ..text import ascii_spelling, python_maths
 from . import grad_mode
+from .backward import backward, topological_order
 from .errors import DerivativeOverflowError, describe, not_finite_error, op_error, op_name
+from .floats import _LEFT_THE_GRAPH, _NUMPY_OPERATORS, _as_operand, _numpy_operand, _short, as_float
 from .grad_mode import state as _grad_state
 from .rules import RULES, Rule
-from .text import ascii_spelling, python_maths
 
 Number = int | float
 Operand = Union["Value", int, float]
@@ -45,16 +46,14 @@ recording_threads = 0
 methods below that look at a Value's number skip even the thread-local lookup."""
 
 
-def _as_operand(x: object, where: str) -> float:
-    """An op's plain-number operand as a float: ``as_float``, except that an input of a function
-    being traced (``autograd.trace``) hands its number to the op it becomes part of (and only to
-    an op: ``float(input)`` is refused while tracing)."""
-    if type(x) is int:  # the usual case here (x * 2): no look-up
-        return as_float(x, where)
-    handover = getattr(type(x), "_engine_operand", None)
-    if handover is not None:
-        return handover(x, where)
-    return as_float(x, where)
+def _no_grad_opened() -> None:
+    """Tell this thread's trace recorder that a ``no_grad()`` block opened (it refuses one)."""
+    if recording_threads and _recording.recorder is not None:
+        _recording.recorder.no_grad_opened()
+
+
+grad_mode.no_grad_opened = _no_grad_opened  # grad_mode imports nothing above it: this module tells it
+
 
 # --- how an op becomes a node ------------------------------------------------------------------
 # Each factory turns rows of RULES into a method. The method is the engine's hot path: it checks
@@ -94,12 +93,16 @@ def _unary_op(expr: str, doc: str | None = None) -> Callable[[Value], Value]:
         return node
 
     method.__name__ = method.__qualname__ = rule.name
-    method.__doc__ = doc or f"``{expr}``, with d/da = {rule.formulas[0]}."
+    method.__doc__ = doc or rule.doc or f"``{expr}``, with d/da = {rule.formulas[0]}."
     return method
 
 
 def _number_op(expr: str, values_expr: str | None = None) -> Callable[[Value, Operand], Value]:
     """The method computing ``RULES[expr]`` of self and a plain number c (``'a·c'``, ``'c − a'``).
+
+    Over 60 lines on purpose: the method it returns is the engine's measured hot path (the chain and
+    MLP benchmarks), so the two-Value and the one-Value forms fill the slots inline, as ``_unary_op``
+    does (see the note above ``_unary_op``), instead of calling a shared helper.
 
     With ``values_expr`` (``'a·b'``), the method also takes a Value b and then uses that rule:
     this is how ``__mul__`` serves both ``x * 3`` and ``x * y``.
@@ -365,41 +368,13 @@ class Value:
     __neg__ = _unary_op("−a")
     __abs__ = _unary_op("|a|")
 
-    exp = _unary_op("exp(a)", """e**self; an OverflowError past about 709.78, never inf.
-
-        >>> Value(0.0).exp().data
-        1.0
-        """)
-    log = _unary_op("log(a)", """Natural logarithm; a DomainError for self <= 0.
-
-        >>> Value(1.0).log().data
-        0.0
-        """)
-    sqrt = _unary_op("√a", """Square root, for self > 0 (at 0 its derivative would be infinite).
-
-        >>> Value(9.0).sqrt().data
-        3.0
-        """)
-    tanh = _unary_op("tanh(a)", """Hyperbolic tangent; tanh(±1000) is ±1.0 with gradient 0.0.
-
-        >>> Value(0.0).tanh().data
-        0.0
-        """)
-    sigmoid = _unary_op("σ(a)", """Logistic sigmoid 1/(1 + e**-self), stable for any finite input.
-
-        >>> Value(0.0).sigmoid().data, Value(-1000.0).sigmoid().data
-        (0.5, 0.0)
-        """)
-    relu = _unary_op("relu(a)", """max(self, 0); its derivative at exactly 0 is 0 (as in PyTorch).
-
-        >>> Value(-2.0).relu().data
-        0.0
-        """)
-    softplus = _unary_op("softplus(a)", """ln(1 + e**self), a smooth relu whose derivative is σ(self).
-
-        >>> round(Value(0.0).softplus().data, 6)
-        0.693147
-        """)
+    exp = _unary_op("exp(a)")
+    log = _unary_op("log(a)")
+    sqrt = _unary_op("√a")
+    tanh = _unary_op("tanh(a)")
+    sigmoid = _unary_op("σ(a)")
+    relu = _unary_op("relu(a)")
+    softplus = _unary_op("softplus(a)")
     _leaky_relu = _number_op("leaky_relu(a, c)")
     _leaky_relu_1_at_0 = _number_op("leaky_relu1(a,c)")
 
@@ -496,8 +471,6 @@ class Value:
                 "returns them as Values (see docs/higher_order.md)")
         if recording_threads and _recording.recorder is not None:
             _recording.recorder.backward_called()
-        from .backward import backward  # backward.py walks Values, so it imports this module
-
         backward(self)
 
     def zero_grad(self) -> None:
@@ -510,18 +483,6 @@ class Value:
         0.0
         """
         zero_grad(self)
-
-    def backward_steps(self) -> Any:
-        """The backward pass as an iterator of steps you can walk one at a time (see ``stepper``)."""
-        from .stepper import step_through
-
-        return step_through(self)
-
-    def _repr_html_(self) -> str:
-        """Jupyter shows a Value as its repr, with its graph's picture when that is small enough to read."""
-        from .display import value_html  # a view: imported only when a notebook asks
-
-        return value_html(self)
 
     def detach(self) -> Value:
         """A new leaf with the same data and label, cut off from this graph.
@@ -592,41 +553,6 @@ def _explain(rule: Rule, operands: tuple[float, ...]) -> ArithmeticError | Value
     return ArithmeticError(f"{op_name(rule)}: failed on operands {operands!r}")  # pragma: no cover
 
 
-def as_float(x: object, where: str) -> float:
-    """``x`` as a finite float, or a TypeError/ValueError that says ``where`` it was passed.
-
-    >>> as_float(3, "Value(data)")
-    3.0
-    >>> as_float(True, "Value(data)")
-    Traceback (most recent call last):
-    ...
-    TypeError: Value(data) must be a real number (int or float), got bool True
-    """
-    if type(x) is float:
-        f = x
-    elif isinstance(x, bool) or not isinstance(x, numbers.Real):
-        raise TypeError(ascii_spelling(f"{python_maths(where)} must be a real number (int or float), got "
-                                       f"{type(x).__name__} {x!r}"))
-    else:
-        try:
-            f = float(x)
-        except OverflowError:
-            raise OverflowError(ascii_spelling(f"{python_maths(where)}: {x!r} is too large for a float")
-                                ) from None
-    if f - f != 0.0:
-        hint = (" (if it came from a parameter update, p.data -= lr * p.grad, the step overflowed: try a "
-                "smaller learning rate)" if where == "Value.data" else "")
-        raise ValueError(ascii_spelling(f"{python_maths(where)} must be finite, got {f!r}{hint}"))
-    return f
-
-
-def _short(x: float) -> str:
-    """Six significant digits (as the stepper and the pictures write them), always reading as a
-    float: 0.589024, -0.822203, 1.0, 123457.0, 1.23457e+08."""
-    text = f"{x:.6g}"
-    return text if any(ch in text for ch in ".en") else text + ".0"
-
-
 def _data_of(x: Operand) -> float:
     """The number to compare with: a Value's data, or the other operand as a checked float."""
     return x._data if type(x) is Value else as_float(x, "comparison with a Value")
@@ -634,27 +560,6 @@ def _data_of(x: Operand) -> float:
 
 class ValueComparisonWarning(UserWarning):
     """``Value == number`` was written: it compares identity, so it is never True."""
-
-
-_LEFT_THE_GRAPH = (
-    "{what}: a Value is not a float. Taking its number out would leave the graph, and no gradient "
-    "would flow back through it. To stay in the graph use the Value's own ops: v.exp(), v.log(), "
-    "v.sqrt(), v.tanh(), v.sigmoid(), v.relu(), v ** 2, abs(v). For the plain number, use v.data.")
-
-_NUMPY_OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
-    "add": operator.add, "subtract": operator.sub, "multiply": operator.mul,
-    "true_divide": operator.truediv, "divide": operator.truediv, "power": operator.pow,
-    "less": operator.lt, "less_equal": operator.le, "greater": operator.gt,
-    "greater_equal": operator.ge, "equal": operator.eq, "not_equal": operator.ne,
-}
-"""NumPy ufuncs that are Python operators: applied to the operands as Python would apply them."""
-
-
-def _numpy_operand(x: Any, ufunc: str) -> float:
-    """A NumPy scalar (or 0-d array, as NumPy passes them to comparisons) as a checked float."""
-    if getattr(x, "ndim", None) == 0 and hasattr(x, "item"):
-        x = x.item()
-    return as_float(x, f"np.{ufunc}: operand")
 
 
 def zero_grad(values: Value | Iterable[Value]) -> None:
@@ -674,8 +579,6 @@ def zero_grad(values: Value | Iterable[Value]) -> None:
     TypeError: zero_grad: expected a Value (every Value of its graph is zeroed), ... got int 3
     """
     if type(values) is Value:
-        from .backward import topological_order  # backward.py walks Values, so it imports this module
-
         values = topological_order(values)
     elif hasattr(values, "parameters") and callable(values.parameters):
         values = values.parameters()

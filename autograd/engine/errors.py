@@ -4,16 +4,16 @@
 >>> Value(0.0).log()
 Traceback (most recent call last):
 ...
-autograd.errors.DomainError: log(a) with a=0.0: log(a) is defined only for a > 0
+autograd.engine.errors.DomainError: log(a) with a=0.0: log(a) is defined only for a > 0
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from .text import ascii_spelling, python_maths
+from ..text import ascii_spelling, python_maths
 
 if TYPE_CHECKING:
     from .rules import Rule
@@ -39,6 +39,26 @@ class NonFiniteGradientError(ArithmeticError):
     """A backward pass produced an inf or NaN gradient; the message names the first such node."""
 
 
+def gradient_overflow(where: str, name: str, data: float, grad: float,
+                      output: float) -> NonFiniteGradientError:
+    """The one message for a gradient that became inf or NaN, whichever walk found it (``backward``,
+    the stepper, ``grad``, the replay): ``where`` it stopped, the node's ``name``, its ``data``, the
+    ``grad`` it reached and the ``output``'s data.
+
+    >>> str(gradient_overflow("backward", "'x'", 1e-200, float("inf"), 1.0))[:60]
+    "backward: the gradient of node 'x' (data=1e-200) is inf; d(o"
+    """
+    return NonFiniteGradientError(
+        f"{where}: the gradient of node {name} (data={data!r}) is {grad!r}; d(output)/d(node) overflowed "
+        f"the float range on the way back from the output (data={output!r}). Scale the inputs or the "
+        f"loss down.")
+
+
+def node_name(node: Any) -> str:
+    """A node as an overflow message names it: its label, the op that made it, or ``(a leaf)``."""
+    return repr(node.label) if node.label else f"made by {node.op!r}" if node.op else "(a leaf)"
+
+
 class GradientAccumulationWarning(UserWarning):
     """A pass adds into gradients another pass already filled: a live stepper and ``backward()``.
 
@@ -49,9 +69,9 @@ class GradientAccumulationWarning(UserWarning):
 
 def caller_stacklevel() -> int:
     """The ``stacklevel`` that points a warning at the first caller outside the autograd package."""
-    package = os.path.dirname(os.path.abspath(__file__))
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep  # autograd/, wings in it
     frame, level = sys._getframe(1), 1
-    while frame is not None and os.path.dirname(os.path.abspath(frame.f_code.co_filename)) == package:
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package):
         frame, level = frame.f_back, level + 1
     return level
 

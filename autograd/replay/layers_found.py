@@ -14,7 +14,7 @@ conservatively: a group is a layer only if
 and a layer of ``w·x + b`` nodes takes the activation nodes after it into the layer only if each
 node's one consumer is an activation of the same row (σ, tanh, relu, or leaky_relu with one slope).
 Everything else (a fine-grained neuron of · and +, a shared weight, a skip connection) stays as it
-was: the replay writes it as scalar code. ``autograd.matrix_program`` writes the program.
+was: the replay writes it as scalar code. ``autograd.replay.matrix_program`` writes the program.
 
 >>> from autograd import Value, dot, trace
 >>> w = [[Value(0.5), Value(-1.0)], [Value(2.0), Value(0.25)]]
@@ -31,7 +31,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .value import Value
+from ..engine import node
+from ..engine.value import Value
 
 __all__ = ["ACTIVATION_ROWS", "NEURON_ROWS", "FoundLayer", "FoundRows", "FoundSum", "find_layers",
            "find_rows"]
@@ -96,22 +97,43 @@ def find_layers(order: Sequence[Value], wanted: set[Value], input_name: Callable
     (its neurons) come in the order of their first weights in ``leaf_order`` (the parameters'
     order: ``MLP.parameters()`` lists neuron 0 first), else in the graph's order.
     """
+    consumers, groups = _neuron_groups(order, wanted, input_name)
+    root = order[-1]
+    found: list[FoundLayer] = []
+    for (expr, _, _), members in groups.items():
+        layer = _layer_of_group(expr, members, wanted, leaf_order, consumers, root, input_name)
+        if layer is not None:
+            found.append(layer)
+    position = {v: i for i, v in enumerate(order)}
+    found.sort(key=lambda layer: position[layer.nodes[0]])
+    return [FoundLayer(k, *(getattr(layer, f) for f in _FIELDS[1:]))
+            for k, layer in enumerate(found, start=1)]
+
+
+_Member = tuple[Value, tuple[Value, ...], Value, tuple[Any, ...], bool]
+"""A neuron of a candidate layer: (node, weights, bias, inputs, from_data)."""
+
+
+def _neuron_groups(order: Sequence[Value], wanted: set[Value], input_name: Callable[[object], str | None]
+                   ) -> tuple[dict[Value, list[Value]], dict[tuple[Any, ...], list[_Member]]]:
+    """Each node's consumers, and the neuron nodes grouped by (row, inputs): those whose weights are
+    parameters used once and whose bias is a leaf used once."""
     uses: dict[Value, int] = {}
     consumers: dict[Value, list[Value]] = {}
     for v in order:
         if v.is_leaf:
             continue
-        for p in v.parents:
+        for p in node.operands(v):
             uses[p] = uses.get(p, 0) + 1
             consumers.setdefault(p, []).append(v)
     root = order[-1]
-    groups: dict[tuple[Any, ...], list[tuple[Value, tuple[Value, ...], Value, tuple[Any, ...], bool]]] = {}
+    groups: dict[tuple[Any, ...], list[_Member]] = {}
     for v in order:
         rule = v.rule
         if rule is None or rule.expr not in NEURON_ROWS or v is root:
             continue
-        parents = v.parents
-        const = v.const
+        parents = node.operands(v)
+        const = _constant(v)
         if const is not None:  # inputs are plain numbers: each must be an input of the traced function
             n = len(parents) - 1
             names = tuple(input_name(c) for c in const)
@@ -130,38 +152,47 @@ def find_layers(order: Sequence[Value], wanted: set[Value], input_name: Callable
             continue
         key = (rule.expr, from_data, inputs if from_data else tuple(id(x) for x in inputs))
         groups.setdefault(key, []).append((v, weights, bias, inputs, from_data))
-    found: list[FoundLayer] = []
-    for (expr, _, _), members in groups.items():
-        leaves_seen: set[Value] = set()
-        kept = []
-        for member in members:  # a leaf twice in one layer (w and b the same Value) stays scalar
-            v, weights, bias, _, _ = member
-            mine = {*weights, bias}
-            if len(mine) != len(weights) + 1 or mine & leaves_seen:
-                continue
-            leaves_seen |= mine
-            kept.append(member)
-        wanted_biases = [m[2] in wanted for m in kept]
-        if not kept:
+    return consumers, groups
+
+
+def _layer_of_group(expr: str, members: list[_Member], wanted: set[Value], leaf_order: Sequence[Value],
+                    consumers: dict[Value, list[Value]], root: Value,
+                    input_name: Callable[[object], str | None]) -> FoundLayer | None:
+    """The layer (numbered 0 for now) made of one group's neurons, or None if none is kept."""
+    leaves_seen: set[Value] = set()
+    kept = []
+    for member in members:  # a leaf twice in one layer (w and b the same Value) stays scalar
+        _, weights, bias, _, _ = member
+        mine = {*weights, bias}
+        if len(mine) != len(weights) + 1 or mine & leaves_seen:
             continue
-        rank = {leaf: i for i, leaf in enumerate(leaf_order)}
-        kept.sort(key=lambda m: rank.get(m[1][0], len(rank)))
-        if any(wanted_biases) and not all(wanted_biases):  # mixed: keep the wanted ones' group only
-            kept = [m for m, w in zip(kept, wanted_biases) if w]
-        nodes = tuple(m[0] for m in kept)
-        activation_row = NEURON_ROWS[expr]
-        activation_nodes: tuple[Value, ...] = ()
-        slope = None
-        if activation_row is None:
-            activation_row, activation_nodes, slope = _activation_after(nodes, consumers, root,
-                                                                        input_name)
-        found.append(FoundLayer(0, nodes, tuple(m[1] for m in kept), tuple(m[2] for m in kept),
-                                kept[0][2] in wanted, kept[0][3], kept[0][4], expr, activation_row,
-                                activation_nodes, slope))
-    position = {v: i for i, v in enumerate(order)}
-    found.sort(key=lambda layer: position[layer.nodes[0]])
-    return [FoundLayer(k, *(getattr(layer, f) for f in _FIELDS[1:]))
-            for k, layer in enumerate(found, start=1)]
+        leaves_seen |= mine
+        kept.append(member)
+    wanted_biases = [m[2] in wanted for m in kept]
+    if not kept:
+        return None
+    rank = {leaf: i for i, leaf in enumerate(leaf_order)}
+    kept.sort(key=lambda m: rank.get(m[1][0], len(rank)))
+    if any(wanted_biases) and not all(wanted_biases):  # mixed: keep the wanted ones' group only
+        kept = [m for m, w in zip(kept, wanted_biases) if w]
+    nodes = tuple(m[0] for m in kept)
+    activation_row = NEURON_ROWS[expr]
+    activation_nodes: tuple[Value, ...] = ()
+    slope = None
+    if activation_row is None:
+        activation_row, activation_nodes, slope = _activation_after(nodes, consumers, root, input_name)
+    return FoundLayer(0, nodes, tuple(m[1] for m in kept), tuple(m[2] for m in kept),
+                      kept[0][2] in wanted, kept[0][3], kept[0][4], expr, activation_row,
+                      activation_nodes, slope)
+
+
+def _constant(v: Value) -> Any:
+    """``v.const`` read through the node API (no recorder told): None, the plain number, or a
+    variadic row's tuple of numbers."""
+    numbers = node.constants(v)
+    if not numbers:
+        return None
+    return numbers if v.rule is not None and v.rule.variadic else numbers[0]
 
 
 _FIELDS = ("number", "nodes", "weights", "biases", "biases_wanted", "inputs", "from_data", "row",
@@ -186,7 +217,7 @@ def _activation_after(nodes: tuple[Value, ...], consumers: dict[Value, list[Valu
     row = rows.pop()
     slope = None
     if row.startswith("leaky_relu"):
-        constants = [u.const for u in after]
+        constants = [_constant(u) for u in after]
         if any(input_name(c) is not None for c in constants):  # a slope from an input: scalar code
             return None, (), None
         slopes = set(constants)
@@ -239,7 +270,6 @@ def find_rows(order: Sequence[Value], layers: Sequence[FoundLayer],
         size[id(layer)] = len(layer.outputs)
     root = order[-1]
     found: list[FoundRows] = []
-    sums: list[FoundSum] = []
     grew = True
     while grew:
         grew = False
@@ -248,11 +278,11 @@ def find_rows(order: Sequence[Value], layers: Sequence[FoundLayer],
             rule = v.rule
             if rule is None or v in where or v is root or rule.variadic:
                 continue
-            parents = v.parents
+            parents = node.operands(v)
             if len(parents) != 1 or parents[0] not in where:
                 continue
             source, j = where[parents[0]]
-            const = v.const
+            const = _constant(v)
             if const is None:
                 kind: Any = None
                 value: Any = None
@@ -266,7 +296,7 @@ def find_rows(order: Sequence[Value], layers: Sequence[FoundLayer],
             if rows != list(range(size[source_id])):  # every row once, or none of them
                 continue
             members.sort(key=lambda m: m[1])
-            source = where[members[0][0].parents[0]][0]
+            source = where[node.operands(members[0][0])[0]][0]
             constants: float | tuple[str, ...] | None = (
                 None if kind is None else members[0][2] if kind == "literal"
                 else tuple(m[2] for m in members))
@@ -277,15 +307,22 @@ def find_rows(order: Sequence[Value], layers: Sequence[FoundLayer],
                 where[m[0]] = (block, j)
             size[id(block)] = len(members)
             grew = True
+    return found, _column_sums(order, where, size)
+
+
+def _column_sums(order: Sequence[Value], where: dict[Value, tuple[object, int]], size: dict[int, int]
+                 ) -> list[FoundSum]:
+    """The Σ nodes that add every row of one matrix the program holds, each once."""
+    sums: list[FoundSum] = []
     for v in order:
         rule = v.rule
-        if rule is None or rule.expr != "Σ aᵢ" or v.const is not None:
+        if rule is None or rule.expr != "Σ aᵢ" or node.constants(v):
             continue
-        parents = v.parents
+        parents = node.operands(v)
         if parents[0] not in where:
             continue
         source = where[parents[0]][0]
         rows = [where[p][1] if p in where and where[p][0] is source else -1 for p in parents]
         if sorted(rows) == list(range(size[id(source)])):
             sums.append(FoundSum(v, source, tuple(rows)))
-    return found, sums
+    return sums

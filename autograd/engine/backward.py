@@ -12,10 +12,12 @@ Python's default recursion limit.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from .errors import NonFiniteGradientError
-from .value import Value
+from .errors import NonFiniteGradientError, gradient_overflow, node_name
+
+if TYPE_CHECKING:  # annotations only: value.py imports this module (the walker needs no class)
+    from .value import Value
 
 
 class LivePass(Protocol):
@@ -47,6 +49,7 @@ def topological_order(root: Value) -> list[Value]:
     ['x', 'y']
     """
     visiting, done = object(), object()
+    node_class = type(root)  # Value, taken from the root: the walker imports no value.py
     order: list[Value] = []
     stack = [root]
     while stack:
@@ -61,11 +64,11 @@ def topological_order(root: Value) -> list[Value]:
         else:
             node._mark = visiting
             a = node._a
-            if type(a) is Value:  # the common case: one or two parents, in slots _a and _b
+            if type(a) is node_class:  # the common case: one or two parents, in slots _a and _b
                 if a._mark is not done:
                     stack.append(a)
                 b = node._b
-                if type(b) is Value and b._mark is not done:
+                if type(b) is node_class and b._mark is not done:
                     stack.append(b)
             elif a is not None:  # an op of many Values keeps them in a tuple
                 for parent in a:
@@ -88,6 +91,7 @@ def backward(root: Value) -> None:
     (12.0, 1.0)
     """
     order = topological_order(root)
+    node_class = type(root)  # Value, taken from the root: the walker imports no value.py
     # a live stepper on this graph is told once per pass (no cost when there is none)
     tell = _live_passes_on(root._mark) if live_passes else None
     # The engine works on the slots _grad (and _data) directly; the public grad property checks
@@ -101,10 +105,10 @@ def backward(root: Value) -> None:
         if g - g != 0.0:  # inf or NaN: stop at the first node it shows up in
             raise non_finite_gradient(node, root)
         a = node._a
-        if type(a) is Value:
+        if type(a) is node_class:
             a._grad += node._da * g
             b = node._b
-            if type(b) is Value:
+            if type(b) is node_class:
                 b._grad += node._db * g
         elif a is not None:
             for parent, local in zip(a, node._da):
@@ -127,8 +131,4 @@ def non_finite_gradient(node: Value, root: Value) -> NonFiniteGradientError:
     >>> str(non_finite_gradient(x, x)).startswith("backward: the gradient of node 'x'")
     True
     """
-    name = repr(node.label) if node.label else f"made by {node.op!r}" if node.op else "(a leaf)"
-    return NonFiniteGradientError(
-        f"backward: the gradient of node {name} (data={node.data!r}) is {node.grad!r}; "
-        f"d(output)/d(node) overflowed the float range on the way back from the output "
-        f"(data={root.data!r}). Scale the inputs or the loss down.")
+    return gradient_overflow("backward", node_name(node), node.data, node.grad, root.data)

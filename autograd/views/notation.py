@@ -22,8 +22,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
-from .text import python_maths
-from .value import Value
+from ..engine.node import constants, operands
+from ..engine.value import Value
+from ..text import python_maths
 
 Names = (Mapping[Value, str] | Mapping[str, Value] | Mapping[str, object] | Iterable[tuple[str, Value]]
          | Iterable[tuple[Value, str]])
@@ -31,21 +32,15 @@ Names = (Mapping[Value, str] | Mapping[str, Value] | Mapping[str, object] | Iter
 Values, and lists of Values, by variable name; everything else ignored), or pairs such as
 ``named_parameters()``."""
 
-__all__ = ["Names", "expression", "format_number", "local_symbol", "node_names", "normalise_names"]
+__all__ = ["Names", "expression", "format_number", "local_symbol", "natural_key", "node_names",
+           "normalise_names"]
 
-_FUNCTIONS = {"exp", "log", "sqrt", "tanh", "sigmoid", "relu", "abs", "softplus", "leaky_relu"}
-"""Rules written as a function of their Value, ``sigmoid(z)``; their slope reads ``sigma'(z)``."""
-_PRIME_NAMES = {"sigmoid": "sigma"}
 _OPERAND = re.compile(r"(?<![A-Za-z_])([abc]|[wx]\d+)(?![A-Za-z_0-9(])")
 _SIMPLE_NAME = re.compile(r"[\w\[\].']+")
 _MAX_TERMS = 4
 """Longer sums and dot products are shortened to their first and last terms."""
 ROOT_NAMES = ("L", "out")
 """What an unlabelled root is called (the first one not taken), as a tutorial calls its loss."""
-
-
-_ACTIVATION_NAMES = {"σ": "sigmoid"}
-"""How a neuron row's activation is written in expressions, like the activation's own op name."""
 
 
 def normalise_names(names: Names | None) -> dict[Value, str]:
@@ -150,13 +145,6 @@ def _operand(name: str) -> str:
     return name if _SIMPLE_NAME.fullmatch(name) else f"({name})"
 
 
-def _constants(node: Value) -> tuple[float, ...]:
-    const = node.const
-    if const is None:
-        return ()
-    return const if isinstance(const, tuple) else (const,)
-
-
 def _shorten(terms: list[str], joiner: str) -> str:
     if len(terms) > _MAX_TERMS + 1:
         terms = [*terms[:2], "...", terms[-1]]
@@ -178,26 +166,21 @@ def _expression(node: Value, names: Mapping[Value, str]) -> str:
     rule = node.rule
     if rule is None:
         return names.get(node, node.label)
-    parents = [_operand(names[p]) for p in node.parents]
-    constants = [_operand(format_number(c)) for c in _constants(node)]
-    if rule.name == "sum":
-        return _shorten(parents + constants, " + ")
-    if rule.name == "cross_entropy":  # 'logsumexp(z0, z1, z2) − z1'
-        return f"logsumexp({_shorten(parents, ', ')}) − {parents[int(_constants(node)[0])]}"
-    if rule.name in ("dot", "neuron"):
-        n = (len(parents) - 1) // 2 if not constants else len(parents) - 1
-        weights, bias = parents[:n], parents[n]
-        inputs = constants or parents[n + 1:]
-        z = _shorten([f"{w}·{x}" for w, x in zip(weights, inputs)] + [bias], " + ")
-        if rule.name == "neuron":  # act(w·x + b): 'sigmoid(W0·x0 + W1·x1 + b)'
-            activation = rule.expr.split("(", 1)[0]
-            return f"{_ACTIVATION_NAMES.get(activation, activation)}({z})"
-        return z
-    if rule.name in _FUNCTIONS:
-        return f"{rule.name}({', '.join(parents + constants)})"
-    operands = {"a": parents[0], "b": parents[1] if len(parents) > 1 else "",
-                "c": constants[0] if constants else ""}
-    return _OPERAND.sub(lambda m: operands[m.group(1)], rule.expr)
+    parents = [_operand(names[p]) for p in operands(node)]
+    numbers = constants(node)
+    texts = [_operand(format_number(c)) for c in numbers]
+    if rule.class_index:  # 'logsumexp(z0, z1, z2) − z1'
+        return f"logsumexp({_shorten(parents, ', ')}) − {parents[int(numbers[-1])]}"
+    if rule.variadic:
+        parts = rule.split(parents, texts)
+        if not parts.weights:  # Σ: 'a + b + 3'
+            return _shorten(list(parts.terms), " + ")
+        z = _shorten([f"{w}·{x}" for w, x in zip(parts.weights, parts.inputs)] + [parts.bias], " + ")
+        return f"{rule.activation}({z})" if rule.activation else z  # 'sigmoid(W0·x0 + W1·x1 + b)'
+    if rule.function:
+        return f"{rule.function}({', '.join(parents + texts)})"
+    fields = {"a": parents[0], "b": parents[1] if len(parents) > 1 else "", "c": texts[0] if texts else ""}
+    return _OPERAND.sub(lambda m: fields[m.group(1)], rule.expr)
 
 
 def local_symbol(node: Value, edge: int, names: Mapping[Value, str]) -> str:
@@ -213,25 +196,34 @@ def local_symbol(node: Value, edge: int, names: Mapping[Value, str]) -> str:
     rule = node.rule
     if rule is None:
         raise ValueError("local_symbol: a leaf has no parent edges")
-    parents = node.parents
-    if rule.name in _FUNCTIONS:
-        return f"{_PRIME_NAMES.get(rule.name, rule.name)}'({_operand(names[parents[0]])})"
-    if rule.name == "cross_entropy":  # 'softmax(z0, z1, z2)[1] - 1'
+    parents = operands(node)
+    if rule.function:
+        return rule.slope_text(_operand(names[parents[0]]))
+    numbers = constants(node)
+    if rule.class_index:  # 'softmax(z0, z1, z2)[1] - 1'
         logits = _shorten([_operand(names[p]) for p in parents], ", ")
-        hit = " - 1" if edge == int(_constants(node)[0]) else ""
+        hit = " - 1" if edge == int(numbers[-1]) else ""
         return _grouped(f"softmax({logits})[{edge}]{hit}")
     formula = node.formulas[edge].rsplit(" = ", 1)[1]
-    constants = [_operand(format_number(c)) for c in _constants(node)]
-    if rule.name in ("dot", "neuron"):
-        n = len(parents) - 1 if constants else (len(parents) - 1) // 2
-        inputs = constants or [_operand(names[p]) for p in parents[n + 1:]]
-        operands = {f"w{i}": _operand(names[w]) for i, w in enumerate(parents[:n])}
-        operands.update({f"x{i}": x for i, x in enumerate(inputs)})
+    texts = [_operand(format_number(c)) for c in numbers]
+    parts = rule.split([_operand(names[p]) for p in parents], texts)
+    if parts.weights:  # dot and neuron rows: w0.., x0..
+        fields = {f"w{i}": w for i, w in enumerate(parts.weights)}
+        fields.update({f"x{i}": x for i, x in enumerate(parts.inputs)})
     else:
-        operands = {"a": _operand(names[parents[0]]), "c": constants[0] if constants else "c"}
+        fields = {"a": _operand(names[parents[0]]), "c": texts[0] if texts else "c"}
         if len(parents) > 1:
-            operands["b"] = _operand(names[parents[1]])
-    return _grouped(python_maths(_OPERAND.sub(lambda m: operands.get(m.group(1), m.group(1)), formula)))
+            fields["b"] = _operand(names[parents[1]])
+    return _grouped(python_maths(_OPERAND.sub(lambda m: fields.get(m.group(1), m.group(1)), formula)))
+
+
+def natural_key(name: str) -> list[tuple[int, int | str]]:
+    """Sort key reading digits as numbers: x2 before x10, W1[0][1] before W1[1][0].
+
+    >>> sorted(["x10", "x2", "W1[1][0]", "W1[0][1]"], key=natural_key)
+    ['W1[0][1]', 'W1[1][0]', 'x2', 'x10']
+    """
+    return [(0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", name) if part]
 
 
 def _grouped(text: str) -> str:

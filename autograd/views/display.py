@@ -24,9 +24,10 @@ import re
 import secrets
 from typing import TYPE_CHECKING
 
+from .draw import Graph, draw
+
 if TYPE_CHECKING:
-    from .draw import Graph
-    from .value import Value
+    from ..engine.value import Value
 
 __all__ = ["DISPLAY_MAX_NODES", "MIN_TEXT_PX", "graph_html", "value_html"]
 
@@ -175,8 +176,6 @@ def value_html(value: Value, max_nodes: int = DISPLAY_MAX_NODES) -> str:
         if _drawn_nodes(value, max_nodes) > max_nodes:
             parts.append(_note(f"its graph has more than {max_nodes} nodes: draw(value) draws it"))
         else:
-            from .draw import draw
-
             parts.append(_picture(draw(value, direction="TB")))
     except Exception as error:  # a display hook must not raise: say why in one line
         parts.append(_note(f"no picture: {_one_line(error)}"))

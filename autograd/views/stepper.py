@@ -18,16 +18,24 @@ step 1/1  y = sigmoid(x): dy/dx += sigma'(x) × dy/dy = 0.235004 × 1 = 0.235004
 from __future__ import annotations
 
 import copy
-import re
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from .backward import MAX_WATCHED, live_passes, non_finite_gradient, topological_order
-from .errors import GradientAccumulationWarning, caller_stacklevel
-from .notation import Names, expression, format_number, local_symbol, node_names, normalise_names
-from .text import CONSOLE, Table, console_width, fit_line, for_stream, visible_text
-from .value import Value
+from ..engine.backward import MAX_WATCHED, live_passes, non_finite_gradient, topological_order
+from ..engine.errors import GradientAccumulationWarning, caller_stacklevel
+from ..engine.node import mark_of, store_grad
+from ..engine.value import Value
+from ..text import CONSOLE, Table, console_width, fit_line, for_stream, visible_text
+from .notation import (
+    Names,
+    expression,
+    format_number,
+    local_symbol,
+    natural_key,
+    node_names,
+    normalise_names,
+)
 
 __all__ = ["EdgeStep", "GradientAccumulationWarning", "Step", "Stepper", "step_through"]
 
@@ -115,11 +123,6 @@ def _grouped_name(name: str) -> str:
     return f"({name})" if any(ch in name for ch in "/ (") else name
 
 
-def _natural(name: str) -> list[tuple[int, int | str]]:
-    """Sort key reading digits as numbers: x2 before x10, W1[0][1] before W1[1][0]."""
-    return [(0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", name) if part]
-
-
 def _finite(x: float) -> bool:
     """False for inf and NaN, the check backward makes (x - x is 0 only for finite x)."""
     return x - x == 0.0
@@ -189,9 +192,9 @@ class Stepper(Iterator[Step]):
         if live:
             for other in list(live_passes):  # another live pass on this graph stops here
                 if isinstance(other, Stepper):
-                    other._taken_over(root._mark, root)
+                    other._taken_over(mark_of(root), root)
             for node, grad in self.initial.items():
-                node._grad = grad  # as backward does: no check (a leaf may hold any grad)
+                store_grad(node, grad)  # as backward does: no check (a leaf may hold any grad)
             live_passes.append(self)
             del live_passes[:-MAX_WATCHED]
         if self.held:
@@ -201,7 +204,7 @@ class Stepper(Iterator[Step]):
     def _held_message(self) -> str:
         """The warning for a live pass on leaves that already hold a gradient: what, why, what to do."""
         root = self.names[self.root]
-        first = min(self.held, key=lambda v: _natural(self.names[v]))
+        first = min(self.held, key=lambda v: natural_key(self.names[v]))
         leaves = sum(1 for v in self.order if v.is_leaf)
         more = f" and {len(self.held) - 1} more" if len(self.held) > 1 else ""
         return (f"step_through({root}): {len(self.held)} of the {leaves} inputs and parameters already "
@@ -218,12 +221,12 @@ class Stepper(Iterator[Step]):
 
     def _shares(self, mark: object) -> bool:
         """Whether the graph just walked (its nodes carry ``mark``) shares a leaf with this pass's."""
-        return any(v._mark is mark for v in self._leaves)
+        return any(mark_of(v) is mark for v in self._leaves)
 
     def _filled(self) -> dict[Value, float]:
         """This pass's contribution to each leaf whose ``.grad`` still holds what the pass left there."""
         return {v: self._grads[v] - self.initial[v] for v in self._leaves
-                if v._grad == self._grads[v] and self._grads[v] != self.initial[v]}
+                if v.grad == self._grads[v] and self._grads[v] != self.initial[v]}
 
     def _where(self) -> str:
         """``'at step 3 of 21'``, ``'before the first of its 21 steps'`` or ``'all 21 steps taken'``."""
@@ -265,12 +268,12 @@ class Stepper(Iterator[Step]):
         leaves = len(self._leaves)
         text = f"backward(): a live step_through({root}) pass ({where}) "
         if filled:
-            first = min(filled, key=lambda v: _natural(self.names[v]))
+            first = min(filled, key=lambda v: natural_key(self.names[v]))
             more = f"; {len(filled) - 1} more likewise" if len(filled) > 1 else ""
             text += (f"had already put gradients into {len(filled)} of the {leaves} inputs and parameters, "
                      f"and backward() added its own to them: {self.names[first]}.grad = "
-                     f"{format_number(first._grad)} = {format_number(filled[first])} (step_through) + "
-                     f"{format_number(first._grad - self._grads[first])} (backward){more}. ")
+                     f"{format_number(first.grad)} = {format_number(filled[first])} (step_through) + "
+                     f"{format_number(first.grad - self._grads[first])} (backward){more}. ")
         else:
             text += "had begun on this graph, and backward() recomputed every gradient. "
         if unfinished:
@@ -301,10 +304,10 @@ class Stepper(Iterator[Step]):
         if self.interrupted is None:
             grads = self._grads
             for v in (node, *node.parents):
-                if v._grad != grads[v] and not (v._grad != v._grad and grads[v] != grads[v]):
+                if v.grad != grads[v] and not (v.grad != v.grad and grads[v] != grads[v]):
                     self.interrupted = (
                         f"step_through({self.names[self.root]}): {self.names[v]}.grad is "
-                        f"{format_number(v._grad)}, but this pass left {format_number(grads[v])} there: "
+                        f"{format_number(v.grad)}, but this pass left {format_number(grads[v])} there: "
                         f"something else (backward(), zero_grad, an assignment) changed the gradients "
                         f"when this pass was {self._where()}, so its next step would add to numbers it "
                         f"did not make. Start a fresh pass: zero_grad({self.names[self.root]}), then "
@@ -362,7 +365,7 @@ class Stepper(Iterator[Step]):
         after = self._grads[parent] + contribution
         self._grads[parent] = after
         if self.live:
-            parent._grad = after  # unchecked, as backward's own update: inf is caught at its turn
+            store_grad(parent, after)  # unchecked, as backward's own update: inf is caught at its turn
         if parent in self._derivative:
             self._derivative[parent] += contribution
         return after
@@ -471,7 +474,15 @@ class Stepper(Iterator[Step]):
                 headings.append(f"{step.index}/{step.total}  {step.equation}   "
                                 f"(upstream {_d(root, step.name)} = {format_number(step.upstream)})"
                                 if first else None)
-        notes = []
+        notes = self._table_notes(view, untaken, leaves)
+        return Table(header, rows, numeric=(3, 4, 5), notes=notes, headings=headings,
+                     narrow=(2, 3, 5, 6), width=width)
+
+    def _table_notes(self, view: Stepper, untaken: int, leaves: bool) -> list[str]:
+        """The lines under the table: what held a gradient, what was folded or not taken yet, and
+        the leaves' gradients."""
+        root, held = self.names[self.root], bool(self.held)
+        notes: list[str] = []
         if held:
             notes += [f"note: {len(self.held)} inputs and parameters held a gradient before this pass "
                       f"(an earlier backward()?);",
@@ -489,17 +500,16 @@ class Stepper(Iterator[Step]):
             if notes:
                 notes.append("")
             notes.append("gradients of the leaves (this pass):" if held else "gradients of the leaves:")
-            for v in sorted((v for v in self.order if v.is_leaf), key=lambda v: _natural(self.names[v])):
+            for v in sorted((v for v in self.order if v.is_leaf), key=lambda v: natural_key(self.names[v])):
                 line = f"  {_d(root, self.names[v])} = {format_number(view.derivative(v))}"
                 if v in self.held:
                     line += f"   (.grad = {format_number(view._grads[v])}: accumulated with the earlier one)"
                 notes.append(line)
-        return Table(header, rows, numeric=(3, 4, 5), notes=notes, headings=headings,
-                     narrow=(2, 3, 5, 6), width=width)
+        return notes
 
     def __repr__(self) -> str:
         root = self.names[self.root]
-        made_up = sorted((self.names[v] for v in self.invented if v is not self.root), key=_natural)
+        made_up = sorted((self.names[v] for v in self.invented if v is not self.root), key=natural_key)
         made_up = made_up or [self.names[v] for v in self.invented]
         hint = f"; names like {made_up[0]} are made up: pass names= or set .label" if made_up else ""
         return f"<Stepper for {root!r}: {len(self.steps)} of {self.total} steps taken{hint}>"
