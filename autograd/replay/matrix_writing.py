@@ -336,16 +336,21 @@ def _forward_rows(d: _MatrixDraft, block: FoundRows) -> None:
         fields["c"] = float_literal(block.constants)
     for temporary in t.temporaries:
         fields["t_" + temporary] = f"{temporary}_r{m}"
+    _domain_and_setup(body, t, fields)
+    body.append(f"r{m} = {t.out.format_map(fields)}  # {RULES[block.row].name} of each row")
+    if d.hides(block.nodes):
+        d.checked.append(f"r{m}")
+    d.row_fields[m] = fields
+
+
+def _domain_and_setup(body: list[str], t: Any, fields: dict[str, str]) -> None:
+    """A template's domain check (a whole batch refused at once) and its shared temporaries."""
     if t.domain is not None:
         condition = codegen.fold(t.domain.format_map(fields))
         if condition != "True":
             body.append(f"if not every({condition}): raise REFUSED")
     for temporary, expression in t.setup:
         body.append(f"{fields['t_' + temporary]} = {expression.format_map(fields)}")
-    body.append(f"r{m} = {t.out.format_map(fields)}  # {RULES[block.row].name} of each row")
-    if d.hides(block.nodes):
-        d.checked.append(f"r{m}")
-    d.row_fields[m] = fields
 
 
 def _forward_scalar(d: _MatrixDraft, v: Value) -> None:
@@ -360,12 +365,7 @@ def _forward_scalar(d: _MatrixDraft, v: Value) -> None:
     fields["out"] = name
     for temporary in t.temporaries:
         fields["t_" + temporary] = d.namer.derived(temporary, name)
-    if t.domain is not None:
-        condition = codegen.fold(t.domain.format_map(fields))
-        if condition != "True":
-            body.append(f"if not every({condition}): raise REFUSED")
-    for temporary, expression in t.setup:
-        body.append(f"{fields['t_' + temporary]} = {expression.format_map(fields)}")
+    _domain_and_setup(body, t, fields)
     body.append(f"{name} = {t.out.format_map(fields)}")
     if d.hides((v,)):
         d.checked.append(name)
