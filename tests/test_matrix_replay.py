@@ -354,3 +354,21 @@ def test_a_run_that_diverges_stops_where_the_batch_replay_stops(optimizer):
         errors.append(str(caught.value))
     assert "overflowed at epoch" in errors[1] and "before any update" not in errors[1]
     assert errors[0] == errors[1]
+
+
+@pytest.mark.parametrize("argument", ["a1", "W1", "delta1", "exp", "where"])
+def test_an_argument_named_like_the_programs_own_names_makes_it_all_scalar(argument):
+    """A function argument is a program variable as it is: named like a matrix (a1, W1) or a name of
+    the program's, the matrix form writes no matrices, and still gives the batch replay's numbers."""
+    w = [[Value(0.1 * (i + j) - 0.2) for j in range(2)] for i in range(3)]
+    b = [Value(0.05 * i) for i in range(3)]
+    params = [v for row in w for v in row] + b
+    namespace: dict = {"dot": dot, "w": w, "b": b}
+    exec(f"def f({argument}, x1):\n    return sum((dot(w[i], [{argument}, x1], b[i], 'tanh') "
+         f"for i in range(3)), 0.0)", namespace)
+    program = trace(namespace["f"], params=params, example=[0.5, -0.25]).matrix_program()
+    assert program is None or program.layers == []
+    xs, ys = np.array([0.5, 1.0, -2.0]), np.array([-0.25, 0.75, 0.5])
+    expected = [namespace["f"](Value(a), Value(c)).data for a, c in zip(xs, ys)]
+    got = trace(namespace["f"], params=params)(xs, ys)
+    assert np.allclose(got, expected, rtol=1e-12, atol=1e-15)  # terms near 1 that cancel to ~1e-17

@@ -168,7 +168,7 @@ def write_matrix_program(order: Sequence[Value], names: dict[Value, str], argume
             layer_of[v] = (layer, j, "out")
     fixed = program_names(layers, rows)
     if (fixed | codegen.RESERVED) & set(arguments):  # an argument named like a matrix (a1, W2) or
-        layers, rows, sums = [], [], []  # a name of the program's: all scalar
+        layers, rows, sums, layer_of = [], [], [], {}  # a name of the program's: all scalar
     d = _MatrixDraft(order, names, arguments, wanted, input_of_leaf, constant, layers, rows, sums,
                      layer_of, fixed)
     _name_matrices(d)
