@@ -21,7 +21,6 @@ import importlib.util
 import json
 import shutil
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -122,20 +121,11 @@ console.log("RESULT " + result);
 
 
 def _wheel(tmp: Path) -> Path:
-    """chainrule's wheel, built from a copy of the sources (the worktree gets no build/ folder)."""
-    source = tmp / "source"
-    source.mkdir()
-    for name in ("pyproject.toml", "README.md"):
-        shutil.copy(ROOT / name, source / name)
-    for package in ("autograd", "nn"):
-        shutil.copytree(ROOT / package, source / package, ignore=shutil.ignore_patterns("__pycache__"))
-    isolation = [] if importlib.util.find_spec("setuptools") is None else ["--no-build-isolation"]
-    done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", *isolation, "-q",
-                           "-w", str(tmp / "dist"), str(source)],
-                          capture_output=True, text=True, timeout=300, check=False)
-    assert done.returncode == 0, done.stderr
-    (wheel,) = (tmp / "dist").glob("chainrule-*.whl")
-    return wheel
+    """chainrule's wheel, built as the try page's build builds it (from a copy of the sources)."""
+    spec = importlib.util.spec_from_file_location("build_try", WEB / "build_try.py")
+    build_try = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(build_try)  # type: ignore[union-attr]
+    return build_try.chainrule_wheel(tmp / "dist")
 
 
 def _graphviz_archive(tmp: Path) -> Path:

@@ -70,7 +70,7 @@ def _npm_version(package: str) -> str:
     return json.loads((MODULES / package / "package.json").read_text(encoding="utf-8"))["version"]
 
 
-def _chainrule_wheel(out: Path) -> Path:
+def chainrule_wheel(out: Path) -> Path:
     """chainrule's wheel, built from a temporary copy of the sources (the clone gets no build/ folder)."""
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "source"
@@ -253,7 +253,7 @@ def build(site: Path, *, single_file: bool = True) -> str:
     if out.exists():
         shutil.rmtree(out)
     (out / "wheels").mkdir(parents=True)
-    chainrule = _chainrule_wheel(out / "wheels")
+    chainrule = chainrule_wheel(out / "wheels")
     graphviz, graphviz_from = _graphviz_wheel(out / "wheels")
     files: dict[str, Path] = {f"pyodide/{name}": MODULES / "pyodide" / name for name in PYODIDE_FILES}
     files["viz/viz.js"] = MODULES / "@viz-js" / "viz" / "dist" / "viz.js"
